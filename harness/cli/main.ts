@@ -1,0 +1,40 @@
+// `hil`: the harness's command line.
+import { processOutput, UsageError, type CliOutput } from './output.ts';
+import { SIM_USAGE, simCommand } from './sim.ts';
+import { stkCommand } from './stk.ts';
+
+const USAGE = `usage: hil <command> [options]
+
+commands:
+  sim      run the virtual module on a pseudo-terminal (hil sim --help)
+  stk      decode SIM toolkit messages: hil stk decode <hex>`;
+
+const COMMANDS: Record<string, (args: string[], out: CliOutput) => Promise<number>> = {
+  sim: simCommand,
+  stk: stkCommand,
+};
+
+const HELP: Record<string, string> = { sim: SIM_USAGE };
+
+export async function main(argv: string[], out: CliOutput = processOutput): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command || name === '--help') {
+    (command || name === '--help' ? out.stdout : out.stderr)(USAGE);
+    return name === '--help' ? 0 : 2;
+  }
+  if (args.includes('--help') && HELP[name!]) {
+    out.stdout(HELP[name!]!);
+    return 0;
+  }
+  try {
+    return await command(args, out);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      out.stderr((error as Error).message);
+      return 2;
+    }
+    out.stderr(`hil ${name}: ${(error as Error).message}`);
+    return 1;
+  }
+}

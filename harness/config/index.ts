@@ -1,0 +1,123 @@
+// Loads YAML config files (rigs, suites) through a zod schema. Every problem is reported with the
+// file, line and column of the YAML node it concerns, so the author can jump straight to it.
+import { readFile } from 'node:fs/promises';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { describeIssue, didYouMean } from './messages.ts';
+
+export { describeValue, didYouMean, expectedGot, expecting } from './messages.ts';
+
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  col: number;
+  /** Dotted path of the offending key, e.g. `power.line.chip` or `steps[2].at.match`; '' for YAML syntax. */
+  path: string;
+  message: string;
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  return `${p.file}:${p.line}:${p.col}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+type Path = readonly PropertyKey[];
+
+export function formatPath(path: Path): string {
+  return path
+    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i > 0 ? '.' : ''}${String(segment)}`))
+    .join('');
+}
+
+/** A parsed YAML text that can say where any path in it is. */
+class YamlSource {
+  readonly lines = new LineCounter();
+  readonly doc: Document.Parsed;
+
+  constructor(readonly text: string, readonly file: string) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
+  }
+
+  syntaxProblems(): ConfigProblem[] {
+    return this.doc.errors.map((e) => this.problem(e.pos[0], [], `YAML syntax error: ${e.message}`));
+  }
+
+  /**
+   * Offset of the node at `path`: of its key when `atKey`, else of its value. A path the file does not
+   * contain (a missing key) resolves to the deepest map or list that exists on the way.
+   */
+  offsetOf(path: Path, atKey = false): number {
+    let node: unknown = this.doc.contents;
+    let keyNode: unknown;
+    for (const segment of path) {
+      if (isAlias(node)) node = node.resolve(this.doc);
+      let next: { key: unknown; value: unknown } | undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(segment));
+        next = pair && { key: pair.key, value: pair.value ?? pair.key };
+      } else if (isSeq(node) && typeof segment === 'number' && segment < node.items.length) {
+        next = { key: node.items[segment], value: node.items[segment] };
+      }
+      if (!next) break;
+      keyNode = next.key;
+      node = next.value;
+    }
+    const target = (atKey ? keyNode : node) ?? node;
+    return (target as Node | null)?.range?.[0] ?? 0;
+  }
+
+  problem(offset: number, path: Path, message: string): ConfigProblem {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col, path: formatPath(path), message };
+  }
+}
+
+function schemaProblems(source: YamlSource, issues: readonly z.core.$ZodIssue[], knownKeys: Map<string, string[]>): ConfigProblem[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      // One problem per key, each pointing at the key itself.
+      const known = knownKeys.get(formatPath(issue.path)) ?? [];
+      return issue.keys.map((key) => {
+        const path = [...issue.path, key];
+        return source.problem(source.offsetOf(path, true), path, `unknown key${didYouMean(key, known)}`);
+      });
+    }
+    return [source.problem(source.offsetOf(issue.path), issue.path, issue.message)];
+  });
+}
+
+/** Parses YAML `text` (named `sourceName` in messages) and validates it; throws ConfigError listing every problem. */
+export function parseYamlText<S extends z.ZodType>(text: string, sourceName: string, schema: S): z.output<S> {
+  const source = new YamlSource(text, sourceName);
+  const syntax = source.syntaxProblems();
+  if (syntax.length > 0) throw new ConfigError(syntax);
+
+  // zod reports unknown keys without the allowed ones; collect those here for the "did you mean" hint.
+  const knownKeys = new Map<string, string[]>();
+  const result = schema.safeParse(source.doc.toJS(), {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        knownKeys.set(formatPath(issue.path ?? []), Object.keys((issue.inst as z.ZodObject).shape));
+      }
+      return describeIssue(issue);
+    },
+  });
+  if (!result.success) throw new ConfigError(schemaProblems(source, result.error.issues, knownKeys));
+  return result.data;
+}
+
+export async function loadYamlFile<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+  return parseYamlText(await readFile(path, 'utf8'), path, schema);
+}
+
+/** A problem found after loading (e.g. across files), located at `path` inside the YAML `text`. */
+export function problemAt(text: string, sourceName: string, path: Path, message: string): ConfigProblem {
+  const source = new YamlSource(text, sourceName);
+  return source.problem(source.offsetOf(path), path, message);
+}

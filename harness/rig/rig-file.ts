@@ -1,0 +1,167 @@
+// Rig files: what a bench is made of (serial port, power switch, module, SIM) as data (DESIGN §2).
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { expectedGot, expecting, loadYamlFile } from '../config/index.ts';
+import { durationSchema } from '../time/duration.ts';
+
+/** `serial.path` and `power.type` value selecting the in-process simulator. */
+export const VIRTUAL = 'virtual';
+/** Time scale of a virtual rig that does not set one: a 2-minute boot delay takes about a second. */
+export const VIRTUAL_TIME_SCALE = 120;
+/** ENVELOPE (location status event) that makes the Super SIM applet check for updates (DESIGN §5). */
+export const DEFAULT_FORCE_CHECK_APDU = '80C2000015D613190103820282811B0100130799F08900010001';
+
+/** A GPIO line, by chip label and offset (`pinctrl-rp1` line 17) or by its global number (529). */
+export type GpioLineRef = { chip?: string; line: number } | { number: number };
+
+const lineRefFields = {
+  chip: z.string().min(1).optional(),
+  line: z.int().nonnegative().optional(),
+  number: z.int().nonnegative().optional(),
+};
+
+function checkLineRef(ref: { chip?: string; line?: number; number?: number }, ctx: z.RefinementCtx): void {
+  if (ref.line === undefined && ref.number === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected "line" (with an optional "chip") or "number", got neither' });
+  } else if (ref.line !== undefined && ref.number !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['number'], message: 'expected "line" or "number", got both' });
+  } else if (ref.number !== undefined && ref.chip !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['chip'], message: 'expected no chip with "number" (a global GPIO number), got a chip' });
+  }
+}
+
+// checkLineRef guarantees the GpioLineRef shape that the casts below state.
+const gpioLineSchema = z
+  .strictObject(lineRefFields)
+  .superRefine(checkLineRef)
+  .transform((ref) => ref as GpioLineRef);
+
+const pwrkeySchema = z
+  .strictObject({
+    ...lineRefFields,
+    activeLow: z.boolean().default(true),
+    pulseOn: durationSchema.prefault('500 ms'),
+    pulseOff: durationSchema.prefault('650 ms'),
+  })
+  .superRefine(checkLineRef)
+  .transform((key) => key as GpioLineRef & { activeLow: boolean; pulseOn: number; pulseOff: number });
+
+const shellCommand = z.string().min(1);
+
+const powerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal(VIRTUAL) }),
+  z.strictObject({
+    type: z.literal('gpio'),
+    line: gpioLineSchema,
+    activeLow: z.boolean().default(true),
+    pwrkey: pwrkeySchema.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('exec'),
+    on: shellCommand,
+    off: shellCommand,
+    status: shellCommand.optional(),
+    timeout: durationSchema.prefault('10 s'),
+  }),
+  z.strictObject({ type: z.literal('sim-control'), socket: z.string().min(1) }),
+]);
+
+const virtualSchema = z.strictObject({
+  seed: z.int().optional(),
+  faults: z.array(z.string().min(1)).default([]),
+  update: z
+    .strictObject({
+      blocks: z.int().positive().default(1),
+      packages: z.array(z.strictObject({ name: z.string().min(1), version: z.string().min(1) })).min(1),
+      newImsi: z.string().regex(/^\d{6,15}$/, expecting('an IMSI of 6 to 15 digits')).optional(),
+    })
+    .optional(),
+});
+
+export const rigSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    timeScale: z.number().positive().optional(),
+    serial: z.strictObject({
+      path: z.string().min(1),
+      baudRate: z.int().positive().default(115200),
+    }),
+    power: powerSchema,
+    safeState: z.enum(['off', 'on', 'leave']).default('off'),
+    module: z.string().min(1).default('generic-27007'),
+    sim: z
+      .strictObject({
+        profile: z.string().min(1).default('super-sim'),
+        forceCheckApdu: z
+          .string()
+          .regex(/^(?:[0-9A-Fa-f]{2})+$/, expecting('hex digits, an even number of them'))
+          .transform((hex) => hex.toUpperCase())
+          .default(DEFAULT_FORCE_CHECK_APDU),
+        dataApn: z.string().min(1).default('super'),
+        otaApn: z.string().min(1).default('ota.super'),
+      })
+      .prefault({}),
+    settle: z
+      .strictObject({
+        /** Wait after power-off before power-on. */
+        discharge: durationSchema.prefault('2 s'),
+        bootTimeout: durationSchema.prefault('60 s'),
+      })
+      .prefault({}),
+    /** Options of the built-in simulator. */
+    virtual: virtualSchema.optional(),
+  })
+  .superRefine((rig, ctx) => {
+    const virtualSerial = rig.serial.path === VIRTUAL;
+    if (virtualSerial && rig.power.type !== VIRTUAL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['power', 'type'],
+        message: expectedGot('"virtual" because serial.path is "virtual" (the built-in simulator)', rig.power.type),
+      });
+    }
+    if (!virtualSerial && rig.power.type === VIRTUAL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['serial', 'path'],
+        message: expectedGot('"virtual" because power.type is "virtual" (it only switches the built-in simulator)', rig.serial.path),
+      });
+    }
+    if (!virtualSerial && rig.virtual) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['virtual'],
+        message: `expected no simulator options, since they only apply when serial.path is "virtual"; serial.path is ${JSON.stringify(rig.serial.path)}`,
+      });
+    }
+    // A real module keeps real time; only a simulated one can run faster.
+    if ((rig.power.type === 'gpio' || rig.power.type === 'exec') && rig.timeScale !== undefined && rig.timeScale !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeScale'],
+        message: expectedGot(`1 because power.type "${rig.power.type}" switches a real module`, rig.timeScale),
+      });
+    }
+  })
+  .transform((rig) => ({ ...rig, timeScale: rig.timeScale ?? (rig.serial.path === VIRTUAL ? VIRTUAL_TIME_SCALE : 1) }));
+
+/** A loaded rig; durations are milliseconds of rig time, file paths are absolute. */
+export type Rig = z.output<typeof rigSchema> & {
+  /** The rig file, as given to loadRigFile. */
+  file: string;
+};
+export type PowerConfig = Rig['power'];
+export type VirtualOptions = NonNullable<Rig['virtual']>;
+
+/** Loads and validates a rig file; relative paths in it are taken from the rig file's folder. */
+export async function loadRigFile(path: string): Promise<Rig> {
+  const rig = await loadYamlFile(path, rigSchema);
+  const fromRigFolder = (p: string) => resolve(dirname(path), p);
+  return {
+    ...rig,
+    file: path,
+    serial: rig.serial.path === VIRTUAL ? rig.serial : { ...rig.serial, path: fromRigFolder(rig.serial.path) },
+    power: rig.power.type === 'sim-control' ? { ...rig.power, socket: fromRigFolder(rig.power.socket) } : rig.power,
+  };
+}

@@ -1,0 +1,298 @@
+// The virtual module: power, boot, network registration, PDP contexts, the AT port and the SIM.
+// It is driven like a real one: power switched from outside, bytes in and out of its AT port.
+import { EventEmitter } from 'node:events';
+import { hexToBytes, TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP, buildTerminalProfileApdu } from '../stk/index.ts';
+import type { Clock, Timer } from '../time/clock.ts';
+import { OtaApplet, type AppletSettings } from './applet.ts';
+import { AtInterpreter } from './at-commands.ts';
+import { parseFaults, type FaultName } from './faults.ts';
+import { OtaServer, type SettingsPackage } from './ota-server.ts';
+import { fillCid, simulatedProfile, type SimulatedModuleProfile } from './profiles.ts';
+import { seededRandom, type Random } from './random.ts';
+import { TerminalToolkit } from './toolkit.ts';
+import { GroundTruth } from './truth.ts';
+import { Uicc } from './uicc.ts';
+
+export interface ModuleTiming {
+  bootMs: number;
+  simInitMs: number;
+  registerMs: number;
+  linkSetupMs: number;
+  networkRttMs: number;
+}
+
+export interface VirtualModuleOptions {
+  clock: Clock;
+  seed?: number;
+  faults?: readonly string[];
+  profile?: string;
+  imei?: string;
+  iccid?: string;
+  imsi?: string;
+  /** APN of the module's stored data context (cid 1). */
+  dataApn?: string;
+  otaApn?: string;
+  /** The AT+CSIM APDU (hex) the SIM profile documents as "check now". */
+  forceCheckApdu?: string;
+  /** An update staged on the OTA server for this SIM. */
+  update?: { packages: SettingsPackage[]; blocks?: number; newImsi?: string };
+  timing?: Partial<ModuleTiming>;
+  applet?: Partial<Omit<AppletSettings, 'forceCheckEnvelope' | 'otaApn'>>;
+}
+
+export const DEFAULT_FORCE_CHECK_APDU = '80C2000015D613190103820282811B0100130799F08900010001';
+const DEFAULT_TIMING: ModuleTiming = { bootMs: 3_000, simInitMs: 500, registerMs: 4_000, linkSetupMs: 400, networkRttMs: 300 };
+const SLOW_BOOT_MS = 45_000;
+const DAY_MS = 24 * 3600 * 1000;
+const NOISE_INTERVAL_MS: [number, number] = [1_000, 5_000];
+
+export interface PdpContext {
+  cid: number;
+  type: string;
+  apn: string;
+  active: boolean;
+  /** Brought up by the module itself for a BIP channel; gone when it closes. */
+  dynamic: boolean;
+}
+
+export type Phase = 'off' | 'booting' | 'ready';
+/** 27.007 +CEREG <stat>: 0 not registered, 1 home, 2 searching, 5 roaming. */
+export type RegistrationStatus = 0 | 1 | 2 | 5;
+
+export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolean] }> {
+  readonly clock: Clock;
+  readonly truth: GroundTruth;
+  readonly server: OtaServer;
+  readonly uicc: Uicc;
+  readonly faults: ReadonlySet<FaultName>;
+  readonly profile: SimulatedModuleProfile;
+  readonly imei: string;
+  readonly timing: ModuleTiming;
+  readonly contexts = new Map<number, PdpContext>();
+
+  phase: Phase = 'off';
+  simReady = false;
+  registration: RegistrationStatus = 0;
+  functionality = 1;
+  settings = { echo: true, cmee: 0, cereg: 0, cgerep: 0, cusata: 0 };
+
+  private readonly random: Random;
+  private readonly applet: OtaApplet;
+  private readonly toolkit: TerminalToolkit;
+  private readonly at: AtInterpreter;
+  private readonly timers = new Set<Timer>();
+
+  constructor(options: VirtualModuleOptions) {
+    super();
+    this.clock = options.clock;
+    this.faults = parseFaults(options.faults ?? []);
+    this.profile = simulatedProfile(options.profile ?? 'generic-27007');
+    this.random = seededRandom(options.seed ?? Date.now());
+    this.truth = new GroundTruth(this.clock);
+    this.server = new OtaServer(this.clock);
+    this.imei = options.imei ?? '356938035643809';
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    const forceCheckApdu = hexToBytes(options.forceCheckApdu ?? DEFAULT_FORCE_CHECK_APDU);
+    this.applet = new OtaApplet(
+      {
+        otaApn: options.otaApn ?? 'ota.super',
+        serverAddress: '10.64.0.1',
+        serverPort: 4444,
+        firstCheckMinMs: 60_000,
+        firstCheckMaxMs: 120_000,
+        recheckMs: 7 * DAY_MS,
+        forcedCheckDelayMs: 2_000,
+        followOnGapMs: 1_500,
+        ...options.applet,
+        // The applet sees the ENVELOPE's data: the APDU without its 5-byte header.
+        forceCheckEnvelope: Buffer.from(forceCheckApdu.subarray(5)).toString('hex'),
+      },
+      this.clock,
+      this.random,
+      this.truth,
+      this.faults,
+    );
+    this.uicc = new Uicc(options.iccid ?? '89883070000012345674', options.imsi ?? '732123200001234', this.applet);
+    this.applet.attach(this.uicc);
+    this.toolkit = new TerminalToolkit({
+      clock: this.clock,
+      uicc: this.uicc,
+      server: this.server,
+      truth: this.truth,
+      bipSupported: !this.faults.has('no-bip'),
+      serverReachable: !this.faults.has('server-unreachable'),
+      linkSetupMs: this.timing.linkSetupMs,
+      networkRttMs: this.timing.networkRttMs,
+      hasService: () => this.registration === 1 || this.registration === 5,
+      activateContext: (apn) => this.activateBipContext(apn),
+      deactivateContext: (cid) => this.deactivateContext(cid),
+      reportToHost: (line) => this.urc(line),
+      reportsProactiveCommands: () => this.settings.cusata > 0,
+      refreshSim: () => this.refreshSim(),
+    });
+    this.uicc.onProactivePending = () => this.later(0, () => this.toolkit.poll());
+    this.at = new AtInterpreter(this, this.toolkit);
+    this.contexts.set(1, { cid: 1, type: 'IP', apn: options.dataApn ?? 'super', active: false, dynamic: false });
+    if (options.update) this.server.stage(this.uicc.iccid, options.update);
+  }
+
+  get powered(): boolean {
+    return this.phase !== 'off';
+  }
+
+  power(on: boolean): void {
+    if (on === this.powered) return;
+    if (on) this.powerOn();
+    else this.powerOff();
+    this.emit('power', on);
+  }
+
+  /** Bytes from the host on the AT port. Ignored unless the module has booted. */
+  write(bytes: Uint8Array): void {
+    if (this.phase !== 'ready') return;
+    this.at.input(bytes);
+  }
+
+  /** Bytes from the module to the host. */
+  send(text: string | Uint8Array): void {
+    if (this.phase === 'off') return;
+    this.emit('data', typeof text === 'string' ? Buffer.from(text, 'latin1') : Buffer.from(text));
+  }
+
+  /** An unsolicited result code. */
+  urc(line: string): void {
+    if (this.phase === 'ready') this.send(`\r\n${line}\r\n`);
+  }
+
+  /** Runs `action` after `rigMs`, unless power is lost first. */
+  later(rigMs: number, action: () => void): void {
+    const timer = this.clock.setTimer(() => {
+      this.timers.delete(timer);
+      action();
+    }, rigMs);
+    this.timers.add(timer);
+  }
+
+  hasService(): boolean {
+    return this.registration === 1 || this.registration === 5;
+  }
+
+  setRegistration(status: RegistrationStatus): void {
+    if (status === this.registration) return;
+    this.registration = status;
+    if (this.settings.cereg > 0) this.urc(`+CEREG: ${status}`);
+  }
+
+  /** +CFUN: 1 full functionality, 0 or 4 radio off (contexts drop, registration lost). */
+  setFunctionality(level: number): void {
+    this.functionality = level;
+    if (level === 1) {
+      if (this.simReady && !this.hasService()) this.registerLater();
+      return;
+    }
+    for (const context of this.contexts.values()) if (context.active) this.deactivateContext(context.cid);
+    this.setRegistration(0);
+  }
+
+  /** The module restarts (AT+CFUN=1,1): the SIM loses power like on a power cycle. */
+  restart(): void {
+    this.truth.record('module-restart');
+    this.powerOff();
+    this.powerOn();
+  }
+
+  activateContext(cid: number): void {
+    const context = this.contexts.get(cid);
+    if (!context || context.active) return;
+    context.active = true;
+    if (this.settings.cgerep > 0) this.urc(fillCid(this.profile.pdnActivated, cid));
+  }
+
+  deactivateContext(cid: number): void {
+    const context = this.contexts.get(cid);
+    if (!context || !context.active) return;
+    context.active = false;
+    if (context.dynamic) this.contexts.delete(cid);
+    if (this.settings.cgerep > 0) this.urc(fillCid(this.profile.pdnDeactivated, cid));
+  }
+
+  private activateBipContext(apn: string): number {
+    let cid = 1;
+    while (this.contexts.has(cid)) cid++;
+    this.contexts.set(cid, { cid, type: 'IP', apn, active: false, dynamic: true });
+    this.activateContext(cid);
+    return cid;
+  }
+
+  private powerOn(): void {
+    this.phase = 'booting';
+    this.truth.powered(true);
+    this.applet.powerOn();
+    this.later(this.faults.has('slow-boot') ? SLOW_BOOT_MS : this.timing.bootMs, () => this.booted());
+    if (this.faults.has('line-noise')) this.scheduleNoise();
+  }
+
+  private powerOff(): void {
+    for (const timer of this.timers) timer.cancel();
+    this.timers.clear();
+    this.toolkit.reset();
+    this.uicc.powerOff();
+    this.at.reset();
+    for (const [cid, context] of this.contexts) {
+      if (context.dynamic) this.contexts.delete(cid);
+      else context.active = false;
+    }
+    this.phase = 'off';
+    this.simReady = false;
+    this.registration = 0;
+    this.functionality = 1;
+    this.truth.powered(false);
+  }
+
+  private booted(): void {
+    this.phase = 'ready';
+    this.settings = { echo: this.profile.echoAtBoot, cmee: 0, cereg: 0, cgerep: 0, cusata: 0 };
+    for (const line of this.profile.readyUrcs) this.urc(line);
+    this.truth.ready();
+    this.later(this.timing.simInitMs, () => this.initialiseSim());
+  }
+
+  private initialiseSim(): void {
+    const profile = this.faults.has('no-bip') ? TERMINAL_PROFILE_WITHOUT_BIP : TERMINAL_PROFILE_WITH_BIP;
+    const status = this.uicc.transmit(buildTerminalProfileApdu(profile));
+    this.simReady = true;
+    for (const line of this.profile.simReadyUrcs) this.urc(line);
+    if (status.at(-2) === 0x91) this.toolkit.poll();
+    this.registerLater();
+  }
+
+  private registerLater(): void {
+    this.setRegistration(2);
+    this.later(this.timing.registerMs, () => {
+      if (this.functionality === 1 && this.simReady) this.setRegistration(5);
+    });
+  }
+
+  /** REFRESH from the card: the module re-reads the SIM (a new IMSI) and registers again. */
+  private refreshSim(): void {
+    this.truth.record('sim-refresh', { imsi: this.uicc.imsi });
+    this.setRegistration(0);
+    this.later(this.timing.simInitMs, () => {
+      for (const line of this.profile.simReadyUrcs) this.urc(line);
+      this.registerLater();
+    });
+  }
+
+  private scheduleNoise(): void {
+    this.later(this.random.between(...NOISE_INTERVAL_MS), () => {
+      const length = 3 + Math.floor(this.random.next() * 10);
+      const noise = Array.from({ length }, () => {
+        const byte = Math.floor(this.random.next() * 256);
+        // Keep line ends out of the noise itself so it lands between lines, as bursts on a UART do.
+        return byte === 0x0d || byte === 0x0a ? 0x00 : byte;
+      });
+      this.send(Uint8Array.from([...noise, 0x0d, 0x0a]));
+      this.scheduleNoise();
+    });
+  }
+}

@@ -1,0 +1,46 @@
+// A real pseudo-terminal for the virtual module: programs (minicom, screen, the harness with the
+// real serialport binding) open the link path like any serial device. Node has no PTY API, so a
+// small python3 relay owns the PTY and copies bytes over its stdin/stdout.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const RELAY = fileURLToPath(new URL('./pty-relay.py', import.meta.url));
+
+export class PtyEndpoint {
+  private constructor(private readonly relay: ChildProcessWithoutNullStreams, readonly linkPath: string, readonly devicePath: string) {}
+
+  /** Creates a PTY and links its device at `linkPath`. */
+  static open(linkPath: string): Promise<PtyEndpoint> {
+    return new Promise((resolve, reject) => {
+      const relay = spawn('python3', [RELAY, linkPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      relay.once('error', (error) => reject(new Error(`cannot start the PTY relay (python3 is required): ${error.message}`)));
+      relay.once('exit', (code) => reject(new Error(`the PTY relay for ${linkPath} exited with code ${code}: ${stderr.trim()}`)));
+      relay.stderr.setEncoding('utf8');
+      relay.stderr.on('data', (text: string) => {
+        stderr += text;
+        const ready = /^ready (\S+)$/m.exec(stderr);
+        if (ready) {
+          relay.removeAllListeners('exit');
+          resolve(new PtyEndpoint(relay, linkPath, ready[1]!));
+        }
+      });
+    });
+  }
+
+  onData(listener: (bytes: Buffer) => void): void {
+    this.relay.stdout.on('data', listener);
+  }
+
+  write(bytes: Uint8Array): void {
+    this.relay.stdin.write(bytes);
+  }
+
+  close(): Promise<void> {
+    if (this.relay.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.relay.once('exit', () => resolve());
+      this.relay.kill('SIGTERM');
+    });
+  }
+}

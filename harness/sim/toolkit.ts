@@ -1,0 +1,211 @@
+// The terminal side of the SIM toolkit: fetches the card's proactive commands and carries out the
+// BIP ones itself (OPEN CHANNEL brings up a PDP context, SEND/RECEIVE DATA talk to the OTA server),
+// as modules with an internal BIP client do. With AT+CUSATA enabled every fetched command is also
+// shown to the host as +CUSATP, and the end of each proactive session as +CUSATEND.
+import {
+  buildEnvelopeApdu, buildFetchApdu, buildTerminalResponseApdu, bytesToHex, CommandType, decodeStk, encodeTerminalResponse,
+  Event, eventDownload, type ProactiveCommand,
+} from '../stk/index.ts';
+import type { Clock, Timer } from '../time/clock.ts';
+import type { OtaServer } from './ota-server.ts';
+import type { GroundTruth } from './truth.ts';
+import type { Uicc } from './uicc.ts';
+
+/** What the toolkit needs from the rest of the module. */
+export interface ToolkitHost {
+  readonly clock: Clock;
+  readonly uicc: Uicc;
+  readonly server: OtaServer;
+  readonly truth: GroundTruth;
+  readonly bipSupported: boolean;
+  readonly serverReachable: boolean;
+  readonly linkSetupMs: number;
+  readonly networkRttMs: number;
+  hasService(): boolean;
+  /** Brings up a PDP context on `apn`, returning its cid. */
+  activateContext(apn: string): number;
+  deactivateContext(cid: number): void;
+  reportToHost(line: string): void;
+  reportsProactiveCommands(): boolean;
+  /** The card asked for a refresh: the module re-reads the SIM and registers again. */
+  refreshSim(): void;
+}
+
+const STATUS_APDU = Uint8Array.of(0x80, 0xf2, 0x00, 0x0c, 0x00);
+const RESULT = { OK: 0x00, TERMINAL_UNABLE: 0x20, BEYOND_CAPABILITY: 0x30, BIP_ERROR: 0x3a } as const;
+const NO_SERVICE = 0x04;
+const REMOTE_NOT_REACHABLE = 0x07;
+const NO_CHANNEL = 0x01;
+const CHANNEL_ID = 1;
+const BUFFER_SIZE = 1400;
+
+interface Channel {
+  cid: number;
+  received: Buffer;
+}
+
+export class TerminalToolkit {
+  private busy = false;
+  private channel: Channel | undefined;
+  private events = new Set<number>();
+  private readonly timers = new Set<Timer>();
+
+  constructor(private readonly host: ToolkitHost) {}
+
+  /** The card has (or may have) a proactive command for us. */
+  poll(): void {
+    if (this.busy) return;
+    const status = this.host.uicc.transmit(STATUS_APDU);
+    if (status.at(-2) === 0x91) this.fetch(status.at(-1)!);
+  }
+
+  /** Sends an envelope to the card on the host's behalf or the module's own. */
+  envelope(data: Uint8Array): Uint8Array {
+    const response = this.host.uicc.transmit(buildEnvelopeApdu(data));
+    if (response.at(-2) === 0x91) this.later(0, () => this.poll());
+    return response;
+  }
+
+  /** Power loss: channels, timers and the event list are gone. */
+  reset(): void {
+    for (const timer of this.timers) timer.cancel();
+    this.timers.clear();
+    this.busy = false;
+    this.channel = undefined;
+    this.events = new Set();
+  }
+
+  private fetch(length: number): void {
+    const response = this.host.uicc.transmit(buildFetchApdu(length));
+    const command = response.subarray(0, response.length - 2);
+    if (response.at(-2) !== 0x90 || command.length === 0) return;
+    this.busy = true;
+    if (this.host.reportsProactiveCommands()) this.host.reportToHost(`+CUSATP: ${bytesToHex(command)}`);
+    let decoded;
+    try {
+      decoded = decodeStk(command);
+    } catch {
+      return this.respond(rawCommandDetails(command), { result: { general: 0x32 } });
+    }
+    if (decoded.kind !== 'proactive') return this.respond(rawCommandDetails(command), { result: { general: 0x32 } });
+    this.carryOut(decoded);
+  }
+
+  private carryOut(command: ProactiveCommand): void {
+    switch (command.type) {
+      case CommandType.SET_UP_EVENT_LIST:
+        this.events = new Set((command.eventList ?? []).map((e) => e.code));
+        return this.respond(command, { result: { general: RESULT.OK } });
+      case CommandType.OPEN_CHANNEL:
+        return this.openChannel(command);
+      case CommandType.SEND_DATA:
+        return this.sendData(command);
+      case CommandType.RECEIVE_DATA:
+        return this.receiveData(command);
+      case CommandType.CLOSE_CHANNEL:
+        return this.closeChannel(command);
+      case CommandType.GET_CHANNEL_STATUS:
+        return this.respond(command, { result: { general: RESULT.OK }, channelStatus: this.channelStatus() });
+      case CommandType.REFRESH:
+        this.respond(command, { result: { general: RESULT.OK } });
+        return this.host.refreshSim();
+      default:
+        return this.respond(command, { result: { general: RESULT.BEYOND_CAPABILITY } });
+    }
+  }
+
+  private openChannel(command: ProactiveCommand): void {
+    if (!this.host.bipSupported) return this.respond(command, { result: { general: RESULT.BEYOND_CAPABILITY } });
+    if (!this.host.hasService()) return this.respond(command, { result: { general: RESULT.TERMINAL_UNABLE, additional: [NO_SERVICE] } });
+    this.later(this.host.linkSetupMs, () => {
+      const cid = this.host.activateContext(command.apn ?? '');
+      const session = this.host.truth.openSession();
+      if (session) this.host.truth.sessionOpened(session, cid);
+      if (!this.host.serverReachable) {
+        // The PDP context comes up, the TCP connection to the server does not.
+        return this.later(this.host.linkSetupMs, () => {
+          this.host.deactivateContext(cid);
+          this.respond(command, { result: { general: RESULT.BIP_ERROR, additional: [REMOTE_NOT_REACHABLE] } });
+        });
+      }
+      this.channel = { cid, received: Buffer.alloc(0) };
+      this.respond(command, {
+        result: { general: RESULT.OK },
+        channelStatus: this.channelStatus(),
+        ...(command.bearer ? { bearer: command.bearer } : {}),
+        bufferSize: Math.min(command.bufferSize ?? BUFFER_SIZE, BUFFER_SIZE),
+      });
+    });
+  }
+
+  private sendData(command: ProactiveCommand): void {
+    const channel = this.channel;
+    if (!channel) return this.respond(command, { result: { general: RESULT.BIP_ERROR, additional: [NO_CHANNEL] } });
+    const request = Buffer.from(command.channelData ?? '', 'hex');
+    this.respond(command, { result: { general: RESULT.OK }, channelDataLength: 0xff });
+    this.later(this.host.networkRttMs, () => {
+      if (this.channel !== channel) return;
+      channel.received = Buffer.concat([channel.received, this.host.server.handle(request)]);
+      if (this.events.has(Event.DATA_AVAILABLE)) {
+        this.whenIdle(() =>
+          this.envelope(eventDownload({ events: [Event.DATA_AVAILABLE], channelStatus: this.channelStatus(), channelDataLength: Math.min(channel.received.length, 0xff) })),
+        );
+      }
+    });
+  }
+
+  private receiveData(command: ProactiveCommand): void {
+    const channel = this.channel;
+    if (!channel) return this.respond(command, { result: { general: RESULT.BIP_ERROR, additional: [NO_CHANNEL] } });
+    const take = Math.min(command.channelDataLength ?? 0, channel.received.length);
+    const data = channel.received.subarray(0, take);
+    channel.received = channel.received.subarray(take);
+    this.respond(command, { result: { general: RESULT.OK }, channelData: data, channelDataLength: Math.min(channel.received.length, 0xff) });
+  }
+
+  private closeChannel(command: ProactiveCommand): void {
+    const channel = this.channel;
+    if (!channel) return this.respond(command, { result: { general: RESULT.BIP_ERROR, additional: [NO_CHANNEL] } });
+    this.channel = undefined;
+    this.host.deactivateContext(channel.cid);
+    this.respond(command, { result: { general: RESULT.OK } });
+  }
+
+  private channelStatus() {
+    return { channelId: CHANNEL_ID, linkUp: this.channel !== undefined, info: 0 };
+  }
+
+  private respond(command: Pick<ProactiveCommand, 'number' | 'type' | 'qualifier'>, fields: Omit<Parameters<typeof encodeTerminalResponse>[0], 'number' | 'type' | 'qualifier'>): void {
+    const terminalResponse = encodeTerminalResponse({ number: command.number, type: command.type, qualifier: command.qualifier, ...fields });
+    const status = this.host.uicc.transmit(buildTerminalResponseApdu(terminalResponse));
+    this.busy = false;
+    if (status.at(-2) === 0x91) this.fetch(status.at(-1)!);
+    else if (this.host.reportsProactiveCommands()) this.host.reportToHost('+CUSATEND');
+    this.flushIdle();
+  }
+
+  private readonly idleQueue: (() => void)[] = [];
+
+  private whenIdle(action: () => void): void {
+    if (this.busy) this.idleQueue.push(action);
+    else action();
+  }
+
+  private flushIdle(): void {
+    while (!this.busy && this.idleQueue.length > 0) this.idleQueue.shift()!();
+  }
+
+  private later(rigMs: number, action: () => void): void {
+    const timer = this.host.clock.setTimer(() => {
+      this.timers.delete(timer);
+      action();
+    }, rigMs);
+    this.timers.add(timer);
+  }
+}
+
+/** Command details of a command we could not decode, so the card still gets an answer. */
+function rawCommandDetails(command: Uint8Array): Pick<ProactiveCommand, 'number' | 'type' | 'qualifier'> {
+  const at = command.indexOf(0x81) >= 0 ? command.indexOf(0x81) : command.indexOf(0x01);
+  return { number: command[at + 2] ?? 0, type: command[at + 3] ?? 0, qualifier: command[at + 4] ?? 0 };
+}

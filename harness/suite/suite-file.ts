@@ -1,0 +1,229 @@
+// Suite files: declarative tests a certification engineer can read (DESIGN §2). Each suite states the
+// requirement it checks, declares its measurements with units and limits, then lists its steps.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, didYouMean, expectedGot, expecting, loadYamlFile, problemAt, type ConfigProblem } from '../config/index.ts';
+import { durationSchema } from '../time/duration.ts';
+
+/** Points in time every run records, usable in `from:` besides the suite's own marks. */
+export const BUILT_IN_ANCHORS = ['power-on', 'ready', 'force-check', 'last-close'] as const;
+/** Milliseconds per unit of the measurements a step can take in time (`measure`, `measureWindow`). */
+export const TIME_UNIT_MS = { s: 1000, ms: 1 } as const;
+const COUNT_UNIT = 'count';
+
+const anchors: readonly string[] = BUILT_IN_ANCHORS;
+
+const snakeCaseName = z.string().regex(/^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/, expecting('a snake_case name like "boot_delay"'));
+
+const regexSchema = z.string().transform((source, ctx) => {
+  try {
+    return new RegExp(source);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `${expectedGot('a regular expression', source)}: ${(e as Error).message}` });
+    return z.NEVER;
+  }
+});
+
+/** Status words as 4 hex digits; `xx` as the last two matches any byte (`91xx`: a proactive command is pending). */
+const statusWordSchema = z
+  .string()
+  .regex(/^[0-9A-Fa-f]{2}(?:[0-9A-Fa-f]{2}|xx)$/, expecting('a status word like "9000" or "91xx"'));
+
+const measurementSchema = z
+  .strictObject({
+    name: snakeCaseName,
+    description: z.string().min(1),
+    /** s | ms | count, or any other unit (the runner only converts s and ms). */
+    unit: z.string().min(1),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    /** A band inside the limits, in the same unit, where a pass is reported as marginal. */
+    marginal: z.number().positive().optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.min === undefined && m.max === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected at least one limit, "min" or "max", got neither' });
+    }
+    if (m.min !== undefined && m.max !== undefined) {
+      if (m.max < m.min) ctx.addIssue({ code: 'custom', path: ['max'], message: expectedGot(`a number >= min (${m.min})`, m.max) });
+      else if (m.marginal !== undefined && 2 * m.marginal >= m.max - m.min) {
+        const half = (m.max - m.min) / 2;
+        ctx.addIssue({ code: 'custom', path: ['marginal'], message: expectedGot(`less than half the span between min and max (${half})`, m.marginal) });
+      }
+    }
+  });
+
+/** A step whose options form a map: the map's fields plus the step's kind. */
+function mapStep<K extends string, S extends z.ZodObject>(kind: K, options: S) {
+  return options.transform((o) => ({ kind, ...(o as z.output<S>) }));
+}
+
+const apn = z.string().min(1);
+
+// Each key is a step name; its value holds the step's options. Durations are milliseconds of rig time.
+const stepKinds = z.strictObject({
+  power: z.enum(['off', 'on', 'cycle']).transform((action) => ({ kind: 'power' as const, action })),
+  /** Waits for the module to answer AT and report the SIM ready; timeout defaults to the rig's bootTimeout. */
+  ready: mapStep('ready', z.strictObject({ timeout: durationSchema.optional() })),
+  at: mapStep(
+    'at',
+    z.strictObject({
+      send: z.string().min(1),
+      expect: z.enum(['OK', 'ERROR']).default('OK'),
+      /** Some information line of the answer must match. */
+      match: regexSchema.optional(),
+      timeout: durationSchema.optional(),
+    }),
+  ),
+  /** Sends the rig's sim.forceCheckApdu with AT+CSIM. */
+  forceCheck: mapStep('forceCheck', z.strictObject({ expectStatus: z.array(statusWordSchema).min(1).default(['9000', '91xx']) })),
+  expectSession: mapStep(
+    'expectSession',
+    z
+      .strictObject({
+        /** Defaults to the rig's sim.otaApn. */
+        apn: apn.optional(),
+        /** A built-in anchor or the name of an earlier mark. */
+        from: z.string().min(1),
+        within: z.strictObject({ min: durationSchema.optional(), max: durationSchema }),
+        /** Extra wait after within.max before declaring that no session opened. */
+        grace: durationSchema.prefault(0),
+        /** Sessions expected back to back. */
+        count: z.int().positive().default(1),
+        /** Longest gap allowed between one session's close and the next one's open. */
+        followOnWithin: durationSchema.optional(),
+        /** Time from `from` to the first session's open. */
+        measure: snakeCaseName.optional(),
+        /** Time from the first session's open to the last one's close. */
+        measureWindow: snakeCaseName.optional(),
+        /** Number of sessions seen. */
+        measureCount: snakeCaseName.optional(),
+      })
+      .superRefine((s, ctx) => {
+        if (s.within.min !== undefined && s.within.min > s.within.max) {
+          ctx.addIssue({ code: 'custom', path: ['within', 'min'], message: expectedGot('a duration no longer than within.max', s.within.min) });
+        }
+        if (s.followOnWithin !== undefined && s.count === 1) {
+          ctx.addIssue({ code: 'custom', path: ['followOnWithin'], message: 'expected only with count > 1 (it limits the gap between sessions), got count 1' });
+        }
+      }),
+  ),
+  /** No session opens during this window of rig time; apn defaults to the rig's sim.otaApn. */
+  expectNoSession: mapStep('expectNoSession', z.strictObject({ for: durationSchema, apn: apn.optional() })),
+  wait: durationSchema.transform((duration) => ({ kind: 'wait' as const, duration })),
+  mark: snakeCaseName
+    .refine((name) => !anchors.includes(name), { error: (issue) => expectedGot('a name that is not a built-in anchor', issue.input) })
+    .transform((name) => ({ kind: 'mark' as const, name })),
+});
+
+const stepNames = Object.keys(stepKinds.shape);
+
+const stepSchema = z
+  .record(z.string(), z.unknown(), expecting('a step: a map with one key naming it, like "wait: 5 s"'))
+  .superRefine((step, ctx) => {
+    const keys = Object.keys(step);
+    if (keys.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `expected one step name (${stepNames.join(', ')}), got an empty map` });
+    } else if (keys.length > 1) {
+      ctx.addIssue({ code: 'custom', message: `expected one step name per list entry, got ${keys.join(', ')}; give each step its own "-"` });
+    }
+  })
+  .pipe(stepKinds.partial())
+  // The entry has exactly one key, so the only value is the step.
+  .transform((step) => Object.values(step)[0]!);
+
+const isTimeUnit = (unit: string) => unit in TIME_UNIT_MS;
+
+export const suiteSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, expecting('a kebab-case id like "boot-delay"')),
+    title: z.string().min(1),
+    tags: z.array(z.string().min(1)).default([]),
+    requirement: z.strictObject({ source: z.string().min(1), text: z.string().min(1) }),
+    measurements: z.array(measurementSchema).default([]),
+    steps: z.array(stepSchema).min(1),
+  })
+  .superRefine((suite, ctx) => {
+    const units = new Map<string, string>();
+    suite.measurements.forEach((m, i) => {
+      if (units.has(m.name)) {
+        ctx.addIssue({ code: 'custom', path: ['measurements', i, 'name'], message: expectedGot('a name not declared before', m.name) });
+      }
+      units.set(m.name, m.unit);
+    });
+    const declared = [...units.keys()];
+
+    const marks = new Map<string, number>();
+    suite.steps.forEach((step, i) => {
+      if (step.kind === 'mark') {
+        if (!marks.has(step.name)) marks.set(step.name, i);
+        else ctx.addIssue({ code: 'custom', path: ['steps', i, 'mark'], message: expectedGot(`a new name (steps[${marks.get(step.name)}] set this mark)`, step.name) });
+      }
+    });
+
+    suite.steps.forEach((step, i) => {
+      if (step.kind !== 'expectSession') return;
+      const at = (key: string) => ['steps', i, 'expectSession', key];
+      const markStep = marks.get(step.from);
+      if (!anchors.includes(step.from) && !(markStep !== undefined && markStep < i)) {
+        const earlier = [...marks].filter(([, j]) => j < i).map(([name]) => name);
+        const expected = `${BUILT_IN_ANCHORS.join(', ')} or a mark set by an earlier step${earlier.length ? ` (${earlier.join(', ')})` : ''}`;
+        const later = markStep === undefined ? '' : `, which is only set later, by steps[${markStep}]`;
+        ctx.addIssue({ code: 'custom', path: at('from'), message: expectedGot(expected, step.from) + later + didYouMean(step.from, [...anchors, ...earlier]) });
+      }
+      const references = [
+        ['measure', step.measure, isTimeUnit, 's or ms'],
+        ['measureWindow', step.measureWindow, isTimeUnit, 's or ms'],
+        ['measureCount', step.measureCount, (unit: string) => unit === COUNT_UNIT, COUNT_UNIT],
+      ] as const;
+      for (const [key, name, unitFits, unitWanted] of references) {
+        if (name === undefined) continue;
+        const unit = units.get(name);
+        if (unit === undefined) {
+          const expected = declared.length ? `a declared measurement (${declared.join(', ')})` : 'a declared measurement (none are declared)';
+          ctx.addIssue({ code: 'custom', path: at(key), message: expectedGot(expected, name) + didYouMean(name, declared) });
+        } else if (!unitFits(unit)) {
+          ctx.addIssue({ code: 'custom', path: at(key), message: expectedGot(`a measurement in ${unitWanted}`, name) + ` (its unit is "${unit}")` });
+        }
+      }
+    });
+  });
+
+export type Suite = z.output<typeof suiteSchema> & {
+  /** The suite file, as given to loadSuiteFile. */
+  file: string;
+};
+export type Measurement = Suite['measurements'][number];
+export type Step = Suite['steps'][number];
+export type StepKind = Step['kind'];
+
+export async function loadSuiteFile(path: string): Promise<Suite> {
+  return { ...(await loadYamlFile(path, suiteSchema)), file: path };
+}
+
+/** Loads every `*.yaml` suite in `dir`, sorted by file name; throws ConfigError listing the problems of all files. */
+export async function loadSuites(dir: string): Promise<Suite[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
+  const suites: Suite[] = [];
+  const problems: ConfigProblem[] = [];
+  for (const file of files) {
+    try {
+      suites.push(await loadSuiteFile(join(dir, file)));
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  const firstFileById = new Map<string, string>();
+  for (const suite of suites) {
+    const first = firstFileById.get(suite.id);
+    if (first === undefined) firstFileById.set(suite.id, suite.file);
+    else {
+      const text = await readFile(suite.file, 'utf8');
+      problems.push(problemAt(text, suite.file, ['id'], expectedGot(`an id no other suite uses (${first} has it)`, suite.id)));
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return suites;
+}

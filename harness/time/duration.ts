@@ -1,0 +1,49 @@
+// Durations as config authors write them ("90 s", "2 min", or a plain number of seconds) and as
+// reports show them. Internally every duration is a number of milliseconds (of rig time).
+import { z } from 'zod';
+import { expectedGot } from '../config/index.ts';
+
+const unitMs = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const durationPattern = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|min|h|d)\s*$/;
+
+const expectation = 'a duration like "90 s" or "2 min"';
+
+/** Milliseconds, or undefined when `value` is not a duration. */
+function toMs(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = durationPattern.exec(value);
+  return match ? Number(match[1]) * unitMs[match[2] as keyof typeof unitMs] : undefined;
+}
+
+/** `500 ms`, `90 s`, `90s`, `2 min`, `1.5 h`, `7 d` or a number of seconds → milliseconds. */
+export function parseDuration(value: unknown): number {
+  const ms = toMs(value);
+  if (ms === undefined) throw new RangeError(expectedGot(expectation, value));
+  return ms;
+}
+
+/** A duration in a config file, parsed to milliseconds. */
+export const durationSchema = z.unknown().transform((value, ctx) => {
+  const ms = toMs(value);
+  if (ms !== undefined) return ms;
+  ctx.addIssue({ code: 'custom', message: expectedGot(expectation, value), input: value });
+  return z.NEVER;
+});
+
+/** Milliseconds for humans, in the two largest units that matter: `850 ms`, `32.4 s`, `1 min 32.4 s`, `7 d 0 h`. */
+export function formatDuration(ms: number): string {
+  if (ms < 0) return `-${formatDuration(-ms)}`;
+  // Round to the precision shown before choosing the units, so 59.96 s reads "1 min 0 s", not "60 s".
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  const tenthsOfSecond = Math.round(ms / 100);
+  if (tenthsOfSecond < 600) return `${tenthsOfSecond / 10} s`;
+  if (tenthsOfSecond < 36_000) {
+    const minutes = Math.floor(tenthsOfSecond / 600);
+    return `${minutes} min ${(tenthsOfSecond - minutes * 600) / 10} s`;
+  }
+  const minutes = Math.round(ms / unitMs.min);
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  const hours = Math.round(ms / unitMs.h);
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
