@@ -1,20 +1,23 @@
 // `hil`: the harness's command line.
 import { processOutput, UsageError, type CliOutput } from './output.ts';
+import { RUN_USAGE, runCommand } from './run.ts';
 import { SIM_USAGE, simCommand } from './sim.ts';
 import { stkCommand } from './stk.ts';
 
 const USAGE = `usage: hil <command> [options]
 
 commands:
+  run      run suites on a rig (hil run --help)
   sim      run the virtual module on a pseudo-terminal (hil sim --help)
   stk      decode SIM toolkit messages: hil stk decode <hex>`;
 
 const COMMANDS: Record<string, (args: string[], out: CliOutput) => Promise<number>> = {
+  run: runCommand,
   sim: simCommand,
   stk: stkCommand,
 };
 
-const HELP: Record<string, string> = { sim: SIM_USAGE };
+const HELP: Record<string, string> = { run: RUN_USAGE, sim: SIM_USAGE };
 
 export async function main(argv: string[], out: CliOutput = processOutput): Promise<number> {
   const [name, ...args] = argv;

@@ -5,7 +5,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import type { z } from 'zod';
 import { describeIssue, didYouMean } from './messages.ts';
 
-export { describeValue, didYouMean, expectedGot, expecting } from './messages.ts';
+export { didYouMean, expectedGot, expecting } from './messages.ts';
 
 export interface ConfigProblem {
   file: string;
@@ -27,9 +27,15 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * superRefine option for cross-field rules: run only on input that passed every other check. zod runs
+ * refinements despite non-fatal issues (an unknown key, a bad duration), when values may be missing.
+ */
+export const onlyWhenValid = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
+
 type Path = readonly PropertyKey[];
 
-export function formatPath(path: Path): string {
+function formatPath(path: Path): string {
   return path
     .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i > 0 ? '.' : ''}${String(segment)}`))
     .join('');
@@ -40,12 +46,16 @@ class YamlSource {
   readonly lines = new LineCounter();
   readonly doc: Document.Parsed;
 
-  constructor(readonly text: string, readonly file: string) {
+  constructor(text: string, readonly file: string) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
   }
 
   syntaxProblems(): ConfigProblem[] {
-    return this.doc.errors.map((e) => this.problem(e.pos[0], [], `YAML syntax error: ${e.message}`));
+    return this.doc.errors.map((e) => {
+      // The parser's own wording for this one names its API, not the file's problem.
+      const message = e.code === 'MULTIPLE_DOCS' ? 'expected one YAML document, got several (separated by ---)' : e.message;
+      return this.problem(e.pos[0], [], `YAML syntax error: ${message}`);
+    });
   }
 
   /**
@@ -108,7 +118,10 @@ export function parseYamlText<S extends z.ZodType>(text: string, sourceName: str
       return describeIssue(issue);
     },
   });
-  if (!result.success) throw new ConfigError(schemaProblems(source, result.error.issues, knownKeys));
+  if (!result.success) {
+    const problems = schemaProblems(source, result.error.issues, knownKeys);
+    throw new ConfigError(problems.sort((a, b) => a.line - b.line || a.col - b.col));
+  }
   return result.data;
 }
 

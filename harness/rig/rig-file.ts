@@ -1,7 +1,7 @@
 // Rig files: what a bench is made of (serial port, power switch, module, SIM) as data (DESIGN §2).
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { expectedGot, expecting, loadYamlFile } from '../config/index.ts';
+import { expectedGot, expecting, loadYamlFile, onlyWhenValid } from '../config/index.ts';
 import { durationSchema } from '../time/duration.ts';
 
 /** `serial.path` and `power.type` value selecting the in-process simulator. */
@@ -33,7 +33,7 @@ function checkLineRef(ref: { chip?: string; line?: number; number?: number }, ct
 // checkLineRef guarantees the GpioLineRef shape that the casts below state.
 const gpioLineSchema = z
   .strictObject(lineRefFields)
-  .superRefine(checkLineRef)
+  .superRefine(checkLineRef, onlyWhenValid)
   .transform((ref) => ref as GpioLineRef);
 
 const pwrkeySchema = z
@@ -43,7 +43,7 @@ const pwrkeySchema = z
     pulseOn: durationSchema.prefault('500 ms'),
     pulseOff: durationSchema.prefault('650 ms'),
   })
-  .superRefine(checkLineRef)
+  .superRefine(checkLineRef, onlyWhenValid)
   .transform((key) => key as GpioLineRef & { activeLow: boolean; pulseOn: number; pulseOff: number });
 
 const shellCommand = z.string().min(1);
@@ -143,7 +143,7 @@ export const rigSchema = z
         message: expectedGot(`1 because power.type "${rig.power.type}" switches a real module`, rig.timeScale),
       });
     }
-  })
+  }, onlyWhenValid)
   .transform((rig) => ({ ...rig, timeScale: rig.timeScale ?? (rig.serial.path === VIRTUAL ? VIRTUAL_TIME_SCALE : 1) }));
 
 /** A loaded rig; durations are milliseconds of rig time, file paths are absolute. */

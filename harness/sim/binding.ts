@@ -1,6 +1,6 @@
 // An in-process serialport binding wired to virtual modules, so the harness drives a virtual module
 // through the same SerialPortStream API as a real port.
-import type { BindingInterface, BindingPortInterface, OpenOptions, PortInfo, PortStatus } from '@serialport/bindings-interface';
+import type { BindingInterface, BindingPortInterface, OpenOptions, PortInfo, PortStatus } from '@serialport/bindings-cpp';
 import type { VirtualModule } from './module.ts';
 
 export interface VirtualPortOptions {

@@ -115,12 +115,14 @@ export interface BerTlv {
   end: number;
 }
 
-export function decodeBerTlv(bytes: Uint8Array, what: string): BerTlv {
+/** `what` names the expected message in errors, e.g. `a proactive command (D0)`. */
+export function decodeBerTlv(bytes: Uint8Array, what: string, acceptsTag: (tag: number) => boolean): BerTlv {
   if (bytes.length === 0) throw new StkDecodeError(0, `empty input, expected ${what}`);
+  if (!acceptsTag(bytes[0]!)) throw new StkDecodeError(0, `0x${byteHex(bytes[0]!)} does not start ${what}`);
   const { length, next } = readLength(bytes, 1, bytes.length);
   const end = next + length;
   if (end < bytes.length) {
-    throw new StkDecodeError(end, `${bytes.length - end} trailing byte(s) after the end of the ${what}`);
+    throw new StkDecodeError(end, `${bytes.length - end} trailing byte(s) after the end of ${what}`);
   }
   return { tag: bytes[0]!, valueOffset: next, end };
 }

@@ -3,16 +3,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, didYouMean, expectedGot, expecting, loadYamlFile, problemAt, type ConfigProblem } from '../config/index.ts';
-import { durationSchema } from '../time/duration.ts';
+import { ConfigError, didYouMean, expectedGot, expecting, loadYamlFile, onlyWhenValid, problemAt, type ConfigProblem } from '../config/index.ts';
+import { durationSchema, formatDuration } from '../time/duration.ts';
 
 /** Points in time every run records, usable in `from:` besides the suite's own marks. */
 export const BUILT_IN_ANCHORS = ['power-on', 'ready', 'force-check', 'last-close'] as const;
-/** Milliseconds per unit of the measurements a step can take in time (`measure`, `measureWindow`). */
+/** Units a time measurement (`measure`, `measureWindow`) may use, in milliseconds each. */
 export const TIME_UNIT_MS = { s: 1000, ms: 1 } as const;
 const COUNT_UNIT = 'count';
 
-const anchors: readonly string[] = BUILT_IN_ANCHORS;
+const anchors: readonly string[] = BUILT_IN_ANCHORS; // widened, so that any name can be looked up
 
 const snakeCaseName = z.string().regex(/^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/, expecting('a snake_case name like "boot_delay"'));
 
@@ -49,14 +49,15 @@ const measurementSchema = z
       if (m.max < m.min) ctx.addIssue({ code: 'custom', path: ['max'], message: expectedGot(`a number >= min (${m.min})`, m.max) });
       else if (m.marginal !== undefined && 2 * m.marginal >= m.max - m.min) {
         const half = (m.max - m.min) / 2;
-        ctx.addIssue({ code: 'custom', path: ['marginal'], message: expectedGot(`less than half the span between min and max (${half})`, m.marginal) });
+        const message = expectedGot(`less than half the span between min and max (${half})`, m.marginal);
+        ctx.addIssue({ code: 'custom', path: ['marginal'], message });
       }
     }
-  });
+  }, onlyWhenValid);
 
 /** A step whose options form a map: the map's fields plus the step's kind. */
 function mapStep<K extends string, S extends z.ZodObject>(kind: K, options: S) {
-  return options.transform((o) => ({ kind, ...(o as z.output<S>) }));
+  return options.transform((o) => ({ kind, ...o }));
 }
 
 const apn = z.string().min(1);
@@ -102,12 +103,14 @@ const stepKinds = z.strictObject({
       })
       .superRefine((s, ctx) => {
         if (s.within.min !== undefined && s.within.min > s.within.max) {
-          ctx.addIssue({ code: 'custom', path: ['within', 'min'], message: expectedGot('a duration no longer than within.max', s.within.min) });
+          const message = `expected a duration no longer than within.max (${formatDuration(s.within.max)}), got ${formatDuration(s.within.min)}`;
+          ctx.addIssue({ code: 'custom', path: ['within', 'min'], message });
         }
         if (s.followOnWithin !== undefined && s.count === 1) {
-          ctx.addIssue({ code: 'custom', path: ['followOnWithin'], message: 'expected only with count > 1 (it limits the gap between sessions), got count 1' });
+          const message = 'expected only with count > 1 (it limits the gap between sessions), got count 1';
+          ctx.addIssue({ code: 'custom', path: ['followOnWithin'], message });
         }
-      }),
+      }, onlyWhenValid),
   ),
   /** No session opens during this window of rig time; apn defaults to the rig's sim.otaApn. */
   expectNoSession: mapStep('expectNoSession', z.strictObject({ for: durationSchema, apn: apn.optional() })),
@@ -147,10 +150,8 @@ export const suiteSchema = z
   .superRefine((suite, ctx) => {
     const units = new Map<string, string>();
     suite.measurements.forEach((m, i) => {
-      if (units.has(m.name)) {
-        ctx.addIssue({ code: 'custom', path: ['measurements', i, 'name'], message: expectedGot('a name not declared before', m.name) });
-      }
-      units.set(m.name, m.unit);
+      if (!units.has(m.name)) units.set(m.name, m.unit);
+      else ctx.addIssue({ code: 'custom', path: ['measurements', i, 'name'], message: expectedGot('a name not declared before', m.name) });
     });
     const declared = [...units.keys()];
 
@@ -158,7 +159,10 @@ export const suiteSchema = z
     suite.steps.forEach((step, i) => {
       if (step.kind === 'mark') {
         if (!marks.has(step.name)) marks.set(step.name, i);
-        else ctx.addIssue({ code: 'custom', path: ['steps', i, 'mark'], message: expectedGot(`a new name (steps[${marks.get(step.name)}] set this mark)`, step.name) });
+        else {
+          const message = expectedGot(`a new name (steps[${marks.get(step.name)}] set this mark)`, step.name);
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'mark'], message });
+        }
       }
     });
 
@@ -170,25 +174,27 @@ export const suiteSchema = z
         const earlier = [...marks].filter(([, j]) => j < i).map(([name]) => name);
         const expected = `${BUILT_IN_ANCHORS.join(', ')} or a mark set by an earlier step${earlier.length ? ` (${earlier.join(', ')})` : ''}`;
         const later = markStep === undefined ? '' : `, which is only set later, by steps[${markStep}]`;
-        ctx.addIssue({ code: 'custom', path: at('from'), message: expectedGot(expected, step.from) + later + didYouMean(step.from, [...anchors, ...earlier]) });
+        const hint = didYouMean(step.from, [...anchors, ...earlier]);
+        ctx.addIssue({ code: 'custom', path: at('from'), message: expectedGot(expected, step.from) + later + hint });
       }
       const references = [
-        ['measure', step.measure, isTimeUnit, 's or ms'],
-        ['measureWindow', step.measureWindow, isTimeUnit, 's or ms'],
-        ['measureCount', step.measureCount, (unit: string) => unit === COUNT_UNIT, COUNT_UNIT],
+        ['measure', step.measure, isTimeUnit, '"s" or "ms"'],
+        ['measureWindow', step.measureWindow, isTimeUnit, '"s" or "ms"'],
+        ['measureCount', step.measureCount, (unit: string) => unit === COUNT_UNIT, `"${COUNT_UNIT}"`],
       ] as const;
       for (const [key, name, unitFits, unitWanted] of references) {
         if (name === undefined) continue;
         const unit = units.get(name);
         if (unit === undefined) {
-          const expected = declared.length ? `a declared measurement (${declared.join(', ')})` : 'a declared measurement (none are declared)';
+          const expected = `a declared measurement (${declared.length ? declared.join(', ') : 'none are declared'})`;
           ctx.addIssue({ code: 'custom', path: at(key), message: expectedGot(expected, name) + didYouMean(name, declared) });
         } else if (!unitFits(unit)) {
-          ctx.addIssue({ code: 'custom', path: at(key), message: expectedGot(`a measurement in ${unitWanted}`, name) + ` (its unit is "${unit}")` });
+          const message = `${expectedGot(`a measurement with unit ${unitWanted}`, name)} (its unit is "${unit}")`;
+          ctx.addIssue({ code: 'custom', path: at(key), message });
         }
       }
     });
-  });
+  }, onlyWhenValid);
 
 export type Suite = z.output<typeof suiteSchema> & {
   /** The suite file, as given to loadSuiteFile. */
@@ -196,7 +202,6 @@ export type Suite = z.output<typeof suiteSchema> & {
 };
 export type Measurement = Suite['measurements'][number];
 export type Step = Suite['steps'][number];
-export type StepKind = Step['kind'];
 
 export async function loadSuiteFile(path: string): Promise<Suite> {
   return { ...(await loadYamlFile(path, suiteSchema)), file: path };

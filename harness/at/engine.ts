@@ -1,0 +1,411 @@
+// The AT engine: one command in flight, a FIFO queue behind it, URCs routed wherever they arrive.
+//
+// How a line is classified while a command is in flight (see README.md for examples):
+//  1. After the `> ` prompt was answered, a line holding Ctrl-Z or equal to the payload is the payload's echo.
+//  2. Before the command's echo, a line equal to the command (case-insensitive) is the echo.
+//  3. A final result code ends the command.
+//  4. Shared-prefix rule: a line starting with the command's response prefix (`+CEREG:` for `AT+CEREG?`)
+//     belongs to the response even when that prefix is also a URC prefix; a line with any other URC
+//     prefix is a URC; any other line belongs to the response.
+//  5. Until the echo has been seen, lines that rule 4 would put into the response are held, since the
+//     engine cannot yet tell whether echo is on. If the echo then arrives, the held lines predate the
+//     command: those with a URC prefix are URCs (a `+CPIN: READY` boot URC just before `AT+CPIN?`), the
+//     rest noise. If the final result comes with no echo (echo off), the held lines are the response.
+//     Once something is held, later lines are held behind it so that their order is kept.
+//
+// After a timeout (the post-timeout rule):
+//  - The engine writes nothing until the port has been quiet for `recoveryQuietMs`, or at most
+//    `recoveryMaxMs` if the module keeps talking. Lines in that window are noise unless they carry a
+//    URC prefix.
+//  - If the timed-out command had been echoed (echo is on), the next command is gated: until its own
+//    echo arrives, a final result code is the late answer of the timed-out command and is dropped
+//    together with any lines held before it. With echo off only the quiet period protects.
+
+import type { Clock, Timer } from '../time/clock.ts';
+import { AtClosedError, AtTimeoutError, AtWriteError, AtCommandError } from './errors.ts';
+import { LineFramer, type Frame } from './framer.ts';
+import { Listeners } from './listeners.ts';
+import { DEFAULT_URC_PREFIXES, matchPrefix, responsePrefix, unknownUrcPrefix } from './prefixes.ts';
+import { parseFinal, type AtFailure, type FinalResult } from './result-codes.ts';
+import { Transcript, type Direction, type EntryKind, type Stamp } from './transcript.ts';
+
+export interface AtResponse {
+  command: string;
+  /** Information lines, echo excluded. */
+  lines: string[];
+  /** The final result code line. */
+  final: string;
+  /** True for OK and CONNECT. */
+  ok: boolean;
+  error?: AtFailure;
+  /** Rig ms when the command was written and when its final result code arrived. */
+  startedAt: number;
+  endedAt: number;
+}
+
+export interface Urc {
+  line: string;
+  /** The URC prefix that matched, or for a line seen while idle with no known prefix its `+NAME:` head. */
+  prefix: string;
+  rig: number;
+  wall: number;
+}
+
+export interface AtEngineOptions {
+  write: (bytes: Buffer) => void | Promise<void>;
+  clock: Clock;
+  /** Added to DEFAULT_URC_PREFIXES. */
+  urcPrefixes?: readonly string[];
+  /** Rig ms a command may take unless it says otherwise. Default 5000. */
+  defaultTimeoutMs?: number;
+  /** Rig ms of silence that end the recovery after a timeout. Default 500. */
+  recoveryQuietMs?: number;
+  /** Rig ms after which a recovery ends even if the module never falls silent. Default defaultTimeoutMs. */
+  recoveryMaxMs?: number;
+  /** Default 4096 bytes: room for a +CUSATP line carrying the longest proactive command in hex. */
+  maxLineLength?: number;
+  /** Transcript entries kept in memory. Default 100000. */
+  transcriptLimit?: number;
+}
+
+export interface SendOptions {
+  timeoutMs?: number;
+  /** Prefix of the command's information lines; derived from the command by default, '' for none. */
+  expect?: string;
+  /** Written after the `> ` prompt, terminated with Ctrl-Z. */
+  payload?: string;
+}
+
+interface Job {
+  command: string;
+  timeoutMs: number;
+  expect: string | undefined;
+  payload: string | undefined;
+  resolve: (response: AtResponse) => void;
+  reject: (error: Error) => void;
+}
+
+interface RxLine {
+  text: string;
+  stamp: Stamp;
+}
+
+interface InFlight {
+  job: Job;
+  startedAt: number;
+  timer: Timer;
+  /** The previous command timed out after its echo: finals before this command's echo are late answers. */
+  gated: boolean;
+  echoSeen: boolean;
+  promptDone: boolean;
+  held: RxLine[];
+  lines: string[];
+}
+
+const CTRL_Z = '\x1a';
+
+export class AtEngine {
+  readonly transcript: Transcript;
+  private readonly write: AtEngineOptions['write'];
+  private readonly clock: Clock;
+  private readonly urcPrefixes: readonly string[];
+  private readonly defaultTimeoutMs: number;
+  private readonly recoveryQuietMs: number;
+  private readonly recoveryMaxMs: number;
+  private readonly framer: LineFramer;
+  private readonly urcListeners = new Listeners<Urc>();
+  private readonly queue: Job[] = [];
+  private readonly inbox: Uint8Array[] = [];
+  private active: InFlight | undefined;
+  private recovery: { quiet: Timer; cap: Timer } | undefined;
+  private gateNext = false;
+  private feeding = false;
+  private dispatching = false;
+  private closed = false;
+
+  constructor(options: AtEngineOptions) {
+    this.write = options.write;
+    this.clock = options.clock;
+    this.urcPrefixes = [...DEFAULT_URC_PREFIXES, ...(options.urcPrefixes ?? [])];
+    this.defaultTimeoutMs = positive('defaultTimeoutMs', options.defaultTimeoutMs ?? 5000);
+    this.recoveryQuietMs = positive('recoveryQuietMs', options.recoveryQuietMs ?? 500);
+    this.recoveryMaxMs = positive('recoveryMaxMs', options.recoveryMaxMs ?? this.defaultTimeoutMs);
+    this.transcript = new Transcript(options.transcriptLimit);
+    this.framer = new LineFramer((frame) => this.onFrame(frame), {
+      maxLineLength: options.maxLineLength ?? 4096,
+      promptArmed: () => this.active?.job.payload !== undefined && !this.active.promptDone,
+    });
+  }
+
+  /** Bytes from the module. Never throws; after close() input is ignored. */
+  feed(chunk: Buffer | Uint8Array): void {
+    if (this.closed) return;
+    if (!(chunk instanceof Uint8Array)) {
+      this.record('rx', 'noise', typeof chunk, 'input that is not bytes ignored');
+      return;
+    }
+    // A listener or a synchronous write may feed while a chunk is being processed: queue it behind.
+    this.inbox.push(this.feeding ? new Uint8Array(chunk) : chunk);
+    if (this.feeding) return;
+    this.feeding = true;
+    try {
+      for (let next = this.inbox.shift(); next && !this.closed; next = this.inbox.shift()) {
+        this.heardBytes();
+        this.framer.push(next);
+      }
+    } finally {
+      this.feeding = false;
+      this.inbox.length = 0;
+    }
+  }
+
+  /** Resolves on any final result code; rejects with AtTimeoutError, AtClosedError or AtWriteError. */
+  send(command: string, opts: SendOptions = {}): Promise<AtResponse> {
+    if (this.closed) return Promise.reject(new AtClosedError(command));
+    const invalid = checkRequest(command, opts);
+    if (invalid) return Promise.reject(invalid);
+    return new Promise((resolve, reject) => {
+      this.queue.push({
+        command: command.trim(),
+        timeoutMs: opts.timeoutMs ?? this.defaultTimeoutMs,
+        expect: opts.expect ?? responsePrefix(command),
+        payload: opts.payload,
+        resolve,
+        reject,
+      });
+      this.dispatchNext();
+    });
+  }
+
+  /** Like send(), but a final result other than OK or CONNECT rejects with AtCommandError. */
+  async expectOk(command: string, opts?: SendOptions): Promise<AtResponse> {
+    const response = await this.send(command, opts);
+    if (!response.ok) throw new AtCommandError(response);
+    return response;
+  }
+
+  /** Subscribe to URCs, optionally only those whose line starts with `prefix`. Returns the unsubscribe function. */
+  onUrc(listener: (urc: Urc) => void, prefix?: string): () => void {
+    if (prefix === undefined) return this.urcListeners.add(listener);
+    return this.urcListeners.add((urc) => {
+      if (urc.line.startsWith(prefix)) listener(urc);
+    });
+  }
+
+  /** Rejects the command in flight and every queued one, stops all timers. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.recovery?.quiet.cancel();
+    this.recovery?.cap.cancel();
+    this.recovery = undefined;
+    const flight = this.active;
+    this.active = undefined;
+    if (flight) {
+      flight.timer.cancel();
+      flight.job.reject(new AtClosedError(flight.job.command));
+    }
+    for (const job of this.queue.splice(0)) job.reject(new AtClosedError(job.command));
+  }
+
+  private dispatchNext(): void {
+    // A synchronous write can complete a command (and come back here) while the loop below runs.
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      while (!this.closed && !this.active && !this.recovery && this.queue.length > 0) this.start(this.queue.shift()!);
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private start(job: Job): void {
+    const flight: InFlight = {
+      job,
+      startedAt: this.clock.now(),
+      timer: this.clock.setTimer(() => this.timeOut(flight), job.timeoutMs),
+      gated: this.gateNext,
+      echoSeen: false,
+      promptDone: false,
+      held: [],
+      lines: [],
+    };
+    this.gateNext = false;
+    this.active = flight;
+    this.transmit(flight, 'command', job.command, `${job.command}\r`);
+  }
+
+  private transmit(flight: InFlight, kind: EntryKind, text: string, data: string): void {
+    this.record('tx', kind, text);
+    const failed = (err: unknown) => this.writeFailed(flight, err);
+    try {
+      Promise.resolve(this.write(Buffer.from(data))).catch(failed);
+    } catch (err) {
+      failed(err);
+    }
+  }
+
+  private writeFailed(flight: InFlight, err: unknown): void {
+    this.record('tx', 'noise', err instanceof Error ? err.message : String(err), `write of ${flight.job.command} failed`);
+    if (this.active !== flight) return;
+    this.active = undefined;
+    flight.timer.cancel();
+    flight.job.reject(new AtWriteError(flight.job.command, err));
+    this.dispatchNext();
+  }
+
+  private onFrame(frame: Frame): void {
+    if (this.closed) return;
+    const stamp = this.stamp();
+    if (frame.kind === 'noise') this.record('rx', 'noise', frame.text, frame.reason, stamp);
+    else if (frame.kind === 'prompt') this.onPrompt(stamp);
+    else this.onLine({ text: frame.text, stamp });
+  }
+
+  private onPrompt(stamp: Stamp): void {
+    const flight = this.active;
+    if (flight?.job.payload === undefined) return;
+    flight.promptDone = true;
+    this.record('rx', 'prompt', '>', undefined, stamp);
+    const data = flight.job.payload + CTRL_Z;
+    this.transmit(flight, 'payload', data, data);
+  }
+
+  private onLine(line: RxLine): void {
+    const flight = this.active;
+    if (!flight) return this.onIdleLine(line);
+    const { text, stamp } = line;
+    const { command, payload } = flight.job;
+
+    if (flight.promptDone && (text.includes(CTRL_Z) || text === payload!.trim())) {
+      return this.record('rx', 'echo', text, 'payload', stamp);
+    }
+    if (!flight.echoSeen && text.toUpperCase() === command.toUpperCase()) {
+      this.releaseHeldAsStray(flight, `arrived before the echo of ${command}`);
+      flight.echoSeen = true;
+      return this.record('rx', 'echo', text, undefined, stamp);
+    }
+    const final = parseFinal(text);
+    if (final && flight.gated && !flight.echoSeen) {
+      this.releaseHeldAsStray(flight, 'late output of the timed-out command');
+      return this.record('rx', 'noise', text, 'late result of the timed-out command', stamp);
+    }
+    if (final) {
+      for (const held of flight.held.splice(0)) this.route(flight, held);
+      this.record('rx', 'final', text, undefined, stamp);
+      return this.finish(flight, text, final, stamp.rig);
+    }
+    if (!flight.echoSeen && (flight.held.length > 0 || this.urcPrefixDuring(flight, text) === undefined)) {
+      flight.held.push(line);
+      return;
+    }
+    this.route(flight, line);
+  }
+
+  private onIdleLine(line: RxLine): void {
+    const prefix = matchPrefix(line.text, this.urcPrefixes);
+    if (prefix) return this.emitUrc(line, prefix);
+    if (this.recovery) return this.record('rx', 'noise', line.text, 'late output after a timeout', line.stamp);
+    if (parseFinal(line.text)) return this.record('rx', 'noise', line.text, 'result code with no command in flight', line.stamp);
+    this.emitUrc(line, unknownUrcPrefix(line.text));
+  }
+
+  /** A line of the command's response, or a URC (rule 4). */
+  private route(flight: InFlight, line: RxLine): void {
+    const prefix = this.urcPrefixDuring(flight, line.text);
+    if (prefix) return this.emitUrc(line, prefix);
+    flight.lines.push(line.text);
+    this.record('rx', 'info', line.text, undefined, line.stamp);
+  }
+
+  private urcPrefixDuring(flight: InFlight, text: string): string | undefined {
+    if (flight.job.expect && text.startsWith(flight.job.expect)) return undefined;
+    return matchPrefix(text, this.urcPrefixes);
+  }
+
+  /** Held lines that turned out not to answer the command: URCs if they look like one, else noise. */
+  private releaseHeldAsStray(flight: InFlight, note: string): void {
+    for (const line of flight.held.splice(0)) {
+      const prefix = matchPrefix(line.text, this.urcPrefixes);
+      if (prefix) this.emitUrc(line, prefix);
+      else this.record('rx', 'noise', line.text, note, line.stamp);
+    }
+  }
+
+  private emitUrc(line: RxLine, prefix: string): void {
+    this.record('rx', 'urc', line.text, undefined, line.stamp);
+    this.urcListeners.emit({ line: line.text, prefix, rig: line.stamp.rig, wall: line.stamp.wall });
+  }
+
+  private finish(flight: InFlight, finalLine: string, final: FinalResult, endedAt: number): void {
+    if (this.active !== flight) return; // a URC listener closed the engine meanwhile
+    this.active = undefined;
+    flight.timer.cancel();
+    flight.job.resolve({
+      command: flight.job.command,
+      lines: flight.lines,
+      final: finalLine,
+      ok: final.ok,
+      ...(final.error && { error: final.error }),
+      startedAt: flight.startedAt,
+      endedAt,
+    });
+    this.dispatchNext();
+  }
+
+  private timeOut(flight: InFlight): void {
+    if (this.active !== flight) return;
+    const { command, timeoutMs } = flight.job;
+    this.active = undefined;
+    this.releaseHeldAsStray(flight, `unanswered when ${command} timed out`);
+    this.record('rx', 'timeout', `${command}: no final result code within ${timeoutMs} rig ms`);
+    this.gateNext = flight.echoSeen;
+    this.recovery = {
+      quiet: this.clock.setTimer(this.endRecovery, this.recoveryQuietMs),
+      cap: this.clock.setTimer(this.endRecovery, this.recoveryMaxMs),
+    };
+    flight.job.reject(new AtTimeoutError(command, timeoutMs));
+  }
+
+  /** Any byte during a recovery restarts its quiet period. */
+  private heardBytes(): void {
+    if (!this.recovery) return;
+    this.recovery.quiet.cancel();
+    this.recovery.quiet = this.clock.setTimer(this.endRecovery, this.recoveryQuietMs);
+  }
+
+  private readonly endRecovery = (): void => {
+    if (!this.recovery) return;
+    this.recovery.quiet.cancel();
+    this.recovery.cap.cancel();
+    this.recovery = undefined;
+    this.dispatchNext();
+  };
+
+  private stamp(): Stamp {
+    return { mono: performance.now(), wall: this.clock.wallNow(), rig: this.clock.now() };
+  }
+
+  private record(dir: Direction, kind: EntryKind, text: string, note?: string, stamp = this.stamp()): void {
+    this.transcript.record({ ...stamp, dir, kind, text, ...(note !== undefined && { note }) });
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number of rig ms, got ${value}`);
+  return value;
+}
+
+/** Commands and payloads must not carry the bytes that end them early. */
+function checkRequest(command: string, opts: SendOptions): Error | undefined {
+  if (typeof command !== 'string' || command.trim() === '' || /[\r\n\x1a\x1b]/.test(command)) {
+    return new TypeError(`invalid AT command ${JSON.stringify(command)}: must be non-empty, without CR, LF, Ctrl-Z or ESC`);
+  }
+  if (opts.payload !== undefined && (typeof opts.payload !== 'string' || /[\x1a\x1b]/.test(opts.payload))) {
+    return new TypeError(`invalid payload for ${command}: must be a string without Ctrl-Z or ESC`);
+  }
+  if (opts.timeoutMs !== undefined && (!(opts.timeoutMs > 0) || !Number.isFinite(opts.timeoutMs))) {
+    return new RangeError(`invalid timeout for ${command}: ${opts.timeoutMs}`);
+  }
+  return undefined;
+}

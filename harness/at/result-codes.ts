@@ -1,0 +1,32 @@
+// Final result codes (V.250 §5.7, TS 27.007 §9.2, TS 27.005 §3.2.5): the lines that end a command.
+// Only verbose result codes (ATV1) are recognised: numeric ones (ATV0) are indistinguishable from data.
+
+import { CME_ERRORS, CMS_ERRORS } from './error-codes.ts';
+
+export type FailureKind = 'ERROR' | 'CME ERROR' | 'CMS ERROR' | 'NO CARRIER' | 'BUSY' | 'NO ANSWER' | 'NO DIALTONE' | 'ABORTED';
+
+export interface AtFailure {
+  kind: FailureKind;
+  code?: number;
+  name?: string;
+}
+
+export interface FinalResult {
+  /** OK, or CONNECT (a dial or data command succeeded). */
+  ok: boolean;
+  error?: AtFailure;
+}
+
+const PLAIN_FAILURES: ReadonlySet<string> = new Set<FailureKind>(['ERROR', 'NO CARRIER', 'BUSY', 'NO ANSWER', 'NO DIALTONE', 'ABORTED']);
+const EXTENDED_ERROR = /^\+(CME|CMS) ERROR:(.*)$/;
+
+/** The final result a (trimmed) line carries, or undefined when it is not one. */
+export function parseFinal(line: string): FinalResult | undefined {
+  if (line === 'OK' || /^CONNECT(\s.*)?$/.test(line)) return { ok: true };
+  if (PLAIN_FAILURES.has(line)) return { ok: false, error: { kind: line as FailureKind } };
+  const match = EXTENDED_ERROR.exec(line);
+  if (!match) return undefined;
+  const cme = match[1] === 'CME';
+  const detail = (cme ? CME_ERRORS : CMS_ERRORS).describe(match[2]!);
+  return { ok: false, error: { kind: cme ? 'CME ERROR' : 'CMS ERROR', ...detail } };
+}

@@ -1,0 +1,69 @@
+// Timestamped record of everything that crossed the AT port, in both directions.
+
+import { Listeners } from './listeners.ts';
+
+export type Direction = 'tx' | 'rx';
+
+/** `timeout` marks where a command gave up waiting; `noise` is anything that was not AT text or was out of place. */
+export type EntryKind = 'command' | 'payload' | 'echo' | 'info' | 'final' | 'urc' | 'prompt' | 'noise' | 'timeout';
+
+export interface Stamp {
+  /** performance.now() milliseconds. */
+  mono: number;
+  /** Epoch milliseconds. */
+  wall: number;
+  /** Rig milliseconds. */
+  rig: number;
+}
+
+export interface TranscriptEntry extends Stamp {
+  dir: Direction;
+  kind: EntryKind;
+  text: string;
+  /** Why a line was classified the way it was, where that is not obvious. */
+  note?: string;
+}
+
+export class Transcript {
+  private readonly list: TranscriptEntry[] = [];
+  private dropped = 0;
+  private readonly listeners = new Listeners<TranscriptEntry>();
+
+  /** @param limit entries kept in memory (the oldest go first); subscribers see every entry. */
+  constructor(private readonly limit = 100_000) {}
+
+  record(entry: TranscriptEntry): void {
+    const frozen = Object.freeze({ ...entry });
+    this.list.push(frozen);
+    if (this.list.length > this.limit) {
+      this.list.shift();
+      this.dropped++;
+    }
+    this.listeners.emit(frozen);
+  }
+
+  entries(): TranscriptEntry[] {
+    return [...this.list];
+  }
+
+  subscribe(listener: (entry: TranscriptEntry) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  toText(): string {
+    const lines = this.list.map(formatEntry);
+    if (this.dropped > 0) lines.unshift(`(${this.dropped} earlier entries not kept)`);
+    return lines.join('\n');
+  }
+}
+
+/** `2024-05-01T10:00:00.123Z     12.345s rx info    +CEREG: 2,5  (note)` with control characters escaped. */
+export function formatEntry(entry: TranscriptEntry): string {
+  const rigSeconds = `${(entry.rig / 1000).toFixed(3)}s`.padStart(11);
+  const note = entry.note ? `  (${entry.note})` : '';
+  return `${new Date(entry.wall).toISOString()} ${rigSeconds} ${entry.dir} ${entry.kind.padEnd(7)} ${escapeControls(entry.text)}${note}`;
+}
+
+function escapeControls(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+}

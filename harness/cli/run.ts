@@ -1,0 +1,154 @@
+// `hil run`: runs suites on a rig, live on the console, into a report folder.
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatEntry } from '../at/index.ts';
+import { ConfigError } from '../config/index.ts';
+import { RigController, type ModuleIdentity } from '../rig/controller.ts';
+import { loadRigFile } from '../rig/rig-file.ts';
+import { guardBench } from '../rig/safe-state.ts';
+import { totals, writeSummary, type RunSummary } from '../results/summary.ts';
+import { ConsoleView } from '../suite/console.ts';
+import { runSuites, type TestResult } from '../suite/mocha-run.ts';
+import { loadSuites, type Suite } from '../suite/suite-file.ts';
+import { UsageError, type CliOutput } from './output.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const STANDARD_TAG = 'standard';
+
+export const RUN_USAGE = `usage: hil run [options]
+
+Runs suites on a rig (default: the built-in virtual rig) and writes reports/<run-id>/.
+  --rig FILE          rig file (default rigs/virtual.yaml)
+  --suite ID          run this suite (repeatable); default: every suite tagged "${STANDARD_TAG}"
+  --tag TAG           run the suites with this tag (repeatable)
+  --suites-dir DIR    where suite files are (default suites/)
+  --time-scale N      override the rig's time scale
+  --fault NAME        virtual rig only: inject a simulator fault (repeatable)
+  --seed N            virtual rig only: seed for the simulator's drawn delays
+  --report-dir DIR    report folder (default reports/<run-id>)`;
+
+function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${Math.random().toString(16).slice(2, 6)}`;
+}
+
+function selectSuites(all: Suite[], ids: string[], tags: string[]): Suite[] {
+  for (const id of ids) {
+    if (!all.some((s) => s.id === id)) throw new UsageError(`hil run: no suite "${id}"; known: ${all.map((s) => s.id).join(', ')}`);
+  }
+  if (ids.length === 0 && tags.length === 0) tags = [STANDARD_TAG];
+  return all.filter((s) => ids.includes(s.id) || s.tags.some((t) => tags.includes(t)));
+}
+
+function numberFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`hil run: ${flag} takes a positive number, got "${text}"`);
+  return value;
+}
+
+export async function runCommand(args: string[], out: CliOutput): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rig: { type: 'string', default: join(PROJECT_ROOT, 'rigs', 'virtual.yaml') },
+      suite: { type: 'string', multiple: true, default: [] },
+      tag: { type: 'string', multiple: true, default: [] },
+      'suites-dir': { type: 'string', default: join(PROJECT_ROOT, 'suites') },
+      'time-scale': { type: 'string' },
+      fault: { type: 'string', multiple: true, default: [] },
+      seed: { type: 'string' },
+      'report-dir': { type: 'string' },
+    },
+  });
+  let config;
+  let suites: Suite[];
+  try {
+    config = await loadRigFile(resolve(values.rig));
+    suites = selectSuites(await loadSuites(resolve(values['suites-dir'])), values.suite, values.tag);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (suites.length === 0) throw new UsageError('hil run: no suite selected');
+  if (values.fault.length > 0 && config.serial.path !== 'virtual') throw new UsageError('hil run: --fault applies to the virtual rig only');
+
+  const runId = newRunId();
+  const reportDir = resolve(values['report-dir'] ?? join('reports', runId));
+  await mkdir(reportDir, { recursive: true });
+  const timeScale = numberFlag('--time-scale', values['time-scale']);
+  const seed = numberFlag('--seed', values.seed);
+  let rig: RigController;
+  try {
+    rig = await RigController.open(config, { ...(timeScale ? { timeScale } : {}), ...(seed ? { seed } : {}), faults: values.fault });
+  } catch (error) {
+    throw new UsageError(`hil run: ${(error as Error).message}`);
+  }
+
+  // The transcript streams to disk as it happens, so a crash loses nothing already seen.
+  const transcript = createWriteStream(join(reportDir, 'transcript.log'));
+  rig.at.transcript.subscribe((entry) => transcript.write(`${formatEntry(entry)}\n`));
+  rig.on('note', (text, at) => transcript.write(`${new Date().toISOString()} ${`${(at / 1000).toFixed(3)}s`.padStart(11)} -- note    ${text}\n`));
+  rig.on('power', (on, at) => transcript.write(`${new Date().toISOString()} ${`${(at / 1000).toFixed(3)}s`.padStart(11)} -- power   ${on ? 'on' : 'off'}\n`));
+
+  const view = new ConsoleView((text) => out.stdout(text.replace(/\n$/, '')), Boolean(process.stdout.isTTY));
+  const startedAt = new Date().toISOString();
+  const results: TestResult[] = [];
+  let identity: ModuleIdentity = {};
+  const summary = (status: RunSummary['status'], abortReason?: string): RunSummary => ({
+    runId,
+    status,
+    ...(abortReason ? { abortReason } : {}),
+    startedAt,
+    endedAt: new Date().toISOString(),
+    rig: {
+      name: config.name,
+      file: resolve(values.rig),
+      timeScale: rig.clock.scale,
+      serial: config.serial.path,
+      power: rig.powerDescription,
+      module: config.module,
+      faults: [...(rig.simulator?.faults ?? [])],
+    },
+    module: identity,
+    totals: totals(results),
+    tests: results,
+  });
+  const guard = guardBench(() => rig.safeState(), async (why) => {
+    await writeSummary(reportDir, summary('aborted', why));
+    transcript.end();
+  });
+
+  out.stdout(`hil run ${runId}: ${suites.length} suite(s) on rig "${config.name}" (${rig.simulator ? 'virtual module' : config.serial.path}, time scale ${rig.clock.scale})`);
+  out.stdout(`report folder: ${reportDir}`);
+  try {
+    identity = await readIdentity(rig);
+    out.stdout(`module: ${[identity.manufacturer, identity.model, identity.firmware].filter(Boolean).join(' ') || 'unknown'}; IMEI ${identity.imei ?? '?'}, ICCID ${identity.iccid ?? '?'}, IMSI ${identity.imsi ?? '?'}`);
+    results.push(
+      ...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view })),
+    );
+  } finally {
+    guard.release();
+    await rig.safeState();
+    await new Promise<void>((done) => transcript.end(done));
+  }
+  const final = summary(results.every((r) => r.status === 'passed') ? 'passed' : 'failed');
+  await writeSummary(reportDir, final);
+  const t = final.totals;
+  out.stdout('');
+  out.stdout(`${t.passed} passed, ${t.failed + t.broken} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
+  out.stdout(`summary: ${join(reportDir, 'summary.json')}`);
+  return final.status === 'passed' ? 0 : 1;
+}
+
+/** Boots the module once to read who it is; the suites then start from whatever power state they ask for. */
+async function readIdentity(rig: RigController): Promise<ModuleIdentity> {
+  await rig.powerOn();
+  await rig.waitReady();
+  const identity = await rig.identity();
+  await rig.powerOff();
+  return identity;
+}

@@ -1,0 +1,53 @@
+// `hil stk`: decode STK messages, command APDUs and terminal profiles given as hex.
+import { parseCommandApdu, INS, decodeStk, StkDecodeError, terminalProfileBip } from '../stk/index.ts';
+
+export interface CliOutput {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const USAGE = `usage: hil stk <command> <hex>...
+  decode   decode a proactive command (D0..), an envelope (D1..DF) or a terminal response (01/81..)
+  apdu     parse a command APDU, decoding the STK data of ENVELOPE, TERMINAL RESPONSE and TERMINAL PROFILE
+  profile  report the BIP capabilities of a TERMINAL PROFILE
+The hex may be split over several arguments and contain spaces.`;
+
+const SUBCOMMANDS: ReadonlyMap<string, (hex: string) => unknown> = new Map<string, (hex: string) => unknown>([
+  ['decode', decodeStk],
+  ['apdu', describeApdu],
+  ['profile', terminalProfileBip],
+]);
+
+function describeApdu(hex: string): unknown {
+  const apdu = parseCommandApdu(hex);
+  if (apdu.ins === INS.envelope || apdu.ins === INS.terminalResponse) return { apdu, stk: decodeStk(apdu.data) };
+  if (apdu.ins === INS.terminalProfile) return { apdu, bip: terminalProfileBip(apdu.data) };
+  return { apdu };
+}
+
+/** Runs `hil stk ...` with `args` after `stk`; returns the exit code. */
+export async function stkCommand(args: string[], out: CliOutput): Promise<number> {
+  const [name, ...hexParts] = args;
+  if (name === 'help' || name === '--help' || name === '-h') {
+    out.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const run = name === undefined ? undefined : SUBCOMMANDS.get(name);
+  if (run === undefined) {
+    out.stderr(`hil stk: ${name === undefined ? 'missing command' : `unknown command ${JSON.stringify(name)}`}\n${USAGE}\n`);
+    return 2;
+  }
+  const hex = hexParts.join(' ');
+  if (hex.trim() === '') {
+    out.stderr(`hil stk ${name}: missing hex\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    out.stdout(`${JSON.stringify(run(hex), null, 2)}\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof StkDecodeError)) throw err;
+    out.stderr(`hil stk ${name}: ${err.message}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,177 @@
+// Turns what a module shows the host into OTA session events: a session opens when its PDP
+// context (or BIP link) comes up and closes when it goes down. Its APN comes from the OPEN CHANNEL
+// the module reported (+CUSATP) or, failing that, from AT+CGDCONT? for the cid. An OPEN CHANNEL
+// followed by the end of the proactive session with no link is a refused session.
+import { EventEmitter } from 'node:events';
+import type { AtEngine, Urc } from '../at/index.ts';
+import { CommandType, decodeStk } from '../stk/index.ts';
+import type { EvidenceKind, ModuleProfile } from './profiles.ts';
+
+export interface OtaSession {
+  index: number;
+  /** APN of the session; undefined when the module gave no way to learn it. */
+  apn: string | undefined;
+  cid: number | undefined;
+  /** Rig time of the OPEN CHANNEL, when the module reported it. */
+  requestedAt: number | undefined;
+  /** Rig time the link came up; for a refused session, when the refusal was seen. */
+  openedAt: number;
+  closedAt: number | undefined;
+  state: 'open' | 'closed' | 'refused';
+  /** SEND DATA or RECEIVE DATA was seen while the session was open. */
+  exchangedData: boolean;
+  /** The module lines this session was read from, with their rig times. */
+  evidence: { rig: number; line: string }[];
+}
+
+export interface ObserverEvents {
+  opened: [OtaSession];
+  closed: [OtaSession];
+  refused: [OtaSession];
+}
+
+interface CompiledRule {
+  kind: EvidenceKind;
+  regex: RegExp;
+}
+
+interface PendingOpen {
+  apn: string | undefined;
+  at: number;
+  evidence: { rig: number; line: string }[];
+}
+
+export class OtaObserver extends EventEmitter<ObserverEvents> {
+  readonly sessions: OtaSession[] = [];
+  private readonly rules: CompiledRule[];
+  private pendingOpen: PendingOpen | undefined;
+  /** Sessions whose opening has been announced (the APN look-up can delay it). */
+  private readonly announced = new WeakSet<OtaSession>();
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly at: AtEngine, profile: ModuleProfile) {
+    super();
+    this.rules = profile.evidence.map((rule) => ({ kind: rule.kind, regex: new RegExp(rule.pattern) }));
+    this.unsubscribe = at.onUrc((urc) => this.onUrc(urc));
+  }
+
+  stop(): void {
+    this.unsubscribe();
+  }
+
+  /** Forget what was pending: the module lost power. */
+  powerLost(): void {
+    this.pendingOpen = undefined;
+    for (const session of this.sessions) {
+      if (session.state === 'open') this.close(session, undefined);
+    }
+  }
+
+  private onUrc(urc: Urc): void {
+    for (const rule of this.rules) {
+      const match = rule.regex.exec(urc.line);
+      if (!match) continue;
+      const evidence = { rig: urc.rig, line: urc.line };
+      const cid = match.groups?.cid === undefined ? undefined : Number(match.groups.cid);
+      switch (rule.kind) {
+        case 'proactive-command':
+          return this.onProactiveCommand(match.groups?.hex ?? '', evidence);
+        case 'proactive-session-end':
+          return this.onProactiveSessionEnd(evidence);
+        case 'pdn-up':
+        case 'bip-up':
+          return void this.open(cid, evidence);
+        case 'pdn-down':
+        case 'bip-down':
+          return this.close(this.openSession(cid), evidence);
+      }
+    }
+  }
+
+  private onProactiveCommand(hex: string, evidence: { rig: number; line: string }): void {
+    let command;
+    try {
+      command = decodeStk(hex);
+    } catch {
+      return; // a garbled +CUSATP proves nothing
+    }
+    if (command.kind !== 'proactive') return;
+    if (command.type === CommandType.OPEN_CHANNEL) {
+      this.pendingOpen = { apn: command.apn, at: evidence.rig, evidence: [evidence] };
+    } else if (command.type === CommandType.SEND_DATA || command.type === CommandType.RECEIVE_DATA || command.type === CommandType.CLOSE_CHANNEL) {
+      const session = this.openSession(undefined);
+      if (!session) return;
+      session.evidence.push(evidence);
+      if (command.type !== CommandType.CLOSE_CHANNEL) session.exchangedData = true;
+    }
+  }
+
+  private onProactiveSessionEnd(evidence: { rig: number; line: string }): void {
+    const pending = this.pendingOpen;
+    if (!pending) return;
+    // OPEN CHANNEL, then the card's proactive session ended without any link: the module refused it.
+    this.pendingOpen = undefined;
+    const session = this.newSession(pending.apn, undefined, evidence.rig, pending);
+    session.state = 'refused';
+    session.evidence.push(evidence);
+    this.emit('refused', session);
+  }
+
+  private async open(cid: number | undefined, evidence: { rig: number; line: string }): Promise<void> {
+    const pending = this.pendingOpen;
+    this.pendingOpen = undefined;
+    const session = this.newSession(pending?.apn, cid, evidence.rig, pending);
+    session.evidence.push(evidence);
+    if (session.apn === undefined && cid !== undefined) session.apn = await this.apnOf(cid);
+    this.announced.add(session);
+    this.emit('opened', session);
+    // The link may have gone down while the APN was being looked up: announce that now, in order.
+    if (session.state === 'closed') this.emit('closed', session);
+  }
+
+  private close(session: OtaSession | undefined, evidence: { rig: number; line: string } | undefined): void {
+    if (!session || session.state !== 'open') return;
+    session.state = 'closed';
+    session.closedAt = evidence?.rig;
+    if (evidence) session.evidence.push(evidence);
+    if (this.announced.has(session)) this.emit('closed', session);
+  }
+
+  private newSession(apn: string | undefined, cid: number | undefined, openedAt: number, pending: PendingOpen | undefined): OtaSession {
+    const session: OtaSession = {
+      index: this.sessions.length,
+      apn,
+      cid,
+      requestedAt: pending?.at,
+      openedAt,
+      closedAt: undefined,
+      state: 'open',
+      exchangedData: false,
+      evidence: [...(pending?.evidence ?? [])],
+    };
+    this.sessions.push(session);
+    return session;
+  }
+
+  private openSession(cid: number | undefined): OtaSession | undefined {
+    for (let i = this.sessions.length - 1; i >= 0; i--) {
+      const session = this.sessions[i]!;
+      if (session.state === 'open' && (cid === undefined || session.cid === undefined || session.cid === cid)) return session;
+    }
+    return undefined;
+  }
+
+  /** The APN of a context, from AT+CGDCONT?; undefined if the module no longer lists it. */
+  private async apnOf(cid: number): Promise<string | undefined> {
+    try {
+      const response = await this.at.send('AT+CGDCONT?');
+      for (const line of response.lines) {
+        const match = /^\+CGDCONT: (\d+),"[^"]*","([^"]*)"/.exec(line);
+        if (match && Number(match[1]) === cid) return match[2];
+      }
+    } catch {
+      // a timeout here must not break observation; the session stays without an APN
+    }
+    return undefined;
+  }
+}

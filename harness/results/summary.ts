@@ -1,0 +1,28 @@
+// summary.json: what ran, on which rig and module, and each test's verdict and measurements.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ModuleIdentity } from '../rig/controller.ts';
+import type { TestResult } from '../suite/mocha-run.ts';
+
+export interface RunSummary {
+  runId: string;
+  status: 'passed' | 'failed' | 'aborted';
+  abortReason?: string;
+  startedAt: string;
+  endedAt: string;
+  rig: { name: string; file: string; timeScale: number; serial: string; power: string; module: string; faults: string[] };
+  module: ModuleIdentity;
+  totals: { passed: number; failed: number; broken: number; skipped: number };
+  tests: TestResult[];
+}
+
+export function totals(tests: TestResult[]): RunSummary['totals'] {
+  const count = (status: TestResult['status']) => tests.filter((t) => t.status === status).length;
+  return { passed: count('passed'), failed: count('failed'), broken: count('broken'), skipped: count('skipped') };
+}
+
+export async function writeSummary(reportDir: string, summary: RunSummary): Promise<string> {
+  const path = join(reportDir, 'summary.json');
+  await writeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
+  return path;
+}

@@ -1,0 +1,188 @@
+// The rig controller: power, the AT port, readiness and the module's OTA evidence, on one clock.
+import { EventEmitter } from 'node:events';
+import { SerialPort } from 'serialport';
+import type { BindingInterface } from '@serialport/bindings-cpp';
+import { AtEngine } from '../at/index.ts';
+import { moduleProfile, type ModuleProfile } from '../ota/profiles.ts';
+import { OtaObserver } from '../ota/observer.ts';
+import { SIMULATED_PROFILES, VirtualBinding, VirtualModule } from '../sim/index.ts';
+import { csimCommand, parseCsimResponse } from '../stk/index.ts';
+import { ScaledClock, type Clock } from '../time/clock.ts';
+import { createPowerSwitch, type PowerSwitch } from './power.ts';
+import type { Rig as RigConfig } from './rig-file.ts';
+import { SerialLink } from './serial.ts';
+
+export interface RigOverrides {
+  timeScale?: number;
+  /** Faults for the built-in simulator, in addition to the rig file's. */
+  faults?: string[];
+  seed?: number;
+}
+
+export interface ModuleIdentity {
+  manufacturer?: string;
+  model?: string;
+  firmware?: string;
+  imei?: string;
+  iccid?: string;
+  imsi?: string;
+}
+
+export interface RigEvents {
+  power: [on: boolean, rig: number];
+  ready: [rig: number];
+  note: [text: string, rig: number];
+}
+
+const VIRTUAL_PATH = 'virtual';
+/** Rig ms between `AT` probes while waiting for a module without a ready marker, and each probe's timeout. */
+const PROBE_MS = 1_000;
+/** Probes get at least this much wall time, so a fast rig clock does not starve a slow port. */
+const PROBE_WALL_MS = 20;
+
+export class RigController extends EventEmitter<RigEvents> {
+  readonly observer: OtaObserver;
+  readonly profile: ModuleProfile;
+  /** Named points in rig time: power-on, power-off, ready, force-check, and suite marks. */
+  readonly marks = new Map<string, number>();
+  private readyMarkerAt: number | undefined;
+
+  readonly at: AtEngine;
+  private readonly link: SerialLink;
+  private power!: PowerSwitch;
+
+  private constructor(
+    readonly config: RigConfig,
+    readonly clock: Clock,
+    binding: BindingInterface,
+    /** The built-in simulator, on a virtual rig: its ground truth is readable. */
+    readonly simulator: VirtualModule | undefined,
+  ) {
+    super();
+    this.profile = moduleProfile(config.module);
+    this.at = new AtEngine({ write: (bytes) => this.link.write(bytes), clock, urcPrefixes: this.profile.urcPrefixes });
+    this.link = new SerialLink(config.serial.path, config.serial.baudRate, binding, clock, (bytes) => this.at.feed(bytes), (text) => this.note(text));
+    this.observer = new OtaObserver(this.at, this.profile);
+    this.at.onUrc((urc) => {
+      if (this.profile.readyMarkers.some((marker) => urc.line.startsWith(marker))) this.readyMarkerAt = urc.rig;
+    });
+  }
+
+  static async open(config: RigConfig, overrides: RigOverrides = {}): Promise<RigController> {
+    const clock = new ScaledClock(overrides.timeScale ?? config.timeScale);
+    let simulator: VirtualModule | undefined;
+    let binding: BindingInterface = SerialPort.binding;
+    if (config.serial.path === VIRTUAL_PATH) {
+      const seed = overrides.seed ?? config.virtual?.seed;
+      simulator = new VirtualModule({
+        clock,
+        faults: [...(config.virtual?.faults ?? []), ...(overrides.faults ?? [])],
+        ...(seed !== undefined ? { seed } : {}),
+        profile: SIMULATED_PROFILES[config.module] ? config.module : 'generic-27007',
+        dataApn: config.sim.dataApn,
+        otaApn: config.sim.otaApn,
+        forceCheckApdu: config.sim.forceCheckApdu,
+        ...(config.virtual?.update ? { update: config.virtual.update } : {}),
+      });
+      const virtualBinding = new VirtualBinding();
+      virtualBinding.attach(VIRTUAL_PATH, simulator);
+      binding = virtualBinding;
+    }
+    const controller = new RigController(config, clock, binding, simulator);
+    controller.power = await createPowerSwitch(config, clock, simulator, (text) => controller.note(text));
+    return controller;
+  }
+
+  get powerDescription(): string {
+    return this.power.description;
+  }
+
+  note(text: string): void {
+    this.emit('note', text, this.clock.now());
+  }
+
+  async powerOn(): Promise<void> {
+    await this.power.on();
+    this.readyMarkerAt = undefined;
+    this.mark('power-on');
+    this.emit('power', true, this.clock.now());
+    await this.link.open(this.config.settle.bootTimeout);
+  }
+
+  async powerOff(): Promise<void> {
+    await this.link.close();
+    await this.power.off();
+    this.mark('power-off');
+    this.observer.powerLost();
+    this.emit('power', false, this.clock.now());
+  }
+
+  /** Off, the rig's discharge time, on. */
+  async powerCycle(): Promise<void> {
+    await this.powerOff();
+    await this.clock.sleep(this.config.settle.discharge);
+    await this.powerOn();
+  }
+
+  /** Waits for the ready marker or an `AT` answered with OK, then turns on the profile's evidence. */
+  async waitReady(timeoutMs = this.config.settle.bootTimeout): Promise<number> {
+    const since = this.marks.get('power-on') ?? 0;
+    const deadline = this.clock.now() + timeoutMs;
+    const probeMs = Math.max(PROBE_MS, PROBE_WALL_MS * this.clock.scale);
+    while (this.readyMarkerAt === undefined || this.readyMarkerAt < since) {
+      if (this.clock.now() > deadline) {
+        throw new Error(`module not ready ${Math.round(timeoutMs / 1000)} s after power-on: no ${this.profile.readyMarkers.join('/')} and no answer to AT`);
+      }
+      const answered = await this.at.send('AT', { timeoutMs: probeMs }).then((r) => r.ok, () => false);
+      if (answered) break;
+    }
+    for (const command of this.profile.setup) {
+      const response = await this.at.send(command);
+      if (!response.ok) this.note(`${command} answered ${response.final}: the evidence it enables will be missing`);
+    }
+    const readyAt = this.mark('ready');
+    this.emit('ready', readyAt);
+    return readyAt;
+  }
+
+  async identity(): Promise<ModuleIdentity> {
+    const read = async (command: string): Promise<string | undefined> => {
+      const response = await this.at.send(command).catch(() => undefined);
+      const line = response?.ok ? response.lines.find((l) => l.trim() !== '') : undefined;
+      return line?.replace(/^[+%^][A-Z]+:\s*/i, '').replace(/^"|"$/g, '').trim();
+    };
+    return {
+      manufacturer: await read('AT+CGMI'),
+      model: await read('AT+CGMM'),
+      firmware: await read('AT+CGMR'),
+      imei: await read('AT+CGSN'),
+      iccid: await read(this.profile.iccidCommand),
+      imsi: await read('AT+CIMI'),
+    };
+  }
+
+  /** Sends the SIM profile's AT+CSIM trigger; returns the card's status word. */
+  async forceCheck(): Promise<{ statusWord: string; final: string }> {
+    const at = this.mark('force-check');
+    const response = await this.at.send(csimCommand(this.config.sim.forceCheckApdu));
+    if (!response.ok) throw new Error(`AT+CSIM trigger at ${(at / 1000).toFixed(1)} s answered ${response.final}`);
+    const csim = parseCsimResponse(response.lines.find((l) => l.startsWith('+CSIM:')) ?? '');
+    return { statusWord: `${csim.sw1.toString(16).padStart(2, '0')}${csim.sw2.toString(16).padStart(2, '0')}`.toUpperCase(), final: response.final };
+  }
+
+  mark(name: string): number {
+    const now = this.clock.now();
+    this.marks.set(name, now);
+    return now;
+  }
+
+  /** Leaves the bench as the rig file says (power off unless told otherwise) and releases it. */
+  async safeState(): Promise<void> {
+    this.at.close();
+    this.observer.stop();
+    await this.link.close();
+    if (this.config.safeState === 'off') await this.power.off();
+    else if (this.config.safeState === 'on') await this.power.on();
+    await this.power.release();
+  }
+}

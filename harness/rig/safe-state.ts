@@ -1,0 +1,45 @@
+// Brings the bench to its safe state however the process ends: normal exit, SIGINT, SIGTERM,
+// an uncaught exception or an unhandled rejection. The partial report is written first.
+
+export interface BenchGuard {
+  release(): void;
+}
+
+/**
+ * On a signal or crash: run `onAbort` (write what is known), then `toSafeState`, then exit with
+ * 130 (SIGINT), 143 (SIGTERM) or 1 (crash). The caller handles the normal path itself.
+ */
+export function guardBench(toSafeState: () => Promise<void>, onAbort: (why: string) => Promise<void>): BenchGuard {
+  let aborting = false;
+  const abort = (why: string, exitCode: number) => {
+    if (aborting) return;
+    aborting = true;
+    const finish = async () => {
+      try {
+        await onAbort(why);
+      } finally {
+        await toSafeState().catch((error: Error) => process.stderr.write(`could not bring the bench to its safe state: ${error.message}\n`));
+        process.exit(exitCode);
+      }
+    };
+    void finish();
+  };
+  const onSigint = () => abort('interrupted (SIGINT)', 130);
+  const onSigterm = () => abort('terminated (SIGTERM)', 143);
+  const onCrash = (error: unknown) => {
+    process.stderr.write(`harness crashed: ${(error as Error)?.stack ?? String(error)}\n`);
+    abort(`crashed: ${(error as Error)?.message ?? String(error)}`, 1);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  return {
+    release: () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// Proactive commands (TS 102 223 §6.6): `D0 len`, command details, then the command's data objects.
+import {
+  decodeFields,
+  decodeLeadingCommandDetails,
+  encodeCommandDetails,
+  encodeFields,
+  fieldOrder,
+  openChannelQualifier,
+  sendDataQualifier,
+  type BearerInput,
+  type CommandDetails,
+  type CommandDetailsInput,
+  type EventInput,
+  type OpenChannelFlags,
+  type OtherAddress,
+  type StkFields,
+  type StkFieldsInput,
+} from './fields.ts';
+import { asBytes, concatBytes, type BytesLike } from './hex.ts';
+import { BEARER, channelDevice, COMMAND_TYPE, DEVICE, PROACTIVE_COMMAND_TAG, TRANSPORT } from './names.ts';
+import { decodeBerTlv, decodeComprehensionTlvs, encodeBerTlv } from './tlv.ts';
+
+export interface ProactiveCommand extends CommandDetails, StkFields {
+  kind: 'proactive';
+}
+
+export interface ProactiveInput extends CommandDetailsInput, StkFieldsInput {
+  /** Set the comprehension-required bit on every tag, not only on command details and device identities. */
+  allComprehensionRequired?: boolean;
+}
+
+const WHAT = 'a proactive command (D0)';
+
+// The order of TS 102 223 §6.6: REFRESH has its file list and AID before the alpha identifier,
+// OPEN CHANNEL its alpha identifier before the bearer.
+const PROACTIVE_ORDER = fieldOrder([
+  'deviceIdentities',
+  'fileList',
+  'aid',
+  'alphaId',
+  'bearer',
+  'bufferSize',
+  'apn',
+  'localAddress',
+  'transport',
+  'address',
+  'channelData',
+  'channelDataLength',
+  'channelStatus',
+  'eventList',
+  'timer',
+  'locationStatus',
+  'locationInfo',
+  'result',
+]);
+
+export function decodeProactive(input: BytesLike): ProactiveCommand {
+  const bytes = asBytes(input);
+  const outer = decodeBerTlv(bytes, WHAT, (tag) => tag === PROACTIVE_COMMAND_TAG);
+  const tlvs = decodeComprehensionTlvs(bytes, outer.valueOffset, outer.end);
+  const { details, rest } = decodeLeadingCommandDetails(tlvs, outer.end, 'a proactive command');
+  return { kind: 'proactive', ...details, ...decodeFields(rest) };
+}
+
+/** Device identities default to UICC → terminal. */
+export function encodeProactive(input: ProactiveInput): Uint8Array {
+  const fields = { ...input, source: input.source ?? DEVICE.uicc, destination: input.destination ?? DEVICE.terminal };
+  const body = [encodeCommandDetails(input), ...encodeFields(fields, PROACTIVE_ORDER, input.allComprehensionRequired ?? false)];
+  return encodeBerTlv(PROACTIVE_COMMAND_TAG, concatBytes(body));
+}
+
+// ---- builders for the commands of an OTA session ----
+
+/** The packet bearer a live applet asks for: precedence 2, delay 4, reliability 3, peak 5, mean best effort, IP. */
+export const DEFAULT_OPEN_CHANNEL_BEARER: Readonly<BearerInput> = { type: BEARER.packet, params: '020403051F02' };
+/** Immediate link establishment with automatic reconnection, as a live applet asks for. */
+export const DEFAULT_OPEN_CHANNEL_FLAGS: Readonly<OpenChannelFlags> = {
+  immediateLink: true,
+  automaticReconnection: true,
+  backgroundMode: false,
+};
+
+export interface OpenChannelOptions {
+  number: number;
+  apn: string;
+  bufferSize: number;
+  /** UICC in client mode, remote connection. */
+  transport: { protocol: 'tcp' | 'udp'; port: number };
+  address?: OtherAddress;
+  bearer?: BearerInput;
+  alphaId?: string;
+  flags?: Partial<OpenChannelFlags>;
+}
+
+export function openChannel(options: OpenChannelOptions): Uint8Array {
+  const { transport } = options;
+  return encodeProactive({
+    number: options.number,
+    type: COMMAND_TYPE.openChannel,
+    qualifier: openChannelQualifier({ ...DEFAULT_OPEN_CHANNEL_FLAGS, ...options.flags }),
+    alphaId: options.alphaId,
+    bearer: options.bearer ?? DEFAULT_OPEN_CHANNEL_BEARER,
+    bufferSize: options.bufferSize,
+    apn: options.apn,
+    transport: {
+      protocolCode: transport.protocol === 'tcp' ? TRANSPORT.tcpClientRemote : TRANSPORT.udpClientRemote,
+      port: transport.port,
+    },
+    address: options.address,
+  });
+}
+
+export function closeChannel({ number, channelId }: { number: number; channelId: number }): Uint8Array {
+  return encodeProactive({ number, type: COMMAND_TYPE.closeChannel, destination: channelDevice(channelId) });
+}
+
+export interface SendDataOptions {
+  number: number;
+  channelId: number;
+  data: BytesLike;
+  /** Send at once (default) rather than store in the terminal's Tx buffer. */
+  immediate?: boolean;
+}
+
+export function sendData({ number, channelId, data, immediate = true }: SendDataOptions): Uint8Array {
+  return encodeProactive({
+    number,
+    type: COMMAND_TYPE.sendData,
+    qualifier: sendDataQualifier(immediate),
+    destination: channelDevice(channelId),
+    channelData: data,
+  });
+}
+
+export function receiveData({ number, channelId, length }: { number: number; channelId: number; length: number }): Uint8Array {
+  return encodeProactive({
+    number,
+    type: COMMAND_TYPE.receiveData,
+    destination: channelDevice(channelId),
+    channelDataLength: length,
+  });
+}
+
+export function getChannelStatus({ number }: { number: number }): Uint8Array {
+  return encodeProactive({ number, type: COMMAND_TYPE.getChannelStatus });
+}
+
+export function setUpEventList({ number, events }: { number: number; events: readonly EventInput[] }): Uint8Array {
+  return encodeProactive({ number, type: COMMAND_TYPE.setUpEventList, eventList: events });
+}
