@@ -1,5 +1,5 @@
 // `hil stk`: decode STK messages, command APDUs and terminal profiles given as hex.
-import { parseCommandApdu, INS, decodeStk, StkDecodeError, terminalProfileBip } from '../stk/index.ts';
+import { parseCommandApdu, Ins, decodeStk, StkDecodeError, terminalProfileBip } from '../stk/index.ts';
 
 export interface CliOutput {
   stdout: (s: string) => void;
@@ -8,7 +8,7 @@ export interface CliOutput {
 
 const USAGE = `usage: hil stk <command> <hex>...
   decode   decode a proactive command (D0..), an envelope (D1..DF) or a terminal response (01/81..)
-  apdu     parse a command APDU, decoding the STK data of ENVELOPE, TERMINAL RESPONSE and TERMINAL PROFILE
+  apdu     parse a command APDU, decoding the STK data of EnvelopeTag, TERMINAL RESPONSE and TERMINAL PROFILE
   profile  report the BIP capabilities of a TERMINAL PROFILE
 The hex may be split over several arguments and contain spaces.`;
 
@@ -20,8 +20,8 @@ const SUBCOMMANDS: ReadonlyMap<string, (hex: string) => unknown> = new Map<strin
 
 function describeApdu(hex: string): unknown {
   const apdu = parseCommandApdu(hex);
-  if (apdu.ins === INS.envelope || apdu.ins === INS.terminalResponse) return { apdu, stk: decodeStk(apdu.data) };
-  if (apdu.ins === INS.terminalProfile) return { apdu, bip: terminalProfileBip(apdu.data) };
+  if (apdu.ins === Ins.ENVELOPE || apdu.ins === Ins.TERMINAL_RESPONSE) return { apdu, stk: decodeStk(apdu.data) };
+  if (apdu.ins === Ins.TERMINAL_PROFILE) return { apdu, bip: terminalProfileBip(apdu.data) };
   return { apdu };
 }
 

@@ -101,7 +101,10 @@ export class RigController extends EventEmitter<RigEvents> {
     this.emit('note', text, this.clock.now());
   }
 
+  /** Switches on, after the rest of the discharge time if the module was switched off just now. */
   async powerOn(): Promise<void> {
+    const offAt = this.marks.get('power-off');
+    if (offAt !== undefined) await this.clock.sleep(offAt + this.config.settle.discharge - this.clock.now());
     await this.power.on();
     this.readyMarkerAt = undefined;
     this.mark('power-on');
@@ -120,7 +123,6 @@ export class RigController extends EventEmitter<RigEvents> {
   /** Off, the rig's discharge time, on. */
   async powerCycle(): Promise<void> {
     await this.powerOff();
-    await this.clock.sleep(this.config.settle.discharge);
     await this.powerOn();
   }
 

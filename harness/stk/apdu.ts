@@ -7,22 +7,22 @@ import { asBytes, byteHex, bytesToHex, concatBytes, type BytesLike } from './hex
 export const CLA_TOOLKIT = 0x80;
 
 const instructions = codeTable({
-  terminalProfile: [0x10, 'TERMINAL PROFILE'],
-  fetch: [0x12, 'FETCH'],
-  terminalResponse: [0x14, 'TERMINAL RESPONSE'],
-  envelope: [0xc2, 'ENVELOPE'],
-  select: [0xa4, 'SELECT'],
-  status: [0xf2, 'STATUS'],
-  readBinary: [0xb0, 'READ BINARY'],
-  updateBinary: [0xd6, 'UPDATE BINARY'],
-  readRecord: [0xb2, 'READ RECORD'],
-  updateRecord: [0xdc, 'UPDATE RECORD'],
-  getResponse: [0xc0, 'GET RESPONSE'],
-  verifyPin: [0x20, 'VERIFY PIN'],
-  authenticate: [0x88, 'AUTHENTICATE'],
-  manageChannel: [0x70, 'MANAGE CHANNEL'],
+  TERMINAL_PROFILE: [0x10, 'TERMINAL PROFILE'],
+  FETCH: [0x12, 'FETCH'],
+  TERMINAL_RESPONSE: [0x14, 'TERMINAL RESPONSE'],
+  EnvelopeTag: [0xc2, 'ENVELOPE'],
+  SELECT: [0xa4, 'SELECT'],
+  STATUS: [0xf2, 'STATUS'],
+  READ_BINARY: [0xb0, 'READ BINARY'],
+  UPDATE_BINARY: [0xd6, 'UPDATE BINARY'],
+  READ_RECORD: [0xb2, 'READ RECORD'],
+  UPDATE_RECORD: [0xdc, 'UPDATE RECORD'],
+  GET_RESPONSE: [0xc0, 'GET RESPONSE'],
+  VERIFY_PIN: [0x20, 'VERIFY PIN'],
+  AUTHENTICATE: [0x88, 'AUTHENTICATE'],
+  MANAGE_CHANNEL: [0x70, 'MANAGE CHANNEL'],
 });
-export const INS = instructions.codes;
+export const Ins = instructions.codes;
 export const insName = instructions.nameOf;
 
 export interface CommandApdu {
@@ -71,17 +71,17 @@ function toolkitApdu(ins: number, data: BytesLike): Uint8Array {
 
 /** `80 10 00 00 Lc profile` */
 export function terminalProfileApdu(profile: BytesLike): Uint8Array {
-  return toolkitApdu(INS.terminalProfile, profile);
+  return toolkitApdu(Ins.TERMINAL_PROFILE, profile);
 }
 
 /** `80 C2 00 00 Lc envelope` */
 export function envelopeApdu(envelope: BytesLike): Uint8Array {
-  return toolkitApdu(INS.envelope, envelope);
+  return toolkitApdu(Ins.ENVELOPE, envelope);
 }
 
 /** `80 14 00 00 Lc response` */
 export function terminalResponseApdu(response: BytesLike): Uint8Array {
-  return toolkitApdu(INS.terminalResponse, response);
+  return toolkitApdu(Ins.TERMINAL_RESPONSE, response);
 }
 
 /** `80 12 00 00 Le`, with `length` the xx of the 91xx that announced the proactive command. */
@@ -89,13 +89,13 @@ export function fetchApdu(length: number): Uint8Array {
   if (!Number.isInteger(length) || length < 1 || length > 256) {
     throw new RangeError(`FETCH asks for 1..256 bytes, not ${length}`);
   }
-  return Uint8Array.from([CLA_TOOLKIT, INS.fetch, 0x00, 0x00, length & 0xff]);
+  return Uint8Array.from([CLA_TOOLKIT, Ins.FETCH, 0x00, 0x00, length & 0xff]);
 }
 
 // ---- status words ----
 
 /** Status words as 16-bit numbers; 91xx, 61xx and 6Cxx carry a length in their second byte. */
-export const SW = {
+export const Sw = {
   ok: 0x9000,
   proactiveCommandPending: 0x9100,
   toolkitBusy: 0x9300,
@@ -116,27 +116,27 @@ export const SW = {
 } as const;
 
 const SW_NAMES: ReadonlyMap<number, string> = new Map([
-  [SW.ok, 'ok'],
-  [SW.toolkitBusy, 'toolkit busy'],
-  [SW.wrongLength, 'wrong length'],
-  [SW.securityStatusNotSatisfied, 'security status not satisfied'],
-  [SW.conditionsOfUseNotSatisfied, 'conditions of use not satisfied'],
-  [SW.incorrectData, 'incorrect parameters in the data field'],
-  [SW.functionNotSupported, 'function not supported'],
-  [SW.fileNotFound, 'file not found'],
-  [SW.recordNotFound, 'record not found'],
-  [SW.incorrectP1P2, 'incorrect parameters P1-P2'],
-  [SW.wrongP1P2, 'wrong parameters P1-P2'],
-  [SW.insNotSupported, 'instruction code not supported'],
-  [SW.classNotSupported, 'class not supported'],
-  [SW.technicalProblem, 'technical problem, no precise diagnosis'],
+  [Sw.OK, 'ok'],
+  [Sw.TOOLKIT_BUSY, 'toolkit busy'],
+  [Sw.WRONG_LENGTH, 'wrong length'],
+  [Sw.SECURITY_STATUS_NOT_SATISFIED, 'security status not satisfied'],
+  [Sw.CONDITIONS_OF_USE_NOT_SATISFIED, 'conditions of use not satisfied'],
+  [Sw.INCORRECT_DATA, 'incorrect parameters in the data field'],
+  [Sw.FUNCTION_NOT_SUPPORTED, 'function not supported'],
+  [Sw.FILE_NOT_FOUND, 'file not found'],
+  [Sw.RECORD_NOT_FOUND, 'record not found'],
+  [Sw.INCORRECT_P1_P2, 'incorrect parameters P1-P2'],
+  [Sw.WRONG_P1_P2, 'wrong parameters P1-P2'],
+  [Sw.INS_NOT_SUPPORTED, 'instruction code not supported'],
+  [Sw.CLASS_NOT_SUPPORTED, 'class not supported'],
+  [Sw.TECHNICAL_PROBLEM, 'technical problem, no precise diagnosis'],
 ]);
 
 // Status words whose first byte names them and whose second byte is a length.
 const SW1_WITH_LENGTH: ReadonlyMap<number, string> = new Map([
-  [SW.proactiveCommandPending >> 8, 'proactive command pending'],
-  [SW.responseAvailable >> 8, 'response bytes available'],
-  [SW.wrongLe >> 8, 'wrong Le'],
+  [Sw.PROACTIVE_COMMAND_PENDING >> 8, 'proactive command pending'],
+  [Sw.RESPONSE_AVAILABLE >> 8, 'response bytes available'],
+  [Sw.WRONG_LE >> 8, 'wrong Le'],
 ]);
 
 export interface StatusWord {
@@ -159,9 +159,9 @@ export function statusWord(sw1: number, sw2: number): StatusWord {
     sw2,
     sw: byteHex(sw1) + byteHex(sw2),
     name: lengthName ?? SW_NAMES.get(value) ?? 'unknown status word',
-    ok: value === SW.ok || sw1 === SW.proactiveCommandPending >> 8 || sw1 === SW.responseAvailable >> 8,
+    ok: value === Sw.OK || sw1 === Sw.PROACTIVE_COMMAND_PENDING >> 8 || sw1 === Sw.RESPONSE_AVAILABLE >> 8,
   };
-  if (sw1 === SW.proactiveCommandPending >> 8) status.pendingProactiveLength = sw2;
+  if (sw1 === Sw.PROACTIVE_COMMAND_PENDING >> 8) status.pendingProactiveLength = sw2;
   return status;
 }
 

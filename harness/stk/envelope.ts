@@ -12,7 +12,7 @@ import {
   type StkFieldsInput,
 } from './fields.ts';
 import { asBytes, concatBytes, type BytesLike } from './hex.ts';
-import { DEVICE, ENVELOPE, envelopeName, isEnvelopeTag } from './names.ts';
+import { Device, EnvelopeTag, envelopeName, isEnvelopeTag } from './names.ts';
 import { decodeBerTlv, decodeComprehensionTlvs, encodeBerTlv } from './tlv.ts';
 
 export interface Envelope extends StkFields {
@@ -22,7 +22,7 @@ export interface Envelope extends StkFields {
 }
 
 export interface EnvelopeInput extends StkFieldsInput {
-  /** D1..DF, e.g. ENVELOPE.eventDownload. */
+  /** D1..DF, e.g. EnvelopeTag.EVENT_DOWNLOAD. */
   tag: number;
   /** Set the comprehension-required bit on every tag, not only on device identities and result. */
   allComprehensionRequired?: boolean;
@@ -60,7 +60,7 @@ export function decodeEnvelope(input: BytesLike): Envelope {
 /** Device identities default to terminal → UICC. */
 export function encodeEnvelope(input: EnvelopeInput): Uint8Array {
   if (!isEnvelopeTag(input.tag)) throw new RangeError(`envelope tags are D1..DF, not ${input.tag}`);
-  const fields = { ...input, source: input.source ?? DEVICE.terminal, destination: input.destination ?? DEVICE.uicc };
+  const fields = { ...input, source: input.source ?? Device.TERMINAL, destination: input.destination ?? Device.UICC };
   const body = encodeFields(fields, ENVELOPE_ORDER, input.allComprehensionRequired ?? false);
   return encodeBerTlv(input.tag, concatBytes(body));
 }
@@ -77,5 +77,5 @@ export interface EventDownloadOptions {
 }
 
 export function eventDownload({ events, ...rest }: EventDownloadOptions): Uint8Array {
-  return encodeEnvelope({ tag: ENVELOPE.eventDownload, eventList: events, ...rest });
+  return encodeEnvelope({ tag: EnvelopeTag.EVENT_DOWNLOAD, eventList: events, ...rest });
 }

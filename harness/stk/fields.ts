@@ -3,10 +3,10 @@
 import { StkDecodeError } from './errors.ts';
 import { asBytes, bytesToHex, type BytesLike } from './hex.ts';
 import {
-  ADDRESS_TYPE,
+  AddressType,
   bearerName,
   channelStatusInfoName,
-  COMMAND_TYPE,
+  CommandType,
   commandTypeName,
   deviceName,
   eventCode,
@@ -15,7 +15,7 @@ import {
   qualifierName,
   resultAdditionalName,
   resultName,
-  TAG,
+  Tag,
   transportName,
   type EventName,
 } from './names.ts';
@@ -229,14 +229,14 @@ export function sendDataQualifier(sendImmediately: boolean): number {
 }
 
 function qualifierFlags(type: number, qualifier: number): OpenChannelFlags | SendDataFlags | undefined {
-  if (type === COMMAND_TYPE.openChannel) {
+  if (type === CommandType.OPEN_CHANNEL) {
     return {
       immediateLink: (qualifier & OPEN_CHANNEL_BIT.immediateLink) !== 0,
       automaticReconnection: (qualifier & OPEN_CHANNEL_BIT.automaticReconnection) !== 0,
       backgroundMode: (qualifier & OPEN_CHANNEL_BIT.backgroundMode) !== 0,
     };
   }
-  if (type === COMMAND_TYPE.sendData) return { sendImmediately: (qualifier & SEND_DATA_IMMEDIATELY_BIT) !== 0 };
+  if (type === CommandType.SEND_DATA) return { sendImmediately: (qualifier & SEND_DATA_IMMEDIATELY_BIT) !== 0 };
   return undefined;
 }
 
@@ -262,7 +262,7 @@ export function decodeLeadingCommandDetails(
 ): { details: CommandDetails; rest: readonly Tlv[] } {
   const [first, ...rest] = tlvs;
   if (first === undefined) throw new StkDecodeError(end, `${what} has no command details`);
-  if (first.tag !== TAG.commandDetails) {
+  if (first.tag !== Tag.COMMAND_DETAILS) {
     throw new StkDecodeError(first.offset, `${what} must start with command details (tag 01/81), not tag ${tagText(first.tag)}`);
   }
   return { details: decodeCommandDetails(first), rest };
@@ -274,7 +274,7 @@ function tagText(tag: number): string {
 
 export function encodeCommandDetails({ number, type, qualifier = 0 }: CommandDetailsInput): Uint8Array {
   const value = [byte(number, 'command number'), byte(type, 'command type'), byte(qualifier, 'command qualifier')];
-  return encodeComprehensionTlv(TAG.commandDetails, true, value);
+  return encodeComprehensionTlv(Tag.COMMAND_DETAILS, true, value);
 }
 
 // ---- helpers ----
@@ -309,11 +309,11 @@ function decodeOtherAddress(tlv: Tlv): OtherAddress {
       throw new StkDecodeError(tlv.offset, `an ${name} address needs ${size} bytes, got ${address.length}`);
     }
   };
-  if (typeCode === ADDRESS_TYPE.ipv4) {
+  if (typeCode === AddressType.IPV4) {
     expect(4, 'IPv4');
     return { type: 'IPv4', value: formatIpv4(address) };
   }
-  if (typeCode === ADDRESS_TYPE.ipv6) {
+  if (typeCode === AddressType.IPV6) {
     expect(16, 'IPv6');
     return { type: 'IPv6', value: formatIpv6(address) };
   }
@@ -325,9 +325,9 @@ function encodeOtherAddress(address: OtherAddress): number[] {
     case 'dynamic':
       return [];
     case 'IPv4':
-      return [ADDRESS_TYPE.ipv4, ...parseIpv4(address.value)];
+      return [AddressType.IPV4, ...parseIpv4(address.value)];
     case 'IPv6':
-      return [ADDRESS_TYPE.ipv6, ...parseIpv6(address.value)];
+      return [AddressType.IPV6, ...parseIpv6(address.value)];
     case 'unknown':
       return [byte(address.typeCode, 'address type'), ...asBytes(address.value)];
   }
@@ -460,7 +460,7 @@ function single<K extends SharedKey>(
 function otherAddress(key: 'localAddress' | 'address'): FieldCodec {
   const afterTransport = key === 'address';
   return {
-    tags: [TAG.otherAddress],
+    tags: [Tag.OTHER_ADDRESS],
     decode(tlv, out) {
       if (out[key] !== undefined || (out.transport !== undefined) !== afterTransport) return false;
       out[key] = decodeOtherAddress(tlv);
@@ -472,14 +472,14 @@ function otherAddress(key: 'localAddress' | 'address'): FieldCodec {
       if (afterTransport && input.transport === undefined) {
         throw new RangeError('a data destination address needs a transport level to follow');
       }
-      return [encodeComprehensionTlv(TAG.otherAddress, cr, encodeOtherAddress(address))];
+      return [encodeComprehensionTlv(Tag.OTHER_ADDRESS, cr, encodeOtherAddress(address))];
     },
   };
 }
 
 const FIELDS = {
   deviceIdentities: {
-    tags: [TAG.deviceIdentities],
+    tags: [Tag.DEVICE_IDENTITIES],
     alwaysComprehensionRequired: true,
     decode(tlv, out) {
       if (out.source !== undefined) return false;
@@ -496,22 +496,22 @@ const FIELDS = {
     encode({ source, destination }, cr) {
       if (source === undefined || destination === undefined) return [];
       const value = [byte(source, 'source device'), byte(destination, 'destination device')];
-      return [encodeComprehensionTlv(TAG.deviceIdentities, cr, value)];
+      return [encodeComprehensionTlv(Tag.DEVICE_IDENTITIES, cr, value)];
     },
   },
   result: {
-    ...single('result', TAG.result, decodeResult, ({ general, additional = '' }) => [
+    ...single('result', Tag.RESULT, decodeResult, ({ general, additional = '' }) => [
       byte(general, 'general result'),
       ...asBytes(additional),
     ]),
     alwaysComprehensionRequired: true,
   },
-  alphaId: single('alphaId', TAG.alphaIdentifier, (tlv) => decodeAlphaId(tlv.value, tlv.valueOffset), encodeAlphaId),
-  fileList: single('fileList', TAG.fileList, decodeFileList, encodeFileList),
-  aid: single('aid', TAG.aid, (tlv) => bytesToHex(tlv.value), asBytes),
+  alphaId: single('alphaId', Tag.ALPHA_IDENTIFIER, (tlv) => decodeAlphaId(tlv.value, tlv.valueOffset), encodeAlphaId),
+  fileList: single('fileList', Tag.FILE_LIST, decodeFileList, encodeFileList),
+  aid: single('aid', Tag.AID, (tlv) => bytesToHex(tlv.value), asBytes),
   bearer: single(
     'bearer',
-    TAG.bearerDescription,
+    Tag.BEARER_DESCRIPTION,
     (tlv) => {
       if (tlv.value.length === 0) throw new StkDecodeError(tlv.offset, 'bearer description needs a bearer type byte');
       const type = tlv.value[0]!;
@@ -521,18 +521,18 @@ const FIELDS = {
   ),
   bufferSize: single(
     'bufferSize',
-    TAG.bufferSize,
+    Tag.BUFFER_SIZE,
     (tlv) => {
       expectLength(tlv, 'buffer size', 2);
       return uint16(tlv.value);
     },
     (size) => [integer(size, 'buffer size', 0xffff) >> 8, size & 0xff],
   ),
-  apn: single('apn', TAG.networkAccessName, (tlv) => decodeApn(tlv.value, tlv.valueOffset), encodeApn),
+  apn: single('apn', Tag.NETWORK_ACCESS_NAME, (tlv) => decodeApn(tlv.value, tlv.valueOffset), encodeApn),
   localAddress: otherAddress('localAddress'),
   transport: single(
     'transport',
-    TAG.transportLevel,
+    Tag.TRANSPORT_LEVEL,
     (tlv) => {
       expectLength(tlv, 'transport level', 1, 3);
       const protocolCode = tlv.value[0]!;
@@ -546,10 +546,10 @@ const FIELDS = {
     ],
   ),
   address: otherAddress('address'),
-  channelData: single('channelData', TAG.channelData, (tlv) => bytesToHex(tlv.value), asBytes),
+  channelData: single('channelData', Tag.CHANNEL_DATA, (tlv) => bytesToHex(tlv.value), asBytes),
   channelDataLength: single(
     'channelDataLength',
-    TAG.channelDataLength,
+    Tag.CHANNEL_DATA_LENGTH,
     (tlv) => {
       expectLength(tlv, 'channel data length', 1);
       return tlv.value[0]!;
@@ -557,7 +557,7 @@ const FIELDS = {
     (length) => [byte(length, 'channel data length')],
   ),
   channelStatus: {
-    tags: [TAG.channelStatus],
+    tags: [Tag.CHANNEL_STATUS],
     decode(tlv, out) {
       const status = decodeChannelStatus(tlv);
       if (out.channelStatus === undefined) out.channelStatus = status;
@@ -570,20 +570,20 @@ const FIELDS = {
         return [];
       }
       return [channelStatus, ...additionalChannelStatus].map((status) =>
-        encodeComprehensionTlv(TAG.channelStatus, cr, encodeChannelStatus(status)),
+        encodeComprehensionTlv(Tag.CHANNEL_STATUS, cr, encodeChannelStatus(status)),
       );
     },
   },
   eventList: single(
     'eventList',
-    TAG.eventList,
+    Tag.EVENT_LIST,
     (tlv) => [...tlv.value].map((code) => ({ code, name: eventName(code) })),
     (events) => events.map(eventInputCode),
   ),
   timer: {
-    tags: [TAG.timerIdentifier, TAG.timerValue],
+    tags: [Tag.TIMER_IDENTIFIER, Tag.TIMER_VALUE],
     decode(tlv, out) {
-      if (tlv.tag === TAG.timerIdentifier) {
+      if (tlv.tag === Tag.TIMER_IDENTIFIER) {
         if (out.timer !== undefined) return false;
         expectLength(tlv, 'timer identifier', 1);
         out.timer = { id: tlv.value[0]! };
@@ -597,14 +597,14 @@ const FIELDS = {
     },
     encode({ timer }, cr) {
       if (timer === undefined) return [];
-      const id = encodeComprehensionTlv(TAG.timerIdentifier, cr, [byte(timer.id, 'timer identifier')]);
+      const id = encodeComprehensionTlv(Tag.TIMER_IDENTIFIER, cr, [byte(timer.id, 'timer identifier')]);
       if (timer.value === undefined) return [id];
-      return [id, encodeComprehensionTlv(TAG.timerValue, cr, encodeTimerValue(timer.value))];
+      return [id, encodeComprehensionTlv(Tag.TIMER_VALUE, cr, encodeTimerValue(timer.value))];
     },
   },
   locationStatus: single(
     'locationStatus',
-    TAG.locationStatus,
+    Tag.LOCATION_STATUS,
     (tlv) => {
       expectLength(tlv, 'location status', 1);
       const code = tlv.value[0]!;
@@ -612,7 +612,7 @@ const FIELDS = {
     },
     (status) => [byte(typeof status === 'number' ? status : status.code, 'location status')],
   ),
-  locationInfo: single('locationInfo', TAG.locationInformation, decodeLocationInfo, encodeLocationInfo),
+  locationInfo: single('locationInfo', Tag.LOCATION_INFORMATION, decodeLocationInfo, encodeLocationInfo),
 } satisfies Record<string, FieldCodec>;
 
 export type FieldName = keyof typeof FIELDS;

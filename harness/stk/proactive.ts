@@ -17,7 +17,7 @@ import {
   type StkFieldsInput,
 } from './fields.ts';
 import { asBytes, concatBytes, type BytesLike } from './hex.ts';
-import { BEARER, channelDevice, COMMAND_TYPE, DEVICE, PROACTIVE_COMMAND_TAG, TRANSPORT } from './names.ts';
+import { BearerType, channelDevice, CommandType, Device, PROACTIVE_COMMAND_TAG, TransportProtocol } from './names.ts';
 import { decodeBerTlv, decodeComprehensionTlvs, encodeBerTlv } from './tlv.ts';
 
 export interface ProactiveCommand extends CommandDetails, StkFields {
@@ -64,7 +64,7 @@ export function decodeProactive(input: BytesLike): ProactiveCommand {
 
 /** Device identities default to UICC → terminal. */
 export function encodeProactive(input: ProactiveInput): Uint8Array {
-  const fields = { ...input, source: input.source ?? DEVICE.uicc, destination: input.destination ?? DEVICE.terminal };
+  const fields = { ...input, source: input.source ?? Device.UICC, destination: input.destination ?? Device.TERMINAL };
   const body = [encodeCommandDetails(input), ...encodeFields(fields, PROACTIVE_ORDER, input.allComprehensionRequired ?? false)];
   return encodeBerTlv(PROACTIVE_COMMAND_TAG, concatBytes(body));
 }
@@ -72,7 +72,7 @@ export function encodeProactive(input: ProactiveInput): Uint8Array {
 // ---- builders for the commands of an OTA session ----
 
 /** The packet bearer a live applet asks for: precedence 2, delay 4, reliability 3, peak 5, mean best effort, IP. */
-export const DEFAULT_OPEN_CHANNEL_BEARER: Readonly<BearerInput> = { type: BEARER.packet, params: '020403051F02' };
+export const DEFAULT_OPEN_CHANNEL_BEARER: Readonly<BearerInput> = { type: BearerType.PACKET, params: '020403051F02' };
 /** Immediate link establishment with automatic reconnection, as a live applet asks for. */
 export const DEFAULT_OPEN_CHANNEL_FLAGS: Readonly<OpenChannelFlags> = {
   immediateLink: true,
@@ -96,14 +96,14 @@ export function openChannel(options: OpenChannelOptions): Uint8Array {
   const { transport } = options;
   return encodeProactive({
     number: options.number,
-    type: COMMAND_TYPE.openChannel,
+    type: CommandType.OPEN_CHANNEL,
     qualifier: openChannelQualifier({ ...DEFAULT_OPEN_CHANNEL_FLAGS, ...options.flags }),
     alphaId: options.alphaId,
     bearer: options.bearer ?? DEFAULT_OPEN_CHANNEL_BEARER,
     bufferSize: options.bufferSize,
     apn: options.apn,
     transport: {
-      protocolCode: transport.protocol === 'tcp' ? TRANSPORT.tcpClientRemote : TRANSPORT.udpClientRemote,
+      protocolCode: transport.protocol === 'tcp' ? TransportProtocol.TCP_CLIENT_REMOTE : TransportProtocol.UDP_CLIENT_REMOTE,
       port: transport.port,
     },
     address: options.address,
@@ -111,7 +111,7 @@ export function openChannel(options: OpenChannelOptions): Uint8Array {
 }
 
 export function closeChannel({ number, channelId }: { number: number; channelId: number }): Uint8Array {
-  return encodeProactive({ number, type: COMMAND_TYPE.closeChannel, destination: channelDevice(channelId) });
+  return encodeProactive({ number, type: CommandType.CLOSE_CHANNEL, destination: channelDevice(channelId) });
 }
 
 export interface SendDataOptions {
@@ -125,7 +125,7 @@ export interface SendDataOptions {
 export function sendData({ number, channelId, data, immediate = true }: SendDataOptions): Uint8Array {
   return encodeProactive({
     number,
-    type: COMMAND_TYPE.sendData,
+    type: CommandType.SEND_DATA,
     qualifier: sendDataQualifier(immediate),
     destination: channelDevice(channelId),
     channelData: data,
@@ -135,16 +135,16 @@ export function sendData({ number, channelId, data, immediate = true }: SendData
 export function receiveData({ number, channelId, length }: { number: number; channelId: number; length: number }): Uint8Array {
   return encodeProactive({
     number,
-    type: COMMAND_TYPE.receiveData,
+    type: CommandType.RECEIVE_DATA,
     destination: channelDevice(channelId),
     channelDataLength: length,
   });
 }
 
 export function getChannelStatus({ number }: { number: number }): Uint8Array {
-  return encodeProactive({ number, type: COMMAND_TYPE.getChannelStatus });
+  return encodeProactive({ number, type: CommandType.GET_CHANNEL_STATUS });
 }
 
 export function setUpEventList({ number, events }: { number: number; events: readonly EventInput[] }): Uint8Array {
-  return encodeProactive({ number, type: COMMAND_TYPE.setUpEventList, eventList: events });
+  return encodeProactive({ number, type: CommandType.SET_UP_EVENT_LIST, eventList: events });
 }

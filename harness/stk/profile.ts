@@ -67,7 +67,7 @@ export function terminalProfileBip(profileBytes: BytesLike): BipCapabilities {
 
 /**
  * A profile with everything an OTA session over BIP needs. Byte by byte: 1-4 FF (downloads, timer
- * expiration, command result, proactive commands up to PROVIDE LOCAL INFORMATION), 5 1F (SET UP EVENT
+ * expiration, command result, proactive commands up to PROVIDE LOCAL INFORMATION), 5 1F (SET UP Event
  * LIST, call events, location status event), 6 0C (data available and channel status events),
  * 8 03 (TIMER MANAGEMENT), 12 1F (OPEN/CLOSE CHANNEL, RECEIVE/SEND DATA, GET CHANNEL STATUS),
  * 13 22 (GPRS bearer, 1 channel), 17 43 (TCP and UDP client remote, E-UTRAN bearer).

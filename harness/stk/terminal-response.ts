@@ -15,7 +15,7 @@ import {
 } from './fields.ts';
 import { StkDecodeError } from './errors.ts';
 import { asBytes, concatBytes, type BytesLike } from './hex.ts';
-import { DEVICE } from './names.ts';
+import { Device } from './names.ts';
 import { decodeComprehensionTlvs } from './tlv.ts';
 
 export interface TerminalResponse extends CommandDetails, StkFields {
@@ -65,7 +65,7 @@ export function decodeTerminalResponse(input: BytesLike): TerminalResponse {
 
 /** Device identities default to terminal → UICC. */
 export function encodeTerminalResponse(input: TerminalResponseInput): Uint8Array {
-  const fields = { ...input, source: input.source ?? DEVICE.terminal, destination: input.destination ?? DEVICE.uicc };
+  const fields = { ...input, source: input.source ?? Device.TERMINAL, destination: input.destination ?? Device.UICC };
   const allCr = input.allComprehensionRequired ?? false;
   return concatBytes([encodeCommandDetails(input), ...encodeFields(fields, TERMINAL_RESPONSE_ORDER, allCr)]);
 }
