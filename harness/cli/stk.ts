@@ -1,5 +1,5 @@
 // `hil stk`: decode STK messages, command APDUs and terminal profiles given as hex.
-import { parseCommandApdu, Ins, decodeStk, StkDecodeError, terminalProfileBip } from '../stk/index.ts';
+import { bytesToHex, decodeStk, Ins, parseCommandApdu, StkDecodeError, terminalProfileBip } from '../stk/index.ts';
 
 export interface CliOutput {
   stdout: (s: string) => void;
@@ -8,7 +8,7 @@ export interface CliOutput {
 
 const USAGE = `usage: hil stk <command> <hex>...
   decode   decode a proactive command (D0..), an envelope (D1..DF) or a terminal response (01/81..)
-  apdu     parse a command APDU, decoding the STK data of EnvelopeTag, TERMINAL RESPONSE and TERMINAL PROFILE
+  apdu     parse a command APDU, decoding the STK data of ENVELOPE, TERMINAL RESPONSE and TERMINAL PROFILE
   profile  report the BIP capabilities of a TERMINAL PROFILE
 The hex may be split over several arguments and contain spaces.`;
 
@@ -43,7 +43,8 @@ export async function stkCommand(args: string[], out: CliOutput): Promise<number
     return 2;
   }
   try {
-    out.stdout(`${JSON.stringify(run(hex), null, 2)}\n`);
+    const json = JSON.stringify(run(hex), (_key, value: unknown) => (value instanceof Uint8Array ? bytesToHex(value) : value), 2);
+    out.stdout(`${json}\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof StkDecodeError)) throw err;

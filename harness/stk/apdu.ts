@@ -10,7 +10,7 @@ const instructions = codeTable({
   TERMINAL_PROFILE: [0x10, 'TERMINAL PROFILE'],
   FETCH: [0x12, 'FETCH'],
   TERMINAL_RESPONSE: [0x14, 'TERMINAL RESPONSE'],
-  EnvelopeTag: [0xc2, 'ENVELOPE'],
+  ENVELOPE: [0xc2, 'ENVELOPE'],
   SELECT: [0xa4, 'SELECT'],
   STATUS: [0xf2, 'STATUS'],
   READ_BINARY: [0xb0, 'READ BINARY'],
@@ -34,8 +34,8 @@ export interface CommandApdu {
   /** ISO 7816-3 case: 1 header only, 2 with Le, 3 with data, 4 with data and Le. */
   apduCase: 1 | 2 | 3 | 4;
   lc?: number;
-  /** Command data as upper-case hex, '' for cases 1 and 2. */
-  data: string;
+  /** Command data, empty for cases 1 and 2. */
+  data: Uint8Array;
   /** Expected response length; a Le byte of 00 means 256. */
   le?: number;
 }
@@ -51,11 +51,13 @@ export function parseCommandApdu(input: BytesLike): CommandApdu {
   const [cla, ins, p1, p2] = bytes as unknown as [number, number, number, number];
   const header = { cla, ins, insName: insName(ins), p1, p2 };
   const leValue = (b: number) => (b === 0 ? 256 : b);
-  if (bytes.length === HEADER_LENGTH) return { ...header, apduCase: 1, data: '' };
-  if (bytes.length === HEADER_LENGTH + 1) return { ...header, apduCase: 2, data: '', le: leValue(bytes[4]!) };
+  if (bytes.length === HEADER_LENGTH) return { ...header, apduCase: 1, data: new Uint8Array(0) };
+  if (bytes.length === HEADER_LENGTH + 1) {
+    return { ...header, apduCase: 2, data: new Uint8Array(0), le: leValue(bytes[4]!) };
+  }
   const lc = bytes[4]!;
   if (lc === 0) throw new StkDecodeError(4, 'Lc 00 followed by data (extended-length APDUs are not supported)');
-  const data = bytesToHex(bytes.subarray(5, 5 + lc));
+  const data = bytes.subarray(5, 5 + lc);
   if (bytes.length === 5 + lc) return { ...header, apduCase: 3, lc, data };
   if (bytes.length === 6 + lc) return { ...header, apduCase: 4, lc, data, le: leValue(bytes[5 + lc]!) };
   throw new StkDecodeError(4, `Lc ${lc} does not fit the ${bytes.length - 5} byte(s) after it`);
@@ -70,22 +72,22 @@ function toolkitApdu(ins: number, data: BytesLike): Uint8Array {
 }
 
 /** `80 10 00 00 Lc profile` */
-export function terminalProfileApdu(profile: BytesLike): Uint8Array {
+export function buildTerminalProfileApdu(profile: BytesLike): Uint8Array {
   return toolkitApdu(Ins.TERMINAL_PROFILE, profile);
 }
 
 /** `80 C2 00 00 Lc envelope` */
-export function envelopeApdu(envelope: BytesLike): Uint8Array {
+export function buildEnvelopeApdu(envelope: BytesLike): Uint8Array {
   return toolkitApdu(Ins.ENVELOPE, envelope);
 }
 
 /** `80 14 00 00 Lc response` */
-export function terminalResponseApdu(response: BytesLike): Uint8Array {
+export function buildTerminalResponseApdu(response: BytesLike): Uint8Array {
   return toolkitApdu(Ins.TERMINAL_RESPONSE, response);
 }
 
 /** `80 12 00 00 Le`, with `length` the xx of the 91xx that announced the proactive command. */
-export function fetchApdu(length: number): Uint8Array {
+export function buildFetchApdu(length: number): Uint8Array {
   if (!Number.isInteger(length) || length < 1 || length > 256) {
     throw new RangeError(`FETCH asks for 1..256 bytes, not ${length}`);
   }
@@ -96,23 +98,23 @@ export function fetchApdu(length: number): Uint8Array {
 
 /** Status words as 16-bit numbers; 91xx, 61xx and 6Cxx carry a length in their second byte. */
 export const Sw = {
-  ok: 0x9000,
-  proactiveCommandPending: 0x9100,
-  toolkitBusy: 0x9300,
-  responseAvailable: 0x6100,
-  wrongLength: 0x6700,
-  securityStatusNotSatisfied: 0x6982,
-  conditionsOfUseNotSatisfied: 0x6985,
-  incorrectData: 0x6a80,
-  functionNotSupported: 0x6a81,
-  fileNotFound: 0x6a82,
-  recordNotFound: 0x6a83,
-  incorrectP1P2: 0x6a86,
-  wrongP1P2: 0x6b00,
-  wrongLe: 0x6c00,
-  insNotSupported: 0x6d00,
-  classNotSupported: 0x6e00,
-  technicalProblem: 0x6f00,
+  OK: 0x9000,
+  PROACTIVE_COMMAND_PENDING: 0x9100,
+  TOOLKIT_BUSY: 0x9300,
+  RESPONSE_AVAILABLE: 0x6100,
+  WRONG_LENGTH: 0x6700,
+  SECURITY_STATUS_NOT_SATISFIED: 0x6982,
+  CONDITIONS_OF_USE_NOT_SATISFIED: 0x6985,
+  INCORRECT_DATA: 0x6a80,
+  FUNCTION_NOT_SUPPORTED: 0x6a81,
+  FILE_NOT_FOUND: 0x6a82,
+  RECORD_NOT_FOUND: 0x6a83,
+  INCORRECT_P1_P2: 0x6a86,
+  WRONG_P1_P2: 0x6b00,
+  WRONG_LE: 0x6c00,
+  INS_NOT_SUPPORTED: 0x6d00,
+  CLASS_NOT_SUPPORTED: 0x6e00,
+  TECHNICAL_PROBLEM: 0x6f00,
 } as const;
 
 const SW_NAMES: ReadonlyMap<number, string> = new Map([

@@ -1,7 +1,7 @@
 import { StkDecodeError } from './errors.ts';
 
-/** Bytes as accepted by every decoder and encoder of this module: raw bytes or hex text. */
-export type BytesLike = Uint8Array | string;
+/** Bytes as accepted by every decoder and encoder of this module: bytes, byte values or hex text. */
+export type BytesLike = Uint8Array | readonly number[] | string;
 
 const HEX_DIGIT = /^[0-9A-Fa-f]$/;
 const WHITESPACE = /^\s$/;
@@ -47,7 +47,11 @@ export function byteHex(b: number): string {
 }
 
 export function asBytes(input: BytesLike): Uint8Array {
-  return typeof input === 'string' ? hexToBytes(input) : input;
+  if (typeof input === 'string') return hexToBytes(input);
+  if (input instanceof Uint8Array) return input;
+  const bad = input.find((b) => !Number.isInteger(b) || b < 0 || b > 0xff);
+  if (bad !== undefined) throw new RangeError(`${bad} is not a byte value`);
+  return Uint8Array.from(input);
 }
 
 export function concatBytes(parts: readonly (Uint8Array | readonly number[])[]): Uint8Array {

@@ -86,7 +86,8 @@ export interface OpenChannelOptions {
   bufferSize: number;
   /** UICC in client mode, remote connection. */
   transport: { protocol: 'tcp' | 'udp'; port: number };
-  address?: OtherAddress;
+  /** Data destination address; text is an IPv4 or IPv6 address. */
+  address?: OtherAddress | string;
   bearer?: BearerInput;
   alphaId?: string;
   flags?: Partial<OpenChannelFlags>;
@@ -106,8 +107,12 @@ export function openChannel(options: OpenChannelOptions): Uint8Array {
       protocolCode: transport.protocol === 'tcp' ? TransportProtocol.TCP_CLIENT_REMOTE : TransportProtocol.UDP_CLIENT_REMOTE,
       port: transport.port,
     },
-    address: options.address,
+    address: typeof options.address === 'string' ? ipAddress(options.address) : options.address,
   });
+}
+
+function ipAddress(text: string): OtherAddress {
+  return { type: text.includes(':') ? 'IPv6' : 'IPv4', value: text };
 }
 
 export function closeChannel({ number, channelId }: { number: number; channelId: number }): Uint8Array {

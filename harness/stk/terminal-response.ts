@@ -19,7 +19,7 @@ import { Device } from './names.ts';
 import { decodeComprehensionTlvs } from './tlv.ts';
 
 export interface TerminalResponse extends CommandDetails, StkFields {
-  kind: 'terminalResponse';
+  kind: 'terminal-response';
   result: Result;
 }
 
@@ -60,7 +60,7 @@ export function decodeTerminalResponse(input: BytesLike): TerminalResponse {
   const fields = decodeFields(rest);
   const { result } = fields;
   if (result === undefined) throw new StkDecodeError(bytes.length, 'terminal response ends without a result (tag 03/83)');
-  return { kind: 'terminalResponse', ...details, ...fields, result };
+  return { kind: 'terminal-response', ...details, ...fields, result };
 }
 
 /** Device identities default to terminal → UICC. */
