@@ -2,7 +2,7 @@
 // A check comes a minute or two after power-up, then about weekly while powered; the forced-check
 // envelope brings it forward. An update staged in N blocks takes N back-to-back sessions.
 import {
-  bytesToHex, closeChannel, CommandType, decodeStk, encodeProactive, Event, openChannel, receiveData, sendData, setUpEventList,
+  bytesToHex, closeChannel, CommandType, decodeStk, encodeProactive, Event, openChannel, receiveData, ResultCode, sendData, setUpEventList,
 } from '../stk/index.ts';
 import type { Clock, Timer } from '../time/clock.ts';
 import type { FaultName } from './faults.ts';
@@ -118,7 +118,7 @@ export class OtaApplet implements ToolkitApplet {
       case CommandType.OPEN_CHANNEL:
         if (!session) return;
         if (!ok) {
-          const unreachable = response.result.general === 0x3a && response.result.additional?.[0] === 0x07;
+          const unreachable = response.result.general === ResultCode.BIP_ERROR && response.result.additional?.startsWith('07') === true;
           this.truth.record('open-channel-failed', { result: response.result });
           this.finishSession(unreachable ? 'unreachable' : 'refused');
           return;

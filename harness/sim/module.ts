@@ -41,7 +41,8 @@ export interface VirtualModuleOptions {
 }
 
 export const DEFAULT_FORCE_CHECK_APDU = '80C2000015D613190103820282811B0100130799F08900010001';
-const DEFAULT_TIMING: ModuleTiming = { bootMs: 3_000, simInitMs: 500, registerMs: 4_000, linkSetupMs: 400, networkRttMs: 300 };
+// PDP activation and a TLS round trip to the OTA server take a second or two on a cellular link.
+const DEFAULT_TIMING: ModuleTiming = { bootMs: 3_000, simInitMs: 500, registerMs: 4_000, linkSetupMs: 1_500, networkRttMs: 1_200 };
 const SLOW_BOOT_MS = 45_000;
 const DAY_MS = 24 * 3600 * 1000;
 const NOISE_INTERVAL_MS: [number, number] = [1_000, 5_000];

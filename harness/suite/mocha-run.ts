@@ -108,8 +108,8 @@ export function runSuites(options: SuiteRunOptions): Promise<TestResult[]> {
       suiteId: suite.id, title: suite.title, file: suite.file, tags: suite.tags, status: 'skipped', measurements: [], steps: [], startedAt: 0, endedAt: 0,
     };
     results.push(result);
-    describe.addTest(
-      new Mocha.Test(suite.title, async () => {
+    describe.file = suite.file;
+    const test = new Mocha.Test(suite.title, async () => {
         options.view.suiteStarted(suite.id, suite.title);
         result.startedAt = options.rig.clock.now();
         try {
@@ -124,8 +124,9 @@ export function runSuites(options: SuiteRunOptions): Promise<TestResult[]> {
           options.view.line(`  ${result.status === 'passed' ? '✓' : '✗'} ${suite.id}: ${result.status}${result.error ? ` — ${result.error}` : ''}`);
           options.onTestEnd?.(result);
         }
-      }),
-    );
+      });
+    test.file = suite.file;
+    describe.addTest(test);
   }
   return new Promise((resolve) => mocha.run(() => resolve(results)));
 }

@@ -31,10 +31,11 @@ export function describeStep(step: Step, otaApn: string): string {
       return `force an OTA check with AT+CSIM (expect ${step.expectStatus.join(' or ')})`;
     case 'expectSession': {
       const window = `${step.within.min !== undefined ? `${formatDuration(step.within.min)}–` : 'within '}${formatDuration(step.within.max)} after ${step.from}`;
-      return `expect ${step.count > 1 ? `${step.count} ` : 'a '}${step.apn ?? otaApn} session${step.count > 1 ? 's' : ''} ${window}`;
+      const sessions = step.count > 1 ? `${step.count} OTA sessions` : 'an OTA session';
+      return `expect ${sessions} on ${step.apn ?? otaApn} ${window}`;
     }
     case 'expectNoSession':
-      return `expect no ${step.apn ?? otaApn} session for ${formatDuration(step.for)}`;
+      return `expect no OTA session on ${step.apn ?? otaApn} for ${formatDuration(step.for)}`;
     case 'wait':
       return `wait ${formatDuration(step.duration)}`;
     case 'mark':
