@@ -1,6 +1,6 @@
 // `hil run`: runs suites on a rig, live on the console, into a report folder.
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -134,6 +134,7 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
     guard.release();
     await rig.safeState();
     await new Promise<void>((done) => transcript.end(done));
+    if (rig.simulator) await writeFile(join(reportDir, 'ground-truth.json'), `${JSON.stringify(rig.simulator.truth.toJSON(), null, 2)}\n`);
   }
   const final = summary(results.every((r) => r.status === 'passed') ? 'passed' : 'failed');
   await writeSummary(reportDir, final);

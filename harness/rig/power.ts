@@ -44,7 +44,10 @@ class SimControlPowerSwitch implements PowerSwitch {
   async release(): Promise<void> {}
 }
 
-/** Shell commands for on and off (uhubctl, ykushcmd, a PDU's CLI); a non-zero exit is a failure. */
+/**
+ * Shell commands for on and off (uhubctl, ykushcmd, a PDU's CLI); a non-zero exit is a failure.
+ * The timeout is wall-clock time: the command runs in real time whatever the rig's time scale.
+ */
 class ExecPowerSwitch implements PowerSwitch {
   readonly description: string;
   constructor(private readonly commands: { on: string; off: string; timeout: number }, private readonly log: PowerLog) {

@@ -61,6 +61,7 @@ const powerSchema = z.discriminatedUnion('type', [
     on: shellCommand,
     off: shellCommand,
     status: shellCommand.optional(),
+    /** Wall-clock time, unlike every other duration: an external command runs in real time. */
     timeout: durationSchema.prefault('10 s'),
   }),
   z.strictObject({ type: z.literal('sim-control'), socket: z.string().min(1) }),
@@ -83,6 +84,8 @@ export const rigSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     timeScale: z.number().positive().optional(),
+    /** The module behind serial.path is a `hil sim --pty` process, so rig time may run faster than wall time. */
+    simulated: z.boolean().default(false),
     serial: z.strictObject({
       path: z.string().min(1),
       baudRate: z.int().positive().default(115200),
@@ -135,12 +138,13 @@ export const rigSchema = z
         message: `expected no simulator options, since they only apply when serial.path is "virtual"; serial.path is ${JSON.stringify(rig.serial.path)}`,
       });
     }
-    // A real module keeps real time; only a simulated one can run faster.
-    if ((rig.power.type === 'gpio' || rig.power.type === 'exec') && rig.timeScale !== undefined && rig.timeScale !== 1) {
+    // A module behind a device path keeps real time unless it is a simulator (`hil sim --pty`), which
+    // the rig can only know from the switch being its control socket or an explicit simulated flag.
+    if (rig.power.type !== VIRTUAL && rig.power.type !== 'sim-control' && rig.timeScale !== undefined && rig.timeScale !== 1 && !rig.simulated) {
       ctx.addIssue({
         code: 'custom',
         path: ['timeScale'],
-        message: expectedGot(`1 because power.type "${rig.power.type}" switches a real module`, rig.timeScale),
+        message: expectedGot(`1 because power.type "${rig.power.type}" switches a real module (set "simulated: true" if it switches \`hil sim\`)`, rig.timeScale),
       });
     }
   }, onlyWhenValid)

@@ -48,7 +48,7 @@ export function parseCommandApdu(input: BytesLike): CommandApdu {
   if (bytes.length < HEADER_LENGTH) {
     throw new StkDecodeError(bytes.length, `a command APDU needs 4 header bytes, got ${bytes.length}`);
   }
-  const [cla, ins, p1, p2] = bytes as unknown as [number, number, number, number];
+  const [cla, ins, p1, p2] = bytes;
   const header = { cla, ins, insName: insName(ins), p1, p2 };
   const leValue = (b: number) => (b === 0 ? 256 : b);
   if (bytes.length === HEADER_LENGTH) return { ...header, apduCase: 1, data: new Uint8Array(0) };
@@ -57,7 +57,7 @@ export function parseCommandApdu(input: BytesLike): CommandApdu {
   }
   const lc = bytes[4]!;
   if (lc === 0) throw new StkDecodeError(4, 'Lc 00 followed by data (extended-length APDUs are not supported)');
-  const data = bytes.subarray(5, 5 + lc);
+  const data = bytes.slice(5, 5 + lc);
   if (bytes.length === 5 + lc) return { ...header, apduCase: 3, lc, data };
   if (bytes.length === 6 + lc) return { ...header, apduCase: 4, lc, data, le: leValue(bytes[5 + lc]!) };
   throw new StkDecodeError(4, `Lc ${lc} does not fit the ${bytes.length - 5} byte(s) after it`);

@@ -1,18 +1,16 @@
 // The data objects of proactive commands, terminal responses and envelopes, each mapped to a field
 // of the decoded message. All three message kinds decode and encode their TLVs through this table.
+import { byte, expectLength, integer, uint16 } from './checks.ts';
 import { StkDecodeError } from './errors.ts';
 import { asBytes, bytesToHex, type BytesLike } from './hex.ts';
 import {
   AddressType,
   bearerName,
   channelStatusInfoName,
-  CommandType,
-  commandTypeName,
   deviceName,
   eventCode,
   eventName,
   locationStatusName,
-  qualifierName,
   resultAdditionalName,
   resultName,
   Tag,
@@ -183,138 +181,23 @@ export interface StkFields {
   unknown?: RawTlv[];
 }
 
-// ---- command details (first data object of proactive commands and terminal responses) ----
-
-export interface OpenChannelFlags {
-  immediateLink: boolean;
-  automaticReconnection: boolean;
-  backgroundMode: boolean;
-}
-export interface SendDataFlags {
-  sendImmediately: boolean;
-}
-
-export interface CommandDetailsInput {
-  number: number;
-  type: number;
-  qualifier?: number;
-}
-export interface CommandDetails {
-  number: number;
-  type: number;
-  typeName: string;
-  qualifier: number;
-  /** Qualifier bits, for OPEN CHANNEL and SEND DATA. */
-  flags?: OpenChannelFlags | SendDataFlags;
-  /** Qualifier meaning, for REFRESH, TIMER MANAGEMENT and PROVIDE LOCAL INFORMATION. */
-  qualifierName?: string;
-}
-
-const OPEN_CHANNEL_BIT: Readonly<Record<keyof OpenChannelFlags, number>> = {
-  immediateLink: 0x01,
-  automaticReconnection: 0x02,
-  backgroundMode: 0x04,
-};
-const SEND_DATA_IMMEDIATELY_BIT = 0x01;
-
-export function openChannelQualifier(flags: Partial<OpenChannelFlags>): number {
-  return Object.entries(OPEN_CHANNEL_BIT).reduce(
-    (q, [name, bit]) => (flags[name as keyof OpenChannelFlags] ? q | bit : q),
-    0,
-  );
-}
-
-export function sendDataQualifier(sendImmediately: boolean): number {
-  return sendImmediately ? SEND_DATA_IMMEDIATELY_BIT : 0;
-}
-
-function qualifierFlags(type: number, qualifier: number): OpenChannelFlags | SendDataFlags | undefined {
-  if (type === CommandType.OPEN_CHANNEL) {
-    return {
-      immediateLink: (qualifier & OPEN_CHANNEL_BIT.immediateLink) !== 0,
-      automaticReconnection: (qualifier & OPEN_CHANNEL_BIT.automaticReconnection) !== 0,
-      backgroundMode: (qualifier & OPEN_CHANNEL_BIT.backgroundMode) !== 0,
-    };
-  }
-  if (type === CommandType.SEND_DATA) return { sendImmediately: (qualifier & SEND_DATA_IMMEDIATELY_BIT) !== 0 };
-  return undefined;
-}
-
-function decodeCommandDetails(tlv: Tlv): CommandDetails {
-  expectLength(tlv, 'command details', 3);
-  const [number, type, qualifier] = tlv.value as unknown as [number, number, number];
-  const details: CommandDetails = { number, type, typeName: commandTypeName(type), qualifier };
-  const flags = qualifierFlags(type, qualifier);
-  if (flags) details.flags = flags;
-  const meaning = qualifierName(type, qualifier);
-  if (meaning !== undefined) details.qualifierName = meaning;
-  return details;
-}
-
-/**
- * Proactive commands and terminal responses start with command details. Returns them and the
- * TLVs after them; `end` is where the TLVs end, for the error when there are none.
- */
-export function decodeLeadingCommandDetails(
-  tlvs: readonly Tlv[],
-  end: number,
-  what: string,
-): { details: CommandDetails; rest: readonly Tlv[] } {
-  const [first, ...rest] = tlvs;
-  if (first === undefined) throw new StkDecodeError(end, `${what} has no command details`);
-  if (first.tag !== Tag.COMMAND_DETAILS) {
-    throw new StkDecodeError(first.offset, `${what} must start with command details (tag 01/81), not tag ${tagText(first.tag)}`);
-  }
-  return { details: decodeCommandDetails(first), rest };
-}
-
-function tagText(tag: number): string {
-  return `0x${tag.toString(16).toUpperCase().padStart(2, '0')}`;
-}
-
-export function encodeCommandDetails({ number, type, qualifier = 0 }: CommandDetailsInput): Uint8Array {
-  const value = [byte(number, 'command number'), byte(type, 'command type'), byte(qualifier, 'command qualifier')];
-  return encodeComprehensionTlv(Tag.COMMAND_DETAILS, true, value);
-}
-
-// ---- helpers ----
-
-function expectLength(tlv: Tlv, what: string, ...lengths: number[]): void {
-  if (!lengths.includes(tlv.value.length)) {
-    throw new StkDecodeError(tlv.offset, `${what} needs ${lengths.join(' or ')} byte(s), got ${tlv.value.length}`);
-  }
-}
-
-function byte(n: number, what: string): number {
-  return integer(n, what, 0xff);
-}
-
-function integer(n: number, what: string, max: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new RangeError(`${what} must be 0..${max}, not ${n}`);
-  return n;
-}
-
-function uint16(value: Uint8Array): number {
-  return (value[0]! << 8) | value[1]!;
-}
-
 // ---- value codecs ----
 
 function decodeOtherAddress(tlv: Tlv): OtherAddress {
   if (tlv.value.length === 0) return { type: 'dynamic' };
   const typeCode = tlv.value[0]!;
   const address = tlv.value.subarray(1);
-  const expect = (size: number, name: string) => {
+  const expectSize = (size: number, name: string) => {
     if (address.length !== size) {
       throw new StkDecodeError(tlv.offset, `an ${name} address needs ${size} bytes, got ${address.length}`);
     }
   };
   if (typeCode === AddressType.IPV4) {
-    expect(4, 'IPv4');
+    expectSize(4, 'IPv4');
     return { type: 'IPv4', value: formatIpv4(address) };
   }
   if (typeCode === AddressType.IPV6) {
-    expect(16, 'IPv6');
+    expectSize(16, 'IPv6');
     return { type: 'IPv6', value: formatIpv6(address) };
   }
   return { type: 'unknown', typeCode, value: bytesToHex(address) };
@@ -335,7 +218,7 @@ function encodeOtherAddress(address: OtherAddress): number[] {
 
 function decodeChannelStatus(tlv: Tlv): ChannelStatus {
   expectLength(tlv, 'channel status', 2);
-  const [state, info] = tlv.value as unknown as [number, number];
+  const [state, info] = tlv.value;
   return { channelId: state & 0x07, linkUp: (state & 0x80) !== 0, info, infoName: channelStatusInfoName(info) };
 }
 
@@ -423,7 +306,7 @@ function decodeResult(tlv: Tlv): Result {
 
 interface FieldCodec {
   readonly tags: readonly number[];
-  /** Command details, device identities and result are always sent with comprehension required. */
+  /** Set for device identities and result, which (like command details) always carry the CR bit. */
   readonly alwaysComprehensionRequired?: boolean;
   /** Adds the field decoded from `tlv` to `out`; false leaves the TLV for `unknown`. */
   decode(tlv: Tlv, out: StkFields): boolean;
@@ -484,7 +367,7 @@ const FIELDS = {
     decode(tlv, out) {
       if (out.source !== undefined) return false;
       expectLength(tlv, 'device identities', 2);
-      const [source, destination] = tlv.value as unknown as [number, number];
+      const [source, destination] = tlv.value;
       Object.assign(out, {
         source,
         sourceName: deviceName(source),

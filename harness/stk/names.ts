@@ -1,5 +1,5 @@
 // Byte values of ETSI TS 102 223 (and TS 31.111 where it extends them), each with its name.
-// Every table is written once; the exported code constants and name look-ups derive from it.
+// Each table is a code table (code-table.ts): constants and name look-ups come from one list.
 import { codeTable } from './code-table.ts';
 
 /** Type of command, the second byte of command details (§9.4). */

@@ -1,17 +1,19 @@
 // Proactive commands (TS 102 223 §6.6): `D0 len`, command details, then the command's data objects.
 import {
-  decodeFields,
   decodeLeadingCommandDetails,
   encodeCommandDetails,
-  encodeFields,
-  fieldOrder,
   openChannelQualifier,
   sendDataQualifier,
-  type BearerInput,
   type CommandDetails,
   type CommandDetailsInput,
-  type EventInput,
   type OpenChannelFlags,
+} from './command-details.ts';
+import {
+  decodeFields,
+  encodeFields,
+  fieldOrder,
+  type BearerInput,
+  type EventInput,
   type OtherAddress,
   type StkFields,
   type StkFieldsInput,
@@ -28,8 +30,6 @@ export interface ProactiveInput extends CommandDetailsInput, StkFieldsInput {
   /** Set the comprehension-required bit on every tag, not only on command details and device identities. */
   allComprehensionRequired?: boolean;
 }
-
-const WHAT = 'a proactive command (D0)';
 
 // The order of TS 102 223 §6.6: REFRESH has its file list and AID before the alpha identifier,
 // OPEN CHANNEL its alpha identifier before the bearer.
@@ -56,7 +56,7 @@ const PROACTIVE_ORDER = fieldOrder([
 
 export function decodeProactive(input: BytesLike): ProactiveCommand {
   const bytes = asBytes(input);
-  const outer = decodeBerTlv(bytes, WHAT, (tag) => tag === PROACTIVE_COMMAND_TAG);
+  const outer = decodeBerTlv(bytes, 'a proactive command (D0)', (tag) => tag === PROACTIVE_COMMAND_TAG);
   const tlvs = decodeComprehensionTlvs(bytes, outer.valueOffset, outer.end);
   const { details, rest } = decodeLeadingCommandDetails(tlvs, outer.end, 'a proactive command');
   return { kind: 'proactive', ...details, ...decodeFields(rest) };

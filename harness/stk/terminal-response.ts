@@ -1,13 +1,15 @@
 // Terminal responses (TS 102 223 §6.8): no outer tag; command details, device identities, result,
 // then the data objects the command returns.
 import {
-  decodeFields,
   decodeLeadingCommandDetails,
   encodeCommandDetails,
-  encodeFields,
-  fieldOrder,
   type CommandDetails,
   type CommandDetailsInput,
+} from './command-details.ts';
+import {
+  decodeFields,
+  encodeFields,
+  fieldOrder,
   type Result,
   type ResultInput,
   type StkFields,

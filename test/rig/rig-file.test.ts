@@ -17,6 +17,7 @@ describe('rig files', () => {
       name: 'v',
       timeScale: 120,
       serial: { path: 'virtual', baudRate: 115200 },
+      simulated: false,
       power: { type: 'virtual' },
       safeState: 'off',
       module: 'generic-27007',
@@ -112,8 +113,12 @@ describe('rig files', () => {
 
     it('a real module keeps real time', async () => {
       expect(await problems(`name: r\ntimeScale: 60\n${REAL_SERIAL}power: {type: exec, on: a, off: b}\n`)).to.deep.equal([
-        'rig.yaml:2:12: timeScale: expected 1 because power.type "exec" switches a real module, got 60',
+        'rig.yaml:2:12: timeScale: expected 1 because power.type "exec" switches a real module (set "simulated: true" if it switches `hil sim`), got 60',
       ]);
+    });
+
+    it('a simulated module behind an exec switch may run at another time scale', async () => {
+      expect(parse(`name: r\ntimeScale: 60\nsimulated: true\n${REAL_SERIAL}power: {type: exec, on: a, off: b}\n`).timeScale).to.equal(60);
     });
   });
 

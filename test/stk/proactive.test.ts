@@ -201,6 +201,10 @@ describe('proactive commands', () => {
       expect(command.alphaId).to.equal(text);
     });
 
+    it('maps default alphabet codes that differ from ASCII', () => {
+      expect(decodeCommand('D011810301410082028121' + '0506000211247F40').alphaId).to.equal('@$_¤à¡');
+    });
+
     it('falls back to UCS2 (80) for other characters', () => {
       const bytes = encodeProactive({ number: 1, type: CommandType.CLOSE_CHANNEL, alphaId: 'Обновление' });
       expect(bytesToHex(bytes)).to.contain('051580041E');

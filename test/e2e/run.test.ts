@@ -1,0 +1,79 @@
+// `hil run` end to end: the boot-delay suite on the virtual rig, measured against the simulator's
+// ground truth, and shown to fail, naming the broken behaviour, against the matching faults.
+import { expect } from 'chai';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunSummary } from '../../harness/results/summary.ts';
+import type { TruthSnapshot } from '../../harness/sim/index.ts';
+import { runHil } from './cli.ts';
+
+async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T;
+}
+
+describe('hil run on the virtual rig', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hil-run-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('passes boot-delay and measures the delay the simulator really had, within 1 %', async () => {
+    const reportDir = join(dir, 'healthy');
+    const run = await runHil(['run', '--suite', 'boot-delay', '--seed', '11', '--report-dir', reportDir]);
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/boot_delay = \d+(\.\d+)? s/);
+
+    const summary = await readJson<RunSummary>(join(reportDir, 'summary.json'));
+    expect(summary.status).to.equal('passed');
+    expect(summary.module.iccid).to.match(/^89883070/);
+    const [test] = summary.tests;
+    expect(test!.suiteId).to.equal('boot-delay');
+    const measured = test!.measurements.find((m) => m.name === 'boot_delay')!;
+
+    const truth = await readJson<TruthSnapshot>(join(reportDir, 'ground-truth.json'));
+    const lastPowerOn = truth.powerOns.at(-1)!;
+    const session = truth.sessions.find((s) => s.openedAt !== undefined && s.openedAt > lastPowerOn)!;
+    const trueDelay = (session.openedAt! - lastPowerOn) / 1000;
+    expect(trueDelay).to.be.within(60, 120);
+    expect(Math.abs(measured.value - trueDelay) / trueDelay).to.be.below(0.01);
+  });
+
+  const negativeControls: [fault: string, message: RegExp][] = [
+    ['never-checks', /no ota\.super session within 120 s \(\+30 s grace\) of power-on/],
+    ['early-check', /opened 1\d\.\d s after power-on, before the 60 s lower limit/],
+    ['no-bip', /OPEN CHANNEL for ota\.super at \d+\.\d s after power-on was refused by the module/],
+  ];
+  for (const [fault, message] of negativeControls) {
+    it(`fails boot-delay against the ${fault} fault, naming what went wrong`, async () => {
+      const reportDir = join(dir, fault);
+      const run = await runHil(['run', '--suite', 'boot-delay', '--seed', '11', '--fault', fault, '--report-dir', reportDir]);
+      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      const summary = await readJson<RunSummary>(join(reportDir, 'summary.json'));
+      expect(summary.status).to.equal('failed');
+      expect(summary.rig.faults).to.deep.equal([fault]);
+      expect(summary.tests[0]!.status).to.equal('failed');
+      expect(summary.tests[0]!.error).to.match(message);
+    });
+  }
+
+  it('exits 2 naming the file and line of a broken rig file', async () => {
+    const rig = join(dir, 'broken.yaml');
+    await writeFile(rig, 'name: broken\nserial: {path: virtual}\npower: {type: relay}\n');
+    const run = await runHil(['run', '--rig', rig]);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.contain(`${rig}:3:`);
+    expect(run.stderr).to.match(/power\.type/);
+  });
+
+  it('exits 2 on an unknown suite or fault', async () => {
+    const suite = await runHil(['run', '--suite', 'no-such-suite']);
+    expect(suite.code).to.equal(2);
+    expect(suite.stderr).to.match(/no suite "no-such-suite"; known: .*boot-delay/);
+    const fault = await runHil(['run', '--fault', 'gremlins']);
+    expect(fault.code).to.equal(2);
+    expect(fault.stderr).to.match(/unknown fault "gremlins"; known faults: no-bip/);
+  });
+});

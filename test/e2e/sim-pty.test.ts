@@ -1,0 +1,116 @@
+// `hil sim --pty` as its own process: the harness talks to it over a real pseudo-terminal with the
+// real serialport binding, powers it through its control socket, and `hil run` drives it through
+// an exec power switch, as it would a module it does not own.
+import { expect } from 'chai';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SerialPort } from 'serialport';
+import { AtEngine, type Urc } from '../../harness/at/index.ts';
+import type { RunSummary } from '../../harness/results/summary.ts';
+import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
+import { ScaledClock } from '../../harness/time/clock.ts';
+import { HIL, runHil, startHil, stop } from './cli.ts';
+
+const SCALE = 60;
+const FORCE_CHECK = 'AT+CSIM=52,"80C2000015D613190103820282811B0100130799F08900010001"';
+
+function openPort(path: string): Promise<SerialPort> {
+  return new Promise((resolve, reject) => {
+    const port = new SerialPort({ path, baudRate: 115200 }, (error) => (error ? reject(error) : resolve(port)));
+  });
+}
+
+describe('hil sim on a pseudo-terminal', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let link: string;
+  let socket: string;
+  let sim: ChildProcess;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hil-sim-'));
+    link = join(dir, 'module');
+    socket = join(dir, 'module.ctl');
+  });
+  afterEach(async () => {
+    if (sim) await stop(sim);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers AT on the PTY and shows a forced OTA check to the host in rig time', async () => {
+    sim = await startHil(['sim', '--pty', link, '--time-scale', String(SCALE), '--seed', '3'], /virtual module on/);
+    const clock = new ScaledClock(SCALE);
+    const port = await openPort(link);
+    const at = new AtEngine({ write: (bytes) => void port.write(bytes), clock });
+    port.on('data', (bytes: Buffer) => at.feed(bytes));
+    const urcs: Urc[] = [];
+    at.onUrc((urc) => urcs.push(urc));
+    try {
+      // The module booted before the port was opened: ask until it answers.
+      let ready = false;
+      for (let i = 0; i < 20 && !ready; i++) ready = (await at.send('AT', { timeoutMs: 2000 }).catch(() => undefined))?.ok ?? false;
+      expect(ready, 'AT answered OK').to.equal(true);
+      await at.expectOk('AT+CGEREP=2,1');
+      await at.expectOk('AT+CUSATA=1');
+      // Wait for registration, so the forced check can bring up its data connection.
+      for (let i = 0; i < 50 && !/\+CEREG: \d,5/.test((await at.send('AT+CEREG?')).lines.join()); i++) await clock.sleep(1000);
+
+      const triggeredAt = clock.now();
+      const csim = await at.expectOk(FORCE_CHECK);
+      expect(csim.lines[0]).to.match(/^\+CSIM: 4,"(9000|91[0-9A-F]{2})"$/);
+      await clock.sleep(30_000);
+
+      const opened = urcs.find((u) => u.line.startsWith('+CGEV: ME PDN ACT'));
+      const openChannel = urcs.find((u) => u.line.startsWith('+CUSATP: D0') && u.line.includes('470A036F74610573757065723C')); // APN ota.super
+      expect(opened, 'a +CGEV PDN ACT URC').to.not.equal(undefined);
+      expect(openChannel, 'a +CUSATP OPEN CHANNEL for ota.super').to.not.equal(undefined);
+      expect(urcs.some((u) => u.line.startsWith('+CGEV: ME PDN DEACT'))).to.equal(true);
+
+      const truth = (await controlRequest(socket, { op: 'truth' })) as TruthSnapshot;
+      const forced = truth.sessions.find((s) => s.trigger === 'forced')!;
+      expect(forced.outcome).to.equal('completed');
+      const envelopeAt = truth.events.find((e) => e.what === 'force-check-envelope')!.rig;
+      // Both sides agree on how long the check took to open, in rig time (one PTY round trip apart).
+      expect(opened!.rig - triggeredAt).to.be.closeTo(forced.openedAt! - envelopeAt, 1500);
+    } finally {
+      at.close();
+      await new Promise((resolve) => port.close(resolve));
+    }
+  });
+
+  it('is switched by `hil sim ctl` and reports its state', async () => {
+    sim = await startHil(['sim', '--pty', link, '--power', 'off'], /virtual module on/);
+    const off = await runHil(['sim', 'ctl', socket, 'state']);
+    expect(JSON.parse(off.stdout).powered).to.equal(false);
+    const on = await runHil(['sim', 'ctl', socket, 'power', 'on']);
+    expect(on.code).to.equal(0);
+    expect(JSON.parse(on.stdout)).to.deep.equal({ powered: true });
+    const bad = await runHil(['sim', 'ctl', socket, 'explode']);
+    expect(bad.code).to.equal(2);
+  });
+
+  it('passes boot-delay through `hil run` with an exec power switch and the real serialport binding', async () => {
+    sim = await startHil(['sim', '--pty', link, '--time-scale', String(SCALE), '--power', 'off', '--seed', '5'], /virtual module on/);
+    const ctl = (state: string) => `"${process.execPath}" "${HIL}" sim ctl "${socket}" power ${state}`;
+    const rig = join(dir, 'pty-rig.yaml');
+    await writeFile(
+      rig,
+      [
+        'name: pty-sim',
+        'simulated: true',
+        `timeScale: ${SCALE}`,
+        `serial: { path: "${link}" }`,
+        `power: { type: exec, on: '${ctl('on')}', off: '${ctl('off')}', timeout: 20 s }`,
+        '',
+      ].join('\n'),
+    );
+    const reportDir = join(dir, 'report');
+    const run = await runHil(['run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir], 90_000);
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+    const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.tests[0]!.status).to.equal('passed');
+    expect(summary.rig.power).to.match(/^exec/);
+  });
+});
