@@ -1,10 +1,7 @@
 // `hil stk`: decode STK messages, command APDUs and terminal profiles given as hex.
+import type { CliOutput } from './output.ts';
 import { bytesToHex, decodeStk, Ins, parseCommandApdu, StkDecodeError, terminalProfileBip } from '../stk/index.ts';
 
-export interface CliOutput {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
 
 const USAGE = `usage: hil stk <command> <hex>...
   decode   decode a proactive command (D0..), an envelope (D1..DF) or a terminal response (01/81..)
@@ -29,26 +26,26 @@ function describeApdu(hex: string): unknown {
 export async function stkCommand(args: string[], out: CliOutput): Promise<number> {
   const [name, ...hexParts] = args;
   if (name === 'help' || name === '--help' || name === '-h') {
-    out.stdout(`${USAGE}\n`);
+    out.stdout(USAGE);
     return 0;
   }
   const run = name === undefined ? undefined : SUBCOMMANDS.get(name);
   if (run === undefined) {
-    out.stderr(`hil stk: ${name === undefined ? 'missing command' : `unknown command ${JSON.stringify(name)}`}\n${USAGE}\n`);
+    out.stderr(`hil stk: ${name === undefined ? 'missing command' : `unknown command ${JSON.stringify(name)}`}\n${USAGE}`);
     return 2;
   }
   const hex = hexParts.join(' ');
   if (hex.trim() === '') {
-    out.stderr(`hil stk ${name}: missing hex\n${USAGE}\n`);
+    out.stderr(`hil stk ${name}: missing hex\n${USAGE}`);
     return 2;
   }
   try {
     const json = JSON.stringify(run(hex), (_key, value: unknown) => (value instanceof Uint8Array ? bytesToHex(value) : value), 2);
-    out.stdout(`${json}\n`);
+    out.stdout(json);
     return 0;
   } catch (err) {
     if (!(err instanceof StkDecodeError)) throw err;
-    out.stderr(`hil stk ${name}: ${err.message}\n`);
+    out.stderr(`hil stk ${name}: ${err.message}`);
     return 2;
   }
 }

@@ -38,13 +38,13 @@ describe('hil stk', () => {
     const { code, stdout, stderr } = await run('decode', 'D009XY');
     expect(code).to.equal(2);
     expect(stdout).to.equal('');
-    expect(stderr).to.equal('hil stk decode: character 4: "X" is not a hex digit\n');
+    expect(stderr).to.equal('hil stk decode: character 4: "X" is not a hex digit');
   });
 
   it('prints where a malformed TLV breaks', async () => {
     const { code, stderr } = await run('decode', 'D02F8103014003');
     expect(code).to.equal(2);
-    expect(stderr).to.equal('hil stk decode: byte 1: length 0x2F (47) runs past the end: only 5 byte(s) follow\n');
+    expect(stderr).to.equal('hil stk decode: byte 1: length 0x2F (47) runs past the end: only 5 byte(s) follow');
   });
 
   it('decodes the STK data inside an ENVELOPE APDU, with bytes as hex', async () => {
