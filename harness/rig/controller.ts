@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
 import type { BindingInterface } from '@serialport/bindings-cpp';
-import { AtEngine } from '../at/index.ts';
+import { AtEngine, AtTimeoutError } from '../at/index.ts';
 import { moduleProfile, type ModuleProfile } from '../ota/profiles.ts';
 import { OtaObserver } from '../ota/observer.ts';
 import { SIMULATED_PROFILES, VirtualBinding, VirtualModule } from '../sim/index.ts';
@@ -135,7 +135,14 @@ export class RigController extends EventEmitter<RigEvents> {
       if (this.clock.now() > deadline) {
         throw new Error(`module not ready ${Math.round(timeoutMs / 1000)} s after power-on: no ${this.profile.readyMarkers.join('/')} and no answer to AT`);
       }
-      const answered = await this.at.send('AT', { timeoutMs: probeMs }).then((r) => r.ok, () => false);
+      // Only a timed-out probe means "not yet"; a closed engine or a dead port ends the wait.
+      const answered = await this.at.send('AT', { timeoutMs: probeMs }).then(
+        (r) => r.ok,
+        (error: unknown) => {
+          if (error instanceof AtTimeoutError) return false;
+          throw error;
+        },
+      );
       if (answered) break;
     }
     for (const command of this.profile.setup) {

@@ -121,7 +121,7 @@ export class AtInterpreter {
   /** One command of a line; returns its information lines or throws CommandError. */
   private run(command: string): string[] {
     if (command === '') return [];
-    if (!/^[+%^&]/.test(command)) return this.basic(command.toUpperCase());
+    if (!/^[+%^]/.test(command)) return this.basic(command.toUpperCase());
     const match = /^([+%^][A-Z0-9]+)(=\?|\?|=)?(.*)$/i.exec(command);
     if (!match) return fail(CME.OPERATION_NOT_SUPPORTED);
     const name = match[1]!.toUpperCase();
@@ -133,10 +133,12 @@ export class AtInterpreter {
     return handler(form, args);
   }
 
-  /** Basic (V.250) commands such as E0, I, Z, possibly several in one line. */
+  /** Basic (V.250) commands such as E0, I, Z, possibly several in one line; anything else is an error. */
   private basic(text: string): string[] {
     const lines: string[] = [];
-    for (const [, letter, digits] of text.matchAll(/([A-Z&])(\d*)/g)) {
+    for (let rest = text; rest !== ''; ) {
+      const [command, letter, digits] = /^\s*(&?[A-Z])(\d*)\s*/.exec(rest) ?? fail();
+      rest = rest.slice(command.length);
       const value = digits === '' ? 0 : Number(digits);
       switch (letter) {
         case 'E':
@@ -150,7 +152,7 @@ export class AtInterpreter {
           if (value !== 0) fail();
           break;
         case 'Z':
-          this.module.settings = { ...this.module.settings, cmee: 0, cereg: 0, cgerep: 0 };
+          this.module.resetSettings();
           break;
         case 'I':
           lines.push(this.module.profile.manufacturer, this.module.profile.model, `Revision: ${this.module.profile.revision}`);
@@ -220,11 +222,7 @@ export class AtInterpreter {
       return ['+CPIN: READY'];
     },
     '+CMEE': this.setting('+CMEE', 'cmee', [0, 1, 2], () => String(this.module.settings.cmee)),
-    '+CEREG': this.setting('+CEREG', 'cereg', [0, 1, 2], () => {
-      const { cereg } = this.module.settings;
-      const stat = this.module.registration;
-      return cereg === 2 && this.module.hasService() ? `${cereg},${stat},"1A2B","01A2B3C4",7` : `${cereg},${stat}`;
-    }),
+    '+CEREG': this.setting('+CEREG', 'cereg', [0, 1, 2], () => `${this.module.settings.cereg},${this.module.registrationInfo()}`),
     '+CUSATA': this.setting('+CUSATA', 'cusata', [0, 1, 2], () => String(this.module.settings.cusata)),
     '+CGEREP': (form, args) => {
       if (form === '?') return [`+CGEREP: ${this.module.settings.cgerep},0`];

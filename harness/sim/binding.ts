@@ -22,6 +22,8 @@ class VirtualPort implements BindingPortInterface {
   readonly openOptions: Required<OpenOptions>;
   private received: Buffer[] = [];
   private waiting: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  /** Set once the device went away: reads and writes fail with it until the stream closes the port. */
+  private gone: Error | undefined;
   private readonly onData = (chunk: Buffer) => {
     this.received.push(chunk);
     this.wake();
@@ -41,7 +43,7 @@ class VirtualPort implements BindingPortInterface {
 
   async read(buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
     while (this.received.length === 0) {
-      if (!this.isOpen) throw portError('Port is closed', { canceled: true });
+      this.checkUsable();
       await new Promise<void>((resolve, reject) => (this.waiting = { resolve, reject }));
     }
     const chunk = this.received[0]!;
@@ -53,13 +55,14 @@ class VirtualPort implements BindingPortInterface {
   }
 
   async write(buffer: Buffer): Promise<void> {
-    if (!this.isOpen) throw portError('Port is closed', { canceled: true });
+    this.checkUsable();
     // Copy: the stream may reuse the buffer once the write resolves.
     this.attached.module.write(Buffer.from(buffer));
   }
 
   async close(): Promise<void> {
     this.detach();
+    this.isOpen = false;
     this.waiting?.reject(portError('Port is closed', { canceled: true }));
     this.waiting = undefined;
   }
@@ -77,22 +80,32 @@ class VirtualPort implements BindingPortInterface {
   }
   async drain(): Promise<void> {}
 
+  private checkUsable(): void {
+    if (this.gone) throw this.gone;
+    if (!this.isOpen) throw portError('Port is closed', { canceled: true });
+  }
+
   private wake(): void {
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.resolve();
   }
 
-  /** The device went away: a pending read fails with a non-cancel error, which the stream reports as a disconnect. */
+  /**
+   * The device went away. The port stays open until the stream closes it: the stream only reports
+   * a disconnect (a non-cancel read or write error) for a port that is still open.
+   */
   private disconnect(): void {
     this.detach();
-    this.waiting?.reject(portError('device disconnected: the module lost power', { code: 'EIO' }));
+    this.gone = portError('device disconnected: the module lost power', { code: 'EIO' });
+    this.waiting?.reject(this.gone);
     this.waiting = undefined;
   }
 
+  /** Stops listening to the module and releases the path's lock, once. */
   private detach(): void {
-    if (this.isOpen) this.onDetach();
-    this.isOpen = false;
+    if (this.gone || !this.isOpen) return;
+    this.onDetach();
     this.attached.module.off('data', this.onData);
     this.attached.module.off('power', this.onPower);
   }

@@ -75,7 +75,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
   simReady = false;
   registration: RegistrationStatus = 0;
   functionality = 1;
-  settings = { echo: true, cmee: 0, cereg: 0, cgerep: 0, cusata: 0 };
+  settings!: { echo: boolean; cmee: number; cereg: number; cgerep: number; cusata: number };
 
   private readonly random: Random;
   private readonly applet: OtaApplet;
@@ -133,6 +133,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     });
     this.uicc.onProactivePending = () => this.later(0, () => this.toolkit.poll());
     this.at = new AtInterpreter(this, this.toolkit);
+    this.resetSettings();
     this.contexts.set(1, { cid: 1, type: 'IP', apn: options.dataApn ?? 'super', active: false, dynamic: false });
     if (options.update) this.server.stage(this.uicc.iccid, options.update);
   }
@@ -174,6 +175,16 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     this.timers.add(timer);
   }
 
+  /** The settings a boot (or ATZ) starts from. */
+  resetSettings(): void {
+    this.settings = { echo: this.profile.echoAtBoot, cmee: 0, cereg: 0, cgerep: 0, cusata: 0 };
+  }
+
+  /** +CEREG's `<stat>`, with `<tac>,<ci>,<AcT>` while registered when +CEREG=2 asks for location. */
+  registrationInfo(): string {
+    return this.settings.cereg === 2 && this.hasService() ? `${this.registration},"1A2B","01A2B3C4",7` : String(this.registration);
+  }
+
   hasService(): boolean {
     return this.registration === 1 || this.registration === 5;
   }
@@ -181,7 +192,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
   setRegistration(status: RegistrationStatus): void {
     if (status === this.registration) return;
     this.registration = status;
-    if (this.settings.cereg > 0) this.urc(`+CEREG: ${status}`);
+    if (this.settings.cereg > 0) this.urc(`+CEREG: ${this.registrationInfo()}`);
   }
 
   /** +CFUN: 1 full functionality, 0 or 4 radio off (contexts drop, registration lost). */
@@ -215,6 +226,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     context.active = false;
     if (context.dynamic) this.contexts.delete(cid);
     if (this.settings.cgerep > 0) this.urc(fillCid(this.profile.pdnDeactivated, cid));
+    this.toolkit.contextLost(cid);
   }
 
   private activateBipContext(apn: string): number {
@@ -252,7 +264,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
 
   private booted(): void {
     this.phase = 'ready';
-    this.settings = { echo: this.profile.echoAtBoot, cmee: 0, cereg: 0, cgerep: 0, cusata: 0 };
+    this.resetSettings();
     for (const line of this.profile.readyUrcs) this.urc(line);
     this.truth.ready();
     this.later(this.timing.simInitMs, () => this.initialiseSim());

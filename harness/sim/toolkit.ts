@@ -36,6 +36,7 @@ const RESULT = { OK: 0x00, TERMINAL_UNABLE: 0x20, BEYOND_CAPABILITY: 0x30, BIP_E
 const NO_SERVICE = 0x04;
 const REMOTE_NOT_REACHABLE = 0x07;
 const NO_CHANNEL = 0x01;
+const LINK_DROPPED = 0x05;
 const CHANNEL_ID = 1;
 const BUFFER_SIZE = 1400;
 
@@ -64,6 +65,18 @@ export class TerminalToolkit {
     const response = this.host.uicc.transmit(buildEnvelopeApdu(data));
     if (response.at(-2) === 0x91) this.later(0, () => this.poll());
     return response;
+  }
+
+  /**
+   * The PDP context under the open channel went down without CLOSE CHANNEL (radio off, +CGACT=0):
+   * the link dropped, and the card is told so with a channel status event (TS 102 223 §7.5.11).
+   */
+  contextLost(cid: number): void {
+    if (this.channel?.cid !== cid) return;
+    this.channel = undefined;
+    if (this.events.has(Event.CHANNEL_STATUS)) {
+      this.whenIdle(() => this.envelope(eventDownload({ events: [Event.CHANNEL_STATUS], channelStatus: this.channelStatus(LINK_DROPPED) })));
+    }
   }
 
   /** Power loss: channels, timers and the event list are gone. */
@@ -118,6 +131,8 @@ export class TerminalToolkit {
     if (!this.host.bipSupported) return this.respond(command, { result: { general: RESULT.BEYOND_CAPABILITY } });
     if (!this.host.hasService()) return this.respond(command, { result: { general: RESULT.TERMINAL_UNABLE, additional: [NO_SERVICE] } });
     this.later(this.host.linkSetupMs, () => {
+      // The radio may have gone off (AT+CFUN=0) while the link was being set up.
+      if (!this.host.hasService()) return this.respond(command, { result: { general: RESULT.TERMINAL_UNABLE, additional: [NO_SERVICE] } });
       const cid = this.host.activateContext(command.apn ?? '');
       const session = this.host.truth.openSession();
       if (session) this.host.truth.sessionOpened(session, cid);
@@ -171,8 +186,8 @@ export class TerminalToolkit {
     this.respond(command, { result: { general: RESULT.OK } });
   }
 
-  private channelStatus() {
-    return { channelId: CHANNEL_ID, linkUp: this.channel !== undefined, info: 0 };
+  private channelStatus(info = 0) {
+    return { channelId: CHANNEL_ID, linkUp: this.channel !== undefined, info };
   }
 
   private respond(command: Pick<ProactiveCommand, 'number' | 'type' | 'qualifier'>, fields: Omit<Parameters<typeof encodeTerminalResponse>[0], 'number' | 'type' | 'qualifier'>): void {

@@ -25,6 +25,7 @@ const SW_INS_NOT_SUPPORTED = [0x6d, 0x00];
 const SW_CLA_NOT_SUPPORTED = [0x6e, 0x00];
 const SW_TECHNICAL_PROBLEM = [0x6f, 0x00];
 const SW_WRONG_LENGTH = [0x67, 0x00];
+const SW_WRONG_OFFSET = [0x6b, 0x00];
 
 const INS = { SELECT: 0xa4, READ_BINARY: 0xb0, STATUS: 0xf2, TERMINAL_PROFILE: 0x10, ENVELOPE: 0xc2, FETCH: 0x12, TERMINAL_RESPONSE: 0x14 } as const;
 
@@ -92,7 +93,7 @@ export class Uicc {
       case INS.SELECT:
         return this.select(apdu.data);
       case INS.READ_BINARY:
-        return this.readBinary(apdu.le);
+        return this.readBinary((apdu.p1 << 8) | apdu.p2, apdu.le);
       case INS.STATUS:
         return this.toolkitStatus();
       case INS.TERMINAL_PROFILE:
@@ -120,11 +121,12 @@ export class Uicc {
     return SW_OK;
   }
 
-  private readBinary(le: number | undefined): number[] {
+  /** P1 P2 give the offset into the selected transparent EF (TS 102 221 §11.1.3). */
+  private readBinary(offset: number, le: number | undefined): number[] {
     if (this.selected === undefined) return SW_NO_EF_SELECTED;
     const content = this.files.get(this.selected)!;
-    const length = le === undefined || le === 0 ? content.length : Math.min(le, content.length);
-    return [...content.subarray(0, length), ...SW_OK];
+    if (offset >= content.length) return SW_WRONG_OFFSET;
+    return [...content.subarray(offset, offset + (le ?? content.length)), ...SW_OK];
   }
 
   private fetch(): number[] {

@@ -91,8 +91,8 @@ describe('hil sim on a pseudo-terminal', function () {
     expect(bad.code).to.equal(2);
   });
 
-  it('passes boot-delay through `hil run` with an exec power switch and the real serialport binding', async () => {
-    sim = await startHil(['sim', '--pty', link, '--time-scale', String(SCALE), '--power', 'off', '--seed', '5'], /virtual module on/);
+  /** A rig file for the simulator on the PTY, powered through `hil sim ctl` as an exec switch. */
+  async function writePtyRig(timeScale = SCALE): Promise<string> {
     const ctl = (state: string) => `"${process.execPath}" "${HIL}" sim ctl "${socket}" power ${state}`;
     const rig = join(dir, 'pty-rig.yaml');
     await writeFile(
@@ -100,17 +100,39 @@ describe('hil sim on a pseudo-terminal', function () {
       [
         'name: pty-sim',
         'simulated: true',
-        `timeScale: ${SCALE}`,
+        `timeScale: ${timeScale}`,
         `serial: { path: "${link}" }`,
         `power: { type: exec, on: '${ctl('on')}', off: '${ctl('off')}', timeout: 20 s }`,
         '',
       ].join('\n'),
     );
+    return rig;
+  }
+
+  it('passes boot-delay through `hil run` with an exec power switch and the real serialport binding', async () => {
+    sim = await startHil(['sim', '--pty', link, '--time-scale', String(SCALE), '--power', 'off', '--seed', '5'], /virtual module on/);
+    const rig = await writePtyRig();
     const reportDir = join(dir, 'report');
     const run = await runHil(['run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir], 90_000);
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.tests[0]!.status).to.equal('passed');
     expect(summary.rig.power).to.match(/^exec/);
+  });
+
+  it('leaves the bench powered off and writes a partial report when interrupted', async () => {
+    sim = await startHil(['sim', '--pty', link, '--time-scale', '1', '--power', 'off'], /virtual module on/);
+    const rig = await writePtyRig(1);
+    const reportDir = join(dir, 'interrupted');
+    // In real time the suite is still waiting for the module to boot when the signal comes.
+    const child = await startHil(['run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir], /✓ power on/, 60_000);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).to.equal(130);
+    const state = (await controlRequest(socket, { op: 'state' })) as { powered: boolean };
+    expect(state.powered, 'module powered after the interrupted run').to.equal(false);
+    const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.status).to.equal('aborted');
+    expect(summary.abortReason).to.match(/SIGINT/);
   });
 });
