@@ -39,6 +39,11 @@ const VIRTUAL_PATH = 'virtual';
 const PROBE_MS = 1_000;
 /** Probes get at least this much wall time, so a fast rig clock does not starve a slow port. */
 const PROBE_WALL_MS = 20;
+/** A command's default timeout in rig ms, and the wall time it never goes below on a fast rig clock. */
+const AT_TIMEOUT_MS = 5_000;
+const AT_TIMEOUT_WALL_MS = 250;
+/** Quiet time that ends the recovery after a timeout. */
+const AT_QUIET_MS = 500;
 
 export class RigController extends EventEmitter<RigEvents> {
   readonly observer: OtaObserver;
@@ -60,7 +65,13 @@ export class RigController extends EventEmitter<RigEvents> {
   ) {
     super();
     this.profile = moduleProfile(config.module);
-    this.at = new AtEngine({ write: (bytes) => this.link.write(bytes), clock, urcPrefixes: this.profile.urcPrefixes });
+    this.at = new AtEngine({
+      write: (bytes) => this.link.write(bytes),
+      clock,
+      urcPrefixes: this.profile.urcPrefixes,
+      defaultTimeoutMs: Math.max(AT_TIMEOUT_MS, AT_TIMEOUT_WALL_MS * clock.scale),
+      recoveryQuietMs: Math.max(AT_QUIET_MS, PROBE_WALL_MS * clock.scale),
+    });
     this.link = new SerialLink(config.serial.path, config.serial.baudRate, binding, clock, (bytes) => this.at.feed(bytes), (text) => this.note(text));
     this.observer = new OtaObserver(this.at, this.profile);
     this.at.onUrc((urc) => {
