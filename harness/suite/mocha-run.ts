@@ -33,13 +33,20 @@ export interface TestResult {
   endedAt: number;
 }
 
+/** Hears a run's progress as it happens (the results stream subscribes here). */
+export interface RunListener {
+  testStarted?(suite: Suite): void;
+  stepEnded?(suite: Suite, step: StepResult): void;
+  measured?(suite: Suite, measurement: MeasuredValue): void;
+  testEnded?(suite: Suite, result: TestResult): void;
+}
+
 export interface SuiteRunOptions {
   rig: RigController;
   suites: Suite[];
   allureResultsDir: string;
   view: ConsoleView;
-  /** Called once a test has ended, with its result and whatever the test wants attached. */
-  onTestEnd?: (result: TestResult) => void;
+  listener?: RunListener;
 }
 
 const require = createRequire(import.meta.url);
@@ -76,6 +83,7 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
       } finally {
         stepResult.endedAt = rig.clock.now();
         view.step(title, stepResult.status === 'passed', stepResult.endedAt - startedAt);
+        options.listener?.stepEnded?.(suite, stepResult);
       }
     }
     const failed = result.measurements.filter((m) => m.verdict === 'fail');
@@ -86,6 +94,7 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
   } finally {
     for (const m of result.measurements) {
       view.measurement(m);
+      options.listener?.measured?.(suite, m);
       await allure.parameter(m.name, parameterText(m));
     }
     const sessions = rig.observer.sessions.slice(sessionsBefore);
@@ -111,6 +120,7 @@ export function runSuites(options: SuiteRunOptions): Promise<TestResult[]> {
     describe.file = suite.file;
     const test = new Mocha.Test(suite.title, async () => {
         options.view.suiteStarted(suite.id, suite.title);
+        options.listener?.testStarted?.(suite);
         result.startedAt = options.rig.clock.now();
         try {
           await runSuite(suite, options, result);
@@ -122,7 +132,7 @@ export function runSuites(options: SuiteRunOptions): Promise<TestResult[]> {
         } finally {
           result.endedAt = options.rig.clock.now();
           options.view.line(`  ${result.status === 'passed' ? '✓' : '✗'} ${suite.id}: ${result.status}${result.error ? ` — ${result.error}` : ''}`);
-          options.onTestEnd?.(result);
+          options.listener?.testEnded?.(suite, result);
         }
       });
     test.file = suite.file;
