@@ -5,7 +5,7 @@ import type { BindingInterface } from '@serialport/bindings-cpp';
 import { AtEngine, AtTimeoutError } from '../at/index.ts';
 import { moduleProfile, type ModuleProfile } from '../ota/profiles.ts';
 import { OtaObserver } from '../ota/observer.ts';
-import { SIMULATED_PROFILES, VirtualBinding, VirtualModule } from '../sim/index.ts';
+import { controlRequest, SIMULATED_PROFILES, VirtualBinding, VirtualModule, type SettingsPackage, type SettingsUpdate } from '../sim/index.ts';
 import { csimCommand, parseCsimResponse } from '../stk/index.ts';
 import { ScaledClock, type Clock } from '../time/clock.ts';
 import { createPowerSwitch, type PowerSwitch } from './power.ts';
@@ -35,10 +35,12 @@ export interface RigEvents {
 }
 
 const VIRTUAL_PATH = 'virtual';
-/** Rig ms between `AT` probes while waiting for a module without a ready marker, and each probe's timeout. */
-const PROBE_MS = 1_000;
+/** Timeout of each `AT` probe while waiting for a module to be ready, in rig ms. */
+const PROBE_MS = 500;
 /** Probes get at least this much wall time, so a fast rig clock does not starve a slow port. */
-const PROBE_WALL_MS = 20;
+const PROBE_WALL_MS = 5;
+/** Rig ms between registration polls. */
+const REGISTRATION_POLL_MS = 1_000;
 /** A command's default timeout in rig ms, and the wall time it never goes below on a fast rig clock. */
 const AT_TIMEOUT_MS = 5_000;
 const AT_TIMEOUT_WALL_MS = 250;
@@ -165,6 +167,22 @@ export class RigController extends EventEmitter<RigEvents> {
     return readyAt;
   }
 
+  /** Polls AT+CEREG? until the module is registered, at home or roaming (TS 27.007 stat 1 or 5). */
+  async waitRegistered(timeoutMs = this.config.settle.bootTimeout): Promise<number> {
+    const deadline = this.clock.now() + timeoutMs;
+    const pollMs = Math.max(REGISTRATION_POLL_MS, PROBE_WALL_MS * this.clock.scale);
+    let last = '';
+    for (;;) {
+      const response = await this.at.send('AT+CEREG?');
+      last = response.lines.find((line) => line.startsWith('+CEREG:')) ?? response.final;
+      if (/^\+CEREG: \d+,[15]\b/.test(last)) return this.mark('registered');
+      if (this.clock.now() + pollMs > deadline) {
+        throw new Error(`module not registered ${Math.round(timeoutMs / 1000)} s after asking: last answer ${last}`);
+      }
+      await this.clock.sleep(pollMs);
+    }
+  }
+
   async identity(): Promise<ModuleIdentity> {
     const read = async (command: string): Promise<string | undefined> => {
       const response = await this.at.send(command).catch(() => undefined);
@@ -188,6 +206,27 @@ export class RigController extends EventEmitter<RigEvents> {
     if (!response.ok) throw new Error(`AT+CSIM trigger at ${(at / 1000).toFixed(1)} s answered ${response.final}`);
     const csim = parseCsimResponse(response.lines.find((l) => l.startsWith('+CSIM:')) ?? '');
     return { statusWord: `${csim.sw1.toString(16).padStart(2, '0')}${csim.sw2.toString(16).padStart(2, '0')}`.toUpperCase(), final: response.final };
+  }
+
+  /**
+   * Stages an update on the OTA server, where the rig can reach it: the built-in simulator's, or a
+   * `hil sim` process's through its control socket. Returns false on a real bench.
+   */
+  async stageUpdate(update: { blocks: number; packages: SettingsPackage[]; newImsi?: string }): Promise<boolean> {
+    if (this.simulator) {
+      this.simulator.server.stage(this.simulator.uicc.iccid, update);
+      return true;
+    }
+    if (this.config.power.type !== 'sim-control') return false;
+    await controlRequest(this.config.power.socket, { op: 'stage', ...update });
+    return true;
+  }
+
+  /** The OTA server's updates for this SIM, newest first; undefined where the rig cannot see the server. */
+  async otaUpdates(): Promise<SettingsUpdate[] | undefined> {
+    if (this.simulator) return this.simulator.server.lookup(this.simulator.uicc.iccid);
+    if (this.config.power.type !== 'sim-control') return undefined;
+    return (await controlRequest(this.config.power.socket, { op: 'updates' })) as SettingsUpdate[];
   }
 
   mark(name: string): number {

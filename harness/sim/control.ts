@@ -19,7 +19,9 @@ export type ControlReply = { ok: true; result: unknown } | { ok: false; error: s
 function handle(module: VirtualModule, request: ControlRequest): unknown {
   switch (request.op) {
     case 'power':
-      module.power(Boolean(request.on));
+      // Strictly a boolean: a hand-written {"on": "off"} must not switch the module on.
+      if (typeof request.on !== 'boolean') throw new Error(`power takes "on": true or false, got ${JSON.stringify(request.on)}`);
+      module.power(request.on);
       return { powered: module.powered };
     case 'state':
       return {

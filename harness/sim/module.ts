@@ -99,8 +99,9 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
         otaApn: options.otaApn ?? 'ota.super',
         serverAddress: '10.64.0.1',
         serverPort: 4444,
+        // OPEN CHANNEL comes 60–115 s after power-up; with PDP activation the channel is open by 120 s.
         firstCheckMinMs: 60_000,
-        firstCheckMaxMs: 120_000,
+        firstCheckMaxMs: 115_000,
         recheckMs: 7 * DAY_MS,
         forcedCheckDelayMs: 2_000,
         followOnGapMs: 1_500,

@@ -37,7 +37,8 @@ export class PtyEndpoint {
   }
 
   close(): Promise<void> {
-    if (this.relay.exitCode !== null) return Promise.resolve();
+    // A relay killed by a signal has no exit code, only a signal code.
+    if (this.relay.exitCode !== null || this.relay.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       this.relay.once('exit', () => resolve());
       this.relay.kill('SIGTERM');

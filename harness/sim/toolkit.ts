@@ -50,6 +50,8 @@ export class TerminalToolkit {
   private channel: Channel | undefined;
   private events = new Set<number>();
   private readonly timers = new Set<Timer>();
+  /** Envelopes waiting for the proactive command in progress to be answered. */
+  private readonly idleQueue: (() => void)[] = [];
 
   constructor(private readonly host: ToolkitHost) {}
 
@@ -83,6 +85,7 @@ export class TerminalToolkit {
   reset(): void {
     for (const timer of this.timers) timer.cancel();
     this.timers.clear();
+    this.idleQueue.length = 0;
     this.busy = false;
     this.channel = undefined;
     this.events = new Set();
@@ -198,8 +201,6 @@ export class TerminalToolkit {
     else if (this.host.reportsProactiveCommands()) this.host.reportToHost('+CUSATEND');
     this.flushIdle();
   }
-
-  private readonly idleQueue: (() => void)[] = [];
 
   private whenIdle(action: () => void): void {
     if (this.busy) this.idleQueue.push(action);

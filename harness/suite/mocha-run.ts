@@ -66,7 +66,7 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
   await allure.description(`${suite.requirement.text}\n\n— ${suite.requirement.source}`);
   if (rig.simulator) await allure.label('rig', `${rig.config.name} (virtual module)`);
   else await allure.label('rig', rig.config.name);
-  const context = { rig, suite, measurements: result.measurements, progress: (text: string) => view.progress(text) };
+  const context = { rig, suite, measurements: result.measurements, captures: new Map<string, string>(), progress: (text: string) => view.progress(text) };
   const sessionsBefore = rig.observer.sessions.length;
   try {
     for (const step of suite.steps) {

@@ -15,6 +15,8 @@ export interface StepContext {
   rig: RigController;
   suite: Suite;
   measurements: MeasuredValue[];
+  /** Information lines kept by `at` steps with `capture`. */
+  captures: Map<string, string>;
   /** A live line while the step waits: what it waits for and how far into the window it is. */
   progress(text: string): void;
 }
@@ -25,6 +27,8 @@ export function describeStep(step: Step, otaApn: string): string {
       return `power ${step.action}`;
     case 'ready':
       return 'wait for the module to be ready';
+    case 'registered':
+      return 'wait for network registration';
     case 'at':
       return `send ${step.send}, expect ${step.expect}${step.match ? ` and a line matching /${step.match.source}/` : ''}`;
     case 'forceCheck':
@@ -36,6 +40,10 @@ export function describeStep(step: Step, otaApn: string): string {
     }
     case 'expectNoSession':
       return `expect no OTA session on ${step.apn ?? otaApn} for ${formatDuration(step.for)}`;
+    case 'stageUpdate':
+      return `stage an OTA update in ${step.blocks} block${step.blocks > 1 ? 's' : ''}${step.newImsi ? ` that switches the IMSI to ${step.newImsi}` : ''}`;
+    case 'expectUpdate':
+      return `expect the staged update to be ${step.status}`;
     case 'wait':
       return `wait ${formatDuration(step.duration)}`;
     case 'mark':
@@ -54,17 +62,41 @@ export async function runStep(step: Step, context: StepContext): Promise<void> {
     case 'ready':
       await rig.waitReady(step.timeout);
       return;
+    case 'registered':
+      await rig.waitRegistered(step.timeout);
+      return;
     case 'at': {
       const response = await rig.at.send(step.send, step.timeout !== undefined ? { timeoutMs: step.timeout } : {});
+      const means = step.failureMeans;
       const answered = response.ok ? 'OK' : 'ERROR';
-      assert.equal(answered, step.expect, `${step.send} answered ${response.final}, expected ${step.expect}`);
-      if (step.match) {
-        const pattern = step.match;
-        assert.isTrue(
-          response.lines.some((line) => pattern.test(line)),
-          `${step.send}: no line matches /${pattern.source}/; the module answered: ${response.lines.join(' | ') || '(no lines)'}`,
-        );
+      if (answered !== step.expect) fail(`${step.send} answered ${response.final}, expected ${step.expect}`, means);
+      const pattern = step.match;
+      if (pattern && !response.lines.some((line) => pattern.test(line))) {
+        fail(`${step.send}: no line matches /${pattern.source}/; the module answered: ${response.lines.join(' | ') || '(no lines)'}`, means);
       }
+      const first = response.lines[0] ?? '';
+      if (step.capture) context.captures.set(step.capture, first);
+      if (step.differsFrom && first === context.captures.get(step.differsFrom)) {
+        fail(`${step.send} answered "${first}", unchanged from ${step.differsFrom}`, means);
+      }
+      const same = step.sameAs ? context.captures.get(step.sameAs) : undefined;
+      if (step.sameAs && first !== same) fail(`${step.send} answered "${first}", not the ${step.sameAs} "${same}"`, means);
+      return;
+    }
+    case 'stageUpdate': {
+      const staged = await rig.stageUpdate(step);
+      if (!staged) rig.note(`stage an update of ${step.blocks} block(s) for this SIM through the SIM vendor's console before this point`);
+      return;
+    }
+    case 'expectUpdate': {
+      const updates = await rig.otaUpdates();
+      if (!updates) {
+        rig.note(`the rig cannot see the OTA server: check on the SIM vendor's console that the update is ${step.status}`);
+        return;
+      }
+      const newest = updates[0];
+      assert.isDefined(newest, 'no update was ever staged for this SIM');
+      assert.equal(newest!.status, step.status, `the staged update is ${newest!.status} (${newest!.deliveredBlocks} of ${newest!.blocks} blocks delivered), expected ${step.status}`);
       return;
     }
     case 'forceCheck': {
@@ -104,6 +136,11 @@ function record(context: StepContext, name: string | undefined, rigMsOrCount: nu
 
 const seconds = (rigMs: number) => `${(rigMs / 1000).toFixed(1)} s`;
 
+/** Fails the step, adding what the failure means for the device when the suite says so. */
+function fail(message: string, failureMeans: string | undefined): never {
+  assert.fail(failureMeans ? `${message}: ${failureMeans}` : message);
+}
+
 function otherSessions(context: StepContext, apn: string, since: number): string {
   const others = context.rig.observer.sessions.filter((s) => s.apn !== apn && s.openedAt >= since);
   if (others.length === 0) return '';
@@ -122,24 +159,26 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const first = await waitForSession(rig.observer, rig.clock, matches, deadline, (waited) =>
     context.progress(`waiting for an ${apn} session: ${seconds(rig.clock.now() - anchor)} after ${step.from} (window ends at ${limitText}) [${seconds(waited)} waited]`),
   );
-  if (!first) assert.fail(`no ${apn} session within ${limitText} of ${step.from}${otherSessions(context, apn, anchor)}`);
+  const means = step.failureMeans;
+  if (!first) fail(`no ${apn} session within ${limitText} of ${step.from}${otherSessions(context, apn, anchor)}`, means);
 
   const delay = first.openedAt - anchor;
   record(context, step.measure, delay);
   if (first.state === 'refused') {
-    assert.fail(`OPEN CHANNEL for ${apn} at ${seconds(delay)} after ${step.from} was refused by the module: no data connection came up before the card ended its proactive session`);
+    fail(`OPEN CHANNEL for ${apn} at ${seconds(delay)} after ${step.from} was refused by the module: no data connection came up before the card ended its proactive session`, means);
   }
   if (step.within.min !== undefined && delay < step.within.min) {
-    assert.fail(`the first ${apn} session opened ${seconds(delay)} after ${step.from}, before the ${step.within.min / 1000} s lower limit`);
+    fail(`the first ${apn} session opened ${seconds(delay)} after ${step.from}, before the ${step.within.min / 1000} s lower limit`, means);
   }
   if (delay > step.within.max) {
-    assert.fail(`the first ${apn} session opened ${seconds(delay)} after ${step.from}, after the ${step.within.max / 1000} s upper limit`);
+    fail(`the first ${apn} session opened ${seconds(delay)} after ${step.from}, after the ${step.within.max / 1000} s upper limit`, means);
   }
 
   let last = first;
   for (let n = 2; n <= step.count; n++) {
     const closed = await waitForClose(rig.observer, rig.clock, last, rig.clock.now() + SESSION_CLOSE_LIMIT_MS);
-    if (!closed) assert.fail(`${apn} session ${n - 1} of ${step.count} did not close within ${SESSION_CLOSE_LIMIT_MS / 60_000} min`);
+    if (!closed) fail(`${apn} session ${n - 1} of ${step.count} did not close within ${SESSION_CLOSE_LIMIT_MS / 60_000} min`, means);
+    if (step.requireData) requireData(last, n - 1, step.count, apn, means);
     const gapLimit = step.followOnWithin ?? step.within.max;
     const closedAt = last.closedAt ?? rig.clock.now();
     const next = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && s.index > last.index, closedAt + gapLimit, (waited) =>
@@ -147,10 +186,11 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
     );
     if (!next || next.state === 'refused') {
       record(context, step.measureCount, n - 1, true);
-      assert.fail(
+      fail(
         next
           ? `follow-on ${apn} session ${n} of ${step.count} was refused by the module`
           : `only ${n - 1} of ${step.count} ${apn} sessions: no follow-on session within ${gapLimit / 1000} s of session ${n - 1} closing`,
+        means,
       );
     }
     last = next;
@@ -158,9 +198,19 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const lastClosed = await waitForClose(rig.observer, rig.clock, last, rig.clock.now() + SESSION_CLOSE_LIMIT_MS);
   if (lastClosed && last.closedAt !== undefined) {
     rig.marks.set('last-close', last.closedAt);
-    record(context, step.measureWindow, last.closedAt - first.openedAt);
+    record(context, step.measureWindow, last.closedAt - anchor);
+    record(context, step.measureStayAwake, last.closedAt - anchor + step.stayAwakeMargin);
   }
   record(context, step.measureCount, step.count, true);
+  if (step.requireData) requireData(last, step.count, step.count, apn, means);
+}
+
+/** A session that closed without SEND or RECEIVE DATA never reached the OTA server. */
+function requireData(session: OtaSession, n: number, count: number, apn: string, means: string | undefined): void {
+  if (session.exchangedData) return;
+  const duration = session.closedAt !== undefined ? ` after ${seconds(session.closedAt - session.openedAt)}` : '';
+  const which = count > 1 ? ` ${n} of ${count}` : '';
+  fail(`${apn} session${which} closed${duration} without exchanging data with the OTA server (no SEND DATA or RECEIVE DATA seen)`, means);
 }
 
 async function expectNoSession(step: Extract<Step, { kind: 'expectNoSession' }>, context: StepContext): Promise<void> {
@@ -173,6 +223,6 @@ async function expectNoSession(step: Extract<Step, { kind: 'expectNoSession' }>,
   if (session) {
     const powerOn = rig.marks.get('power-on');
     const since = powerOn !== undefined ? `, ${seconds(session.openedAt - powerOn)} after the last power-on` : '';
-    assert.fail(`an ${apn} session opened ${seconds(session.openedAt - start)} into a ${seconds(step.for)} window where none was expected${since}`);
+    fail(`an ${apn} session opened ${seconds(session.openedAt - start)} into a ${seconds(step.for)} window where none was expected${since}`, step.failureMeans);
   }
 }

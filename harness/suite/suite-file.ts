@@ -9,8 +9,9 @@ import { durationSchema, formatDuration } from '../time/duration.ts';
 /** Points in time every run records, usable in `from:` besides the suite's own marks. */
 export const BUILT_IN_ANCHORS = ['power-on', 'ready', 'force-check', 'last-close'] as const;
 /** Units a time measurement (`measure`, `measureWindow`) may use, in milliseconds each. */
-export const TIME_UNIT_MS = { s: 1000, ms: 1 } as const;
+export const TIME_UNIT_MS = { d: 86_400_000, h: 3_600_000, min: 60_000, s: 1000, ms: 1 } as const;
 const COUNT_UNIT = 'count';
+const TIME_UNITS = Object.keys(TIME_UNIT_MS).map((unit) => `"${unit}"`).join(', ');
 
 const anchors: readonly string[] = BUILT_IN_ANCHORS; // widened, so that any name can be looked up
 
@@ -67,6 +68,8 @@ const stepKinds = z.strictObject({
   power: z.enum(['off', 'on', 'cycle']).transform((action) => ({ kind: 'power' as const, action })),
   /** Waits for the module to answer AT and report the SIM ready; timeout defaults to the rig's bootTimeout. */
   ready: mapStep('ready', z.strictObject({ timeout: durationSchema.optional() })),
+  /** Waits for network registration (+CEREG home or roaming); timeout defaults to the rig's bootTimeout. */
+  registered: mapStep('registered', z.strictObject({ timeout: durationSchema.optional() })),
   at: mapStep(
     'at',
     z.strictObject({
@@ -75,8 +78,28 @@ const stepKinds = z.strictObject({
       /** Some information line of the answer must match. */
       match: regexSchema.optional(),
       timeout: durationSchema.optional(),
+      /** Keep the first information line under this name, for a later differsFrom or sameAs. */
+      capture: snakeCaseName.optional(),
+      /** The first information line must differ from (or equal) the one captured under this name. */
+      differsFrom: snakeCaseName.optional(),
+      sameAs: snakeCaseName.optional(),
+      failureMeans: z.string().min(1).optional(),
     }),
   ),
+  /**
+   * Stages an OTA update on the SIM vendor's server. The virtual rig and a simulator behind its control
+   * socket do it themselves; on a real bench the step notes what to stage through the vendor's console.
+   */
+  stageUpdate: mapStep(
+    'stageUpdate',
+    z.strictObject({
+      blocks: z.int().positive().default(1),
+      packages: z.array(z.strictObject({ name: z.string().min(1), version: z.string().min(1) })).min(1).prefault([{ name: 'operator-settings', version: '2' }]),
+      newImsi: z.string().regex(/^\d{6,15}$/, expecting('an IMSI of 6 to 15 digits')).optional(),
+    }),
+  ),
+  /** The newest update staged on the OTA server has this status (where the rig can see the server). */
+  expectUpdate: mapStep('expectUpdate', z.strictObject({ status: z.enum(['scheduled', 'in-progress', 'successful', 'failed']) })),
   /** Sends the rig's sim.forceCheckApdu with AT+CSIM. */
   forceCheck: mapStep('forceCheck', z.strictObject({ expectStatus: z.array(statusWordSchema).min(1).default(['9000', '91xx']) })),
   expectSession: mapStep(
@@ -96,10 +119,17 @@ const stepKinds = z.strictObject({
         followOnWithin: durationSchema.optional(),
         /** Time from `from` to the first session's open. */
         measure: snakeCaseName.optional(),
-        /** Time from the first session's open to the last one's close. */
+        /** Time from `from` to the last session's close: how long the device must stay awake. */
         measureWindow: snakeCaseName.optional(),
         /** Number of sessions seen. */
         measureCount: snakeCaseName.optional(),
+        /** The stay-awake timer a device should use: the measured window plus `stayAwakeMargin`. */
+        measureStayAwake: snakeCaseName.optional(),
+        stayAwakeMargin: durationSchema.prefault('30 s'),
+        /** Every session must exchange data with the OTA server (seen as SEND/RECEIVE DATA). */
+        requireData: z.boolean().default(false),
+        /** What a failure of this step means for the device, added to its message. */
+        failureMeans: z.string().min(1).optional(),
       })
       .superRefine((s, ctx) => {
         if (s.within.min !== undefined && s.within.min > s.within.max) {
@@ -113,7 +143,10 @@ const stepKinds = z.strictObject({
       }, onlyWhenValid),
   ),
   /** No session opens during this window of rig time; apn defaults to the rig's sim.otaApn. */
-  expectNoSession: mapStep('expectNoSession', z.strictObject({ for: durationSchema, apn: apn.optional() })),
+  expectNoSession: mapStep(
+    'expectNoSession',
+    z.strictObject({ for: durationSchema, apn: apn.optional(), failureMeans: z.string().min(1).optional() }),
+  ),
   wait: durationSchema.transform((duration) => ({ kind: 'wait' as const, duration })),
   mark: snakeCaseName
     .refine((name) => !anchors.includes(name), { error: (issue) => expectedGot('a name that is not a built-in anchor', issue.input) })
@@ -136,7 +169,7 @@ const stepSchema = z
   // The entry has exactly one key, so the only value is the step.
   .transform((step) => Object.values(step)[0]!);
 
-const isTimeUnit = (unit: string) => unit in TIME_UNIT_MS;
+const isTimeUnit = (unit: string) => Object.hasOwn(TIME_UNIT_MS, unit);
 
 export const suiteSchema = z
   .strictObject({
@@ -166,6 +199,22 @@ export const suiteSchema = z
       }
     });
 
+    const captures = new Map<string, number>();
+    suite.steps.forEach((step, i) => {
+      if (step.kind !== 'at') return;
+      for (const key of ['differsFrom', 'sameAs'] as const) {
+        const name = step[key];
+        if (name === undefined || captures.has(name)) continue;
+        const earlier = [...captures.keys()];
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'at', key],
+          message: expectedGot(`a name captured by an earlier at step${earlier.length ? ` (${earlier.join(', ')})` : ' (none are)'}`, name) + didYouMean(name, earlier),
+        });
+      }
+      if (step.capture !== undefined) captures.set(step.capture, i);
+    });
+
     suite.steps.forEach((step, i) => {
       if (step.kind !== 'expectSession') return;
       const at = (key: string) => ['steps', i, 'expectSession', key];
@@ -178,9 +227,10 @@ export const suiteSchema = z
         ctx.addIssue({ code: 'custom', path: at('from'), message: expectedGot(expected, step.from) + later + hint });
       }
       const references = [
-        ['measure', step.measure, isTimeUnit, '"s" or "ms"'],
-        ['measureWindow', step.measureWindow, isTimeUnit, '"s" or "ms"'],
+        ['measure', step.measure, isTimeUnit, TIME_UNITS],
+        ['measureWindow', step.measureWindow, isTimeUnit, TIME_UNITS],
         ['measureCount', step.measureCount, (unit: string) => unit === COUNT_UNIT, `"${COUNT_UNIT}"`],
+        ['measureStayAwake', step.measureStayAwake, isTimeUnit, TIME_UNITS],
       ] as const;
       for (const [key, name, unitFits, unitWanted] of references) {
         if (name === undefined) continue;
