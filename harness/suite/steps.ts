@@ -157,7 +157,7 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const matches = (s: OtaSession) => s.apn === apn && s.openedAt >= anchor;
 
   const first = await waitForSession(rig.observer, rig.clock, matches, deadline, (waited) =>
-    context.progress(`waiting for an ${apn} session: ${seconds(rig.clock.now() - anchor)} after ${step.from} (window ends at ${limitText}) [${seconds(waited)} waited]`),
+    context.progress(`waiting for an ${apn} session: ${formatDuration(rig.clock.now() - anchor)} after ${step.from} (window ends at ${formatDuration(step.within.max + step.grace)})`),
   );
   const means = step.failureMeans;
   if (!first) fail(`no ${apn} session within ${limitText} of ${step.from}${otherSessions(context, apn, anchor)}`, means);
@@ -182,7 +182,7 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
     const gapLimit = step.followOnWithin ?? step.within.max;
     const closedAt = last.closedAt ?? rig.clock.now();
     const next = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && s.index > last.index, closedAt + gapLimit, (waited) =>
-      context.progress(`waiting for follow-on ${apn} session ${n} of ${step.count}: ${seconds(waited)} since session ${n - 1} closed`),
+      context.progress(`waiting for follow-on ${apn} session ${n} of ${step.count}: ${formatDuration(waited)} since session ${n - 1} closed`),
     );
     if (!next || next.state === 'refused') {
       record(context, step.measureCount, n - 1, true);
@@ -218,7 +218,7 @@ async function expectNoSession(step: Extract<Step, { kind: 'expectNoSession' }>,
   const apn = step.apn ?? rig.config.sim.otaApn;
   const start = rig.clock.now();
   const session = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && s.openedAt >= start, start + step.for, (waited) =>
-    context.progress(`watching for unwanted ${apn} sessions: ${seconds(waited)} of ${seconds(step.for)}`),
+    context.progress(`watching for unwanted ${apn} sessions: ${formatDuration(waited)} of ${formatDuration(step.for)}`),
   );
   if (session) {
     const powerOn = rig.marks.get('power-on');
