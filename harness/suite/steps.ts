@@ -156,7 +156,7 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const limitText = `${step.within.max / 1000} s${step.grace ? ` (+${step.grace / 1000} s grace)` : ''}`;
   const matches = (s: OtaSession) => s.apn === apn && s.openedAt >= anchor;
 
-  const first = await waitForSession(rig.observer, rig.clock, matches, deadline, (waited) =>
+  const first = await waitForSession(rig.observer, rig.clock, matches, deadline, () =>
     context.progress(`waiting for an ${apn} session: ${formatDuration(rig.clock.now() - anchor)} after ${step.from} (window ends at ${formatDuration(step.within.max + step.grace)})`),
   );
   const means = step.failureMeans;
