@@ -1,5 +1,5 @@
 // `hil run`: runs suites on a rig, live on the console, into a report folder.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { formatEntry } from '../at/index.ts';
 import { ConfigError } from '../config/index.ts';
 import { RigController, type ModuleIdentity } from '../rig/controller.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
-import { guardBench } from '../rig/safe-state.ts';
+import { guardBench, type BenchGuard } from '../rig/safe-state.ts';
 import { totals, writeSummary, type RunSummary } from '../results/summary.ts';
 import { ConsoleView } from '../suite/console.ts';
 import { runSuites, type TestResult } from '../suite/mocha-run.ts';
@@ -127,15 +127,14 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   try {
     identity = await readIdentity(rig);
     out.stdout(`module: ${[identity.manufacturer, identity.model, identity.firmware].filter(Boolean).join(' ') || 'unknown'}; IMEI ${identity.imei ?? '?'}, ICCID ${identity.iccid ?? '?'}, IMSI ${identity.imsi ?? '?'}`);
-    results.push(
-      ...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view })),
-    );
+    results.push(...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view })));
+  } catch (error) {
+    if (!guard.aborted()) throw error;
   } finally {
-    guard.release();
-    await rig.safeState();
-    await new Promise<void>((done) => transcript.end(done));
-    if (rig.simulator) await writeFile(join(reportDir, 'ground-truth.json'), `${JSON.stringify(rig.simulator.truth.toJSON(), null, 2)}\n`);
+    if (!guard.aborted()) await finishRun(rig, guard, transcript, reportDir);
   }
+  // After a signal or crash the guard owns the ending: it writes the partial report and exits.
+  if (guard.aborted()) return new Promise<number>(() => {});
   const final = summary(results.every((r) => r.status === 'passed') ? 'passed' : 'failed');
   await writeSummary(reportDir, final);
   const t = final.totals;
@@ -143,6 +142,14 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   out.stdout(`${t.passed} passed, ${t.failed + t.broken} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
   out.stdout(`summary: ${join(reportDir, 'summary.json')}`);
   return final.status === 'passed' ? 0 : 1;
+}
+
+/** The normal end of a run: the bench to its safe state, the transcript and ground truth on disk. */
+async function finishRun(rig: RigController, guard: BenchGuard, transcript: WriteStream, reportDir: string): Promise<void> {
+  guard.release();
+  await rig.safeState();
+  await new Promise<void>((done) => transcript.end(done));
+  if (rig.simulator) await writeFile(join(reportDir, 'ground-truth.json'), `${JSON.stringify(rig.simulator.truth.toJSON(), null, 2)}\n`);
 }
 
 /** Boots the module once to read who it is; the suites then start from whatever power state they ask for. */

@@ -3,6 +3,8 @@
 
 export interface BenchGuard {
   release(): void;
+  /** A signal or crash is taking the run down: the guard writes the report and exits. */
+  aborted(): boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export function guardBench(toSafeState: () => Promise<void>, onAbort: (why: stri
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   return {
+    aborted: () => aborting,
     release: () => {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigterm);

@@ -95,7 +95,8 @@ export class OtaApplet implements ToolkitApplet {
   envelope(data: Uint8Array): void {
     if (bytesToHex(data) === this.settings.forceCheckEnvelope.toUpperCase()) {
       this.truth.record('force-check-envelope');
-      if (!this.faults.has('never-checks') && !this.session) this.arm('forced', this.settings.forcedCheckDelayMs);
+      const ignored = this.faults.has('never-checks') || this.faults.has('trigger-ignored');
+      if (!ignored && !this.session) this.arm('forced', this.settings.forcedCheckDelayMs);
       return;
     }
     const event = decodeStk(data);
@@ -206,7 +207,7 @@ export class OtaApplet implements ToolkitApplet {
     } else if (response?.sid && block === blocks) {
       this.install(response);
     }
-    this.arm('recheck', this.settings.recheckMs);
+    if (!this.faults.has('no-weekly-recheck')) this.arm('recheck', this.settings.recheckMs);
   }
 
   private scheduleFollowOn(block: number): void {

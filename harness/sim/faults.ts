@@ -8,6 +8,9 @@ export const FAULTS = {
   'never-checks': 'the applet never checks for updates on its own and ignores the forced-check envelope',
   'server-unreachable': 'the OTA server cannot be reached: OPEN CHANNEL is answered with result 3A 07',
   'lost-follow-on': 'only the first session of a multi-block update happens',
+  'trigger-ignored': 'the applet ignores the forced-check ENVELOPE sent with AT+CSIM (its own timed checks still happen)',
+  'no-weekly-recheck': 'the applet never repeats its check while the module stays powered',
+  'derives-apn-from-imsi': "after an IMSI switch the module rewrites its data context's APN from the new MCC and MNC",
   'slow-boot': 'the module takes 45 s to boot',
   'line-noise': 'random bytes appear on the serial line',
 } as const;

@@ -290,11 +290,23 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
   /** REFRESH from the card: the module re-reads the SIM (a new IMSI) and registers again. */
   private refreshSim(): void {
     this.truth.record('sim-refresh', { imsi: this.uicc.imsi });
+    if (this.faults.has('derives-apn-from-imsi')) this.deriveDataApn();
     this.setRegistration(0);
     this.later(this.timing.simInitMs, () => {
       for (const line of this.profile.simReadyUrcs) this.urc(line);
       this.registerLater();
     });
+  }
+
+  /** The misbehaviour of automatic APN selection: the data APN follows the IMSI's MCC and MNC. */
+  private deriveDataApn(): void {
+    const context = this.contexts.get(1);
+    if (!context) return;
+    const imsi = this.uicc.imsi;
+    // North American MCCs (3xx) use three-digit MNCs, most others two.
+    const mncDigits = imsi.startsWith('3') ? 3 : 2;
+    context.apn = `mnc${imsi.slice(3, 3 + mncDigits).padStart(3, '0')}.mcc${imsi.slice(0, 3)}.gprs`;
+    this.truth.record('data-apn-derived', { apn: context.apn });
   }
 
   private scheduleNoise(): void {

@@ -153,7 +153,7 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const apn = step.apn ?? rig.config.sim.otaApn;
   const anchor = anchorTime(context, step.from);
   const deadline = anchor + step.within.max + step.grace;
-  const limitText = `${step.within.max / 1000} s${step.grace ? ` (+${step.grace / 1000} s grace)` : ''}`;
+  const limitText = `${formatDuration(step.within.max)}${step.grace ? ` (+${formatDuration(step.grace)} grace)` : ''}`;
   const matches = (s: OtaSession) => s.apn === apn && s.openedAt >= anchor;
 
   const first = await waitForSession(rig.observer, rig.clock, matches, deadline, () =>
@@ -168,10 +168,10 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
     fail(`OPEN CHANNEL for ${apn} at ${seconds(delay)} after ${step.from} was refused by the module: no data connection came up before the card ended its proactive session`, means);
   }
   if (step.within.min !== undefined && delay < step.within.min) {
-    fail(`the first ${apn} session opened ${seconds(delay)} after ${step.from}, before the ${step.within.min / 1000} s lower limit`, means);
+    fail(`the first ${apn} session opened ${seconds(delay)} after ${step.from}, before the ${formatDuration(step.within.min)} lower limit`, means);
   }
   if (delay > step.within.max) {
-    fail(`the first ${apn} session opened ${seconds(delay)} after ${step.from}, after the ${step.within.max / 1000} s upper limit`, means);
+    fail(`the first ${apn} session opened ${seconds(delay)} after ${step.from}, after the ${formatDuration(step.within.max)} upper limit`, means);
   }
 
   let last = first;
@@ -189,7 +189,7 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
       fail(
         next
           ? `follow-on ${apn} session ${n} of ${step.count} was refused by the module`
-          : `only ${n - 1} of ${step.count} ${apn} sessions: no follow-on session within ${gapLimit / 1000} s of session ${n - 1} closing`,
+          : `only ${n - 1} of ${step.count} ${apn} sessions: no follow-on session within ${formatDuration(gapLimit)} of session ${n - 1} closing`,
         means,
       );
     }

@@ -31,19 +31,24 @@ export const durationSchema = z.unknown().transform((value, ctx) => {
   return z.NEVER;
 });
 
-/** Milliseconds for humans, in the two largest units that matter: `850 ms`, `32.4 s`, `1 min 32.4 s`, `7 d 0 h`. */
+/** Milliseconds for humans, in the two largest units that matter: `850 ms`, `32.4 s`, `1 min 32.4 s`, `2 min`, `7 d 3 h`. */
 export function formatDuration(ms: number): string {
   if (ms < 0) return `-${formatDuration(-ms)}`;
-  // Round to the precision shown before choosing the units, so 59.96 s reads "1 min 0 s", not "60 s".
+  // Round to the precision shown before choosing the units, so 59.96 s reads "1 min", not "60 s".
   if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
   const tenthsOfSecond = Math.round(ms / 100);
   if (tenthsOfSecond < 600) return `${tenthsOfSecond / 10} s`;
   if (tenthsOfSecond < 36_000) {
     const minutes = Math.floor(tenthsOfSecond / 600);
-    return `${minutes} min ${(tenthsOfSecond - minutes * 600) / 10} s`;
+    return twoUnits(minutes, 'min', (tenthsOfSecond - minutes * 600) / 10, 's');
   }
   const minutes = Math.round(ms / unitMs.min);
-  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  if (minutes < 24 * 60) return twoUnits(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
   const hours = Math.round(ms / unitMs.h);
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  return twoUnits(Math.floor(hours / 24), 'd', hours % 24, 'h');
+}
+
+/** "2 min 5 s", or "2 min" when the smaller unit is zero. */
+function twoUnits(large: number, largeUnit: string, small: number, smallUnit: string): string {
+  return small === 0 ? `${large} ${largeUnit}` : `${large} ${largeUnit} ${small} ${smallUnit}`;
 }

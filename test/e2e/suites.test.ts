@@ -37,11 +37,18 @@ describe('the shipped suites on the virtual rig', function () {
     expect(csim.measurements.find((m) => m.name === 'session_count')!.value).to.equal(3);
   });
 
+  const weekly = ['--suite', 'weekly-recheck', '--time-scale', '100000'];
   it('weekly-recheck measures the weekly check at a large time scale', async () => {
-    const { code, summary, output } = await run(dir, 'weekly', ['--suite', 'weekly-recheck', '--time-scale', '100000']);
+    const { code, summary, output } = await run(dir, 'weekly', weekly);
     expect(code, output).to.equal(0);
     const period = summary.tests[0]!.measurements.find((m) => m.name === 'recheck_period')!;
     expect(period.value).to.be.within(6.9, 7.1);
+  });
+
+  it('weekly-recheck fails against the no-weekly-recheck fault', async () => {
+    const { code, summary } = await run(dir, 'weekly-fault', [...weekly, '--fault', 'no-weekly-recheck']);
+    expect(code).to.equal(1);
+    expect(summary.tests[0]!.error).to.match(/no ota\.super session within 8 d of last-close: the SIM must check again about once a week/);
   });
 
   const negativeControls: [suite: string, fault: string, message: RegExp][] = [
@@ -51,6 +58,8 @@ describe('the shipped suites on the virtual rig', function () {
     ['csim-forced-check', 'server-unreachable', /closed after .* without exchanging data with the OTA server/],
     ['sleep-too-early', 'never-checks', /no ota\.super session within 30 s of force-check: a device that sleeps soon after boot would never get its update/],
     ['sleep-too-early', 'early-check', /the applet checked before the documented delay/],
+    ['csim-forced-check', 'trigger-ignored', /no ota\.super session within 30 s of force-check/],
+    ['apn-hygiene', 'derives-apn-from-imsi', /the module answered: \+CGDCONT: 1,"IP","mnc260\.mcc310\.gprs".*the data APN changed with the IMSI/],
   ];
   for (const [suite, fault, message] of negativeControls) {
     it(`${suite} fails against the ${fault} fault`, async () => {

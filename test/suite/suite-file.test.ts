@@ -40,7 +40,17 @@ describe('suite files', () => {
       { kind: 'at', send: 'AT+CGDCONT?', expect: 'OK', match: /\+CGDCONT: 1,"IP","super"/ },
       { kind: 'forceCheck', expectStatus: ['9000', '91xx'] },
       { kind: 'mark', name: 'before_trigger' },
-      { kind: 'expectSession', from: 'before_trigger', within: { max: 120_000 }, grace: 0, count: 3, followOnWithin: 5000, measureCount: 'sessions' },
+      {
+        kind: 'expectSession',
+        from: 'before_trigger',
+        within: { max: 120_000 },
+        grace: 0,
+        count: 3,
+        followOnWithin: 5000,
+        measureCount: 'sessions',
+        stayAwakeMargin: 30_000,
+        requireData: false,
+      },
       { kind: 'expectNoSession', for: 60_000 },
       { kind: 'wait', duration: 1500 },
     ]);
@@ -48,7 +58,7 @@ describe('suite files', () => {
 
   it('requires one step name per list entry', async () => {
     expect(await problems(withSteps('  - {}\n  - wait: 1 s\n    power: on\n  - wait\n'))).to.deep.equal([
-      'suite.yaml:5:5: steps[0]: expected one step name (power, ready, at, forceCheck, expectSession, expectNoSession, wait, mark), got an empty map',
+      'suite.yaml:5:5: steps[0]: expected one step name (power, ready, registered, at, stageUpdate, expectUpdate, forceCheck, expectSession, expectNoSession, wait, mark), got an empty map',
       'suite.yaml:6:5: steps[1]: expected one step name per list entry, got wait, power; give each step its own "-"',
       'suite.yaml:8:5: steps[2]: expected a step: a map with one key naming it, like "wait: 5 s", got "wait"',
     ]);
@@ -80,7 +90,7 @@ describe('suite files', () => {
       await problems(withSteps('  - expectSession: {from: power-on, within: {min: 1 min}}\n  - expectSession: {from: power-on, within: {min: 3 min, max: 2 min}}\n')),
     ).to.deep.equal([
       'suite.yaml:5:45: steps[0].expectSession.within.max: required key is missing (expected a duration like "90 s" or "2 min")',
-      'suite.yaml:6:51: steps[1].expectSession.within.min: expected a duration no longer than within.max (2 min 0 s), got 3 min 0 s',
+      'suite.yaml:6:51: steps[1].expectSession.within.min: expected a duration no longer than within.max (2 min), got 3 min',
     ]);
   });
 
@@ -105,7 +115,7 @@ describe('suite files', () => {
 `;
     expect(await problems(withSteps(steps, MEASUREMENTS))).to.deep.equal([
       'suite.yaml:5:68: steps[0].expectSession.measure: expected a declared measurement (boot_delay, sessions), got "boot_dly"; did you mean "boot_delay"?',
-      'suite.yaml:6:74: steps[1].expectSession.measureWindow: expected a measurement with unit "s" or "ms", got "sessions" (its unit is "count")',
+      'suite.yaml:6:74: steps[1].expectSession.measureWindow: expected a measurement with unit "d", "h", "min", "s", "ms", got "sessions" (its unit is "count")',
       'suite.yaml:6:98: steps[1].expectSession.measureCount: expected a measurement with unit "count", got "boot_delay" (its unit is "s")',
     ]);
   });
