@@ -217,16 +217,27 @@ export class RigController extends EventEmitter<RigEvents> {
       this.simulator.server.stage(this.simulator.uicc.iccid, update);
       return true;
     }
-    if (this.config.power.type !== 'sim-control') return false;
-    await controlRequest(this.config.power.socket, { op: 'stage', ...update });
+    const control = this.simulatorControl;
+    if (!control) return false;
+    await controlRequest(control, { op: 'stage', ...update });
     return true;
   }
 
   /** The OTA server's updates for this SIM, newest first; undefined where the rig cannot see the server. */
   async otaUpdates(): Promise<SettingsUpdate[] | undefined> {
     if (this.simulator) return this.simulator.server.lookup(this.simulator.uicc.iccid);
-    if (this.config.power.type !== 'sim-control') return undefined;
-    return (await controlRequest(this.config.power.socket, { op: 'updates' })) as SettingsUpdate[];
+    const control = this.simulatorControl;
+    return control ? ((await controlRequest(control, { op: 'updates' })) as SettingsUpdate[]) : undefined;
+  }
+
+  /** Whether the rig can stage updates and read the OTA server (a simulator), or only a person can. */
+  get seesOtaServer(): boolean {
+    return this.simulator !== undefined || this.simulatorControl !== undefined;
+  }
+
+  /** The control socket of a `hil sim` process behind this rig, if it is one. */
+  private get simulatorControl(): string | undefined {
+    return this.config.simulator?.control ?? (this.config.power.type === 'sim-control' ? this.config.power.socket : undefined);
   }
 
   mark(name: string): number {

@@ -62,9 +62,12 @@ class ExecPowerSwitch implements PowerSwitch {
   async release(): Promise<void> {}
 
   private run(command: string): Promise<void> {
+    const started = performance.now();
     return new Promise((resolve, reject) => {
       exec(command, { timeout: this.commands.timeout }, (error, stdout, stderr) => {
         for (const line of `${stdout}${stderr}`.split('\n')) if (line.trim()) this.log(`${command}: ${line}`);
+        // The power edge is stamped when the command returns: time it took bounds that stamp's error.
+        this.log(`${command}: returned after ${Math.round(performance.now() - started)} ms wall time`);
         if (!error) return resolve();
         const why = error.killed ? `timed out after ${this.commands.timeout} ms` : `exited with code ${error.code}`;
         reject(new Error(`power command "${command}" ${why}${stderr.trim() ? `: ${stderr.trim()}` : ''}`));

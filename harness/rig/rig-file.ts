@@ -84,8 +84,11 @@ export const rigSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     timeScale: z.number().positive().optional(),
-    /** The module behind serial.path is a `hil sim --pty` process, so rig time may run faster than wall time. */
-    simulated: z.boolean().default(false),
+    /**
+     * The module behind serial.path is a `hil sim --pty` process: its control socket lets the rig stage
+     * OTA updates and read ground truth, and rig time may run faster than wall time.
+     */
+    simulator: z.strictObject({ control: z.string().min(1) }).optional(),
     serial: z.strictObject({
       path: z.string().min(1),
       baudRate: z.int().positive().default(115200),
@@ -139,12 +142,12 @@ export const rigSchema = z
       });
     }
     // A module behind a device path keeps real time unless it is a simulator (`hil sim --pty`), which
-    // the rig can only know from the switch being its control socket or an explicit simulated flag.
-    if (rig.power.type !== VIRTUAL && rig.power.type !== 'sim-control' && rig.timeScale !== undefined && rig.timeScale !== 1 && !rig.simulated) {
+    // the rig knows from the switch being its control socket or from a `simulator:` block.
+    if (rig.power.type !== VIRTUAL && rig.power.type !== 'sim-control' && rig.timeScale !== undefined && rig.timeScale !== 1 && !rig.simulator) {
       ctx.addIssue({
         code: 'custom',
         path: ['timeScale'],
-        message: expectedGot(`1 because power.type "${rig.power.type}" switches a real module (set "simulated: true" if it switches \`hil sim\`)`, rig.timeScale),
+        message: expectedGot(`1 because power.type "${rig.power.type}" switches a real module (add "simulator: {control: <socket>}" if it switches \`hil sim\`)`, rig.timeScale),
       });
     }
   }, onlyWhenValid)
@@ -167,5 +170,6 @@ export async function loadRigFile(path: string): Promise<Rig> {
     file: path,
     serial: rig.serial.path === VIRTUAL ? rig.serial : { ...rig.serial, path: fromRigFolder(rig.serial.path) },
     power: rig.power.type === 'sim-control' ? { ...rig.power, socket: fromRigFolder(rig.power.socket) } : rig.power,
+    ...(rig.simulator ? { simulator: { control: fromRigFolder(rig.simulator.control) } } : {}),
   };
 }

@@ -13,7 +13,8 @@ import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
 import { ScaledClock } from '../../harness/time/clock.ts';
 import { HIL, runHil, startHil, stop } from './cli.ts';
 
-const SCALE = 60;
+// Fast enough for a test, slow enough that the exec switch's few milliseconds stay small in rig time.
+const SCALE = 25;
 const FORCE_CHECK = 'AT+CSIM=52,"80C2000015D613190103820282811B0100130799F08900010001"';
 
 function openPort(path: string): Promise<SerialPort> {
@@ -99,7 +100,7 @@ describe('hil sim on a pseudo-terminal', function () {
       rig,
       [
         'name: pty-sim',
-        'simulated: true',
+        `simulator: { control: "${socket}" }`,
         `timeScale: ${timeScale}`,
         `serial: { path: "${link}" }`,
         `power: { type: exec, on: '${ctl('on')}', off: '${ctl('off')}', timeout: 20 s }`,
@@ -109,14 +110,17 @@ describe('hil sim on a pseudo-terminal', function () {
     return rig;
   }
 
-  it('passes boot-delay through `hil run` with an exec power switch and the real serialport binding', async () => {
+  it('passes the standard suites unchanged through `hil run` with an exec power switch and the real serialport binding', async function () {
+    this.timeout(120_000);
     sim = await startHil(['sim', '--pty', link, '--time-scale', String(SCALE), '--power', 'off', '--seed', '5'], /virtual module on/);
     const rig = await writePtyRig();
     const reportDir = join(dir, 'report');
-    const run = await runHil(['run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir], 90_000);
+    const run = await runHil(['run', '--rig', rig, '--report-dir', reportDir], 120_000);
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.tests[0]!.status).to.equal('passed');
+    expect(summary.tests.map((t) => `${t.suiteId}: ${t.status}`)).to.deep.equal(
+      ['apn-hygiene', 'boot-delay', 'csim-forced-check', 'power-cycle-reset', 'sleep-too-early'].map((id) => `${id}: passed`),
+    );
     expect(summary.rig.power).to.match(/^exec/);
   });
 

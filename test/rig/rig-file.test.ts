@@ -17,7 +17,6 @@ describe('rig files', () => {
       name: 'v',
       timeScale: 120,
       serial: { path: 'virtual', baudRate: 115200 },
-      simulated: false,
       power: { type: 'virtual' },
       safeState: 'off',
       module: 'generic-27007',
@@ -113,12 +112,12 @@ describe('rig files', () => {
 
     it('a real module keeps real time', async () => {
       expect(await problems(`name: r\ntimeScale: 60\n${REAL_SERIAL}power: {type: exec, on: a, off: b}\n`)).to.deep.equal([
-        'rig.yaml:2:12: timeScale: expected 1 because power.type "exec" switches a real module (set "simulated: true" if it switches `hil sim`), got 60',
+        'rig.yaml:2:12: timeScale: expected 1 because power.type "exec" switches a real module (add "simulator: {control: <socket>}" if it switches `hil sim`), got 60',
       ]);
     });
 
     it('a simulated module behind an exec switch may run at another time scale', async () => {
-      expect(parse(`name: r\ntimeScale: 60\nsimulated: true\n${REAL_SERIAL}power: {type: exec, on: a, off: b}\n`).timeScale).to.equal(60);
+      expect(parse(`name: r\ntimeScale: 60\nsimulator: {control: m.ctl}\n${REAL_SERIAL}power: {type: exec, on: a, off: b}\n`).timeScale).to.equal(60);
     });
   });
 
