@@ -1,13 +1,17 @@
 // `hil`: the harness's command line.
 import { processOutput, UsageError, type CliOutput } from './output.ts';
+import { PUBLISH_USAGE, publishCommand } from './publish.ts';
 import { RUN_USAGE, runCommand } from './run.ts';
 import { SIM_USAGE, simCommand } from './sim.ts';
 import { stkCommand } from './stk.ts';
+import { WATCH_USAGE, watchCommand } from './watch.ts';
 
 const USAGE = `usage: hil <command> [options]
 
 commands:
   run      run suites on a rig (hil run --help)
+  watch    show the live progress of runs from an MQTT broker (hil watch --help)
+  publish  send a run's events the broker never acknowledged (hil publish --help)
   sim      run the virtual module on a pseudo-terminal (hil sim --help)
   stk      decode SIM toolkit messages: hil stk decode <hex>`;
 
@@ -15,9 +19,11 @@ const COMMANDS: Record<string, (args: string[], out: CliOutput) => Promise<numbe
   run: runCommand,
   sim: simCommand,
   stk: stkCommand,
+  watch: watchCommand,
+  publish: publishCommand,
 };
 
-const HELP: Record<string, string> = { run: RUN_USAGE, sim: SIM_USAGE };
+const HELP: Record<string, string> = { run: RUN_USAGE, sim: SIM_USAGE, watch: WATCH_USAGE, publish: PUBLISH_USAGE };
 
 export async function main(argv: string[], out: CliOutput = processOutput): Promise<number> {
   const [name, ...args] = argv;

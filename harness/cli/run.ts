@@ -1,5 +1,5 @@
 // `hil run`: runs suites on a rig, live on the console, into a report folder.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,11 +9,14 @@ import { ConfigError } from '../config/index.ts';
 import { RigController, type ModuleIdentity } from '../rig/controller.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
 import { guardBench, type BenchGuard } from '../rig/safe-state.ts';
+import { EVENTS_FILE } from '../results/event-log.ts';
+import { ABORT_DRAIN_MS, RunStream } from '../results/run-stream.ts';
 import { totals, writeSummary, type RunSummary } from '../results/summary.ts';
 import { ConsoleView } from '../suite/console.ts';
 import { runSuites, type TestResult } from '../suite/mocha-run.ts';
 import { loadSuites, type Suite } from '../suite/suite-file.ts';
 import { UsageError, type CliOutput } from './output.ts';
+import { RUN_RESULTS_OPTIONS, RUN_RESULTS_USAGE, runResults } from './results-options.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const STANDARD_TAG = 'standard';
@@ -28,7 +31,8 @@ Runs suites on a rig (default: the built-in virtual rig) and writes reports/<run
   --time-scale N      override the rig's time scale
   --fault NAME        virtual rig only: inject a simulator fault (repeatable)
   --seed N            virtual rig only: seed for the simulator's drawn delays
-  --report-dir DIR    report folder (default reports/<run-id>)`;
+  --report-dir DIR    report folder (default reports/<run-id>)
+${RUN_RESULTS_USAGE}`;
 
 function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -62,6 +66,7 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
       fault: { type: 'string', multiple: true, default: [] },
       seed: { type: 'string' },
       'report-dir': { type: 'string' },
+      ...RUN_RESULTS_OPTIONS,
     },
   });
   let config;
@@ -75,9 +80,11 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   }
   if (suites.length === 0) throw new UsageError('hil run: no suite selected');
   if (values.fault.length > 0 && config.serial.path !== 'virtual') throw new UsageError('hil run: --fault applies to the virtual rig only');
+  const resultsTo = await runResults(values, config.name);
 
   const runId = newRunId();
   const reportDir = resolve(values['report-dir'] ?? join('reports', runId));
+  if (existsSync(join(reportDir, EVENTS_FILE))) throw new UsageError(`hil run: ${reportDir} already holds the events of a run; give another --report-dir`);
   await mkdir(reportDir, { recursive: true });
   const timeScale = numberFlag('--time-scale', values['time-scale']);
   const seed = numberFlag('--seed', values.seed);
@@ -94,25 +101,31 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   rig.on('note', (text, at) => transcript.write(`${new Date().toISOString()} ${`${(at / 1000).toFixed(3)}s`.padStart(11)} -- note    ${text}\n`));
   rig.on('power', (on, at) => transcript.write(`${new Date().toISOString()} ${`${(at / 1000).toFixed(3)}s`.padStart(11)} -- power   ${on ? 'on' : 'off'}\n`));
 
+  out.stdout(`hil run ${runId}: ${suites.length} suite(s) on rig "${config.name}" (${rig.simulator ? 'virtual module' : config.serial.path}, time scale ${rig.clock.scale})`);
+  out.stdout(`report folder: ${reportDir}`);
+  const stream = await RunStream.open({
+    reportDir, runId, rig, ...resultsTo, transcriptEvents: values['transcript-events'], say: out.stdout, warn: out.stderr,
+  });
   const view = new ConsoleView((text) => out.stdout(text.replace(/\n$/, '')), Boolean(process.stdout.isTTY));
   const startedAt = new Date().toISOString();
   const results: TestResult[] = [];
   let identity: ModuleIdentity = {};
+  const rigInfo: RunSummary['rig'] = {
+    name: config.name,
+    file: resolve(values.rig),
+    timeScale: rig.clock.scale,
+    serial: config.serial.path,
+    power: rig.powerDescription,
+    module: config.module,
+    faults: [...(rig.simulator?.faults ?? [])],
+  };
   const summary = (status: RunSummary['status'], abortReason?: string): RunSummary => ({
     runId,
     status,
     ...(abortReason ? { abortReason } : {}),
     startedAt,
     endedAt: new Date().toISOString(),
-    rig: {
-      name: config.name,
-      file: resolve(values.rig),
-      timeScale: rig.clock.scale,
-      serial: config.serial.path,
-      power: rig.powerDescription,
-      module: config.module,
-      faults: [...(rig.simulator?.faults ?? [])],
-    },
+    rig: rigInfo,
     module: identity,
     totals: totals(results),
     tests: results,
@@ -120,18 +133,24 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   const guard = guardBench(() => rig.safeState(), async (why) => {
     await writeSummary(reportDir, summary('aborted', why));
     transcript.end();
+    await stream.close(summary('aborted', why), ABORT_DRAIN_MS);
   });
 
-  out.stdout(`hil run ${runId}: ${suites.length} suite(s) on rig "${config.name}" (${rig.simulator ? 'virtual module' : config.serial.path}, time scale ${rig.clock.scale})`);
-  out.stdout(`report folder: ${reportDir}`);
+  stream.started({ rig: rigInfo, suites: suites.map((s) => ({ id: s.id, title: s.title, tags: s.tags })) });
+  let stoppedBy: string | undefined;
   try {
     identity = await readIdentity(rig);
+    stream.recorder.identified(identity);
     out.stdout(`module: ${[identity.manufacturer, identity.model, identity.firmware].filter(Boolean).join(' ') || 'unknown'}; IMEI ${identity.imei ?? '?'}, ICCID ${identity.iccid ?? '?'}, IMSI ${identity.imsi ?? '?'}`);
-    results.push(...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view })));
+    results.push(...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view, listener: stream.recorder.listener })));
   } catch (error) {
-    if (!guard.aborted()) throw error;
+    if (!guard.aborted()) {
+      stoppedBy = (error as Error).message;
+      throw error;
+    }
   } finally {
     if (!guard.aborted()) await finishRun(rig, guard, transcript, reportDir);
+    if (stoppedBy !== undefined) await stream.close(summary('aborted', stoppedBy));
   }
   // After a signal or crash the guard owns the ending: it writes the partial report and exits.
   if (guard.aborted()) return new Promise<number>(() => {});
@@ -141,6 +160,7 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   out.stdout('');
   out.stdout(`${t.passed} passed, ${t.failed + t.broken} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
   out.stdout(`summary: ${join(reportDir, 'summary.json')}`);
+  await stream.close(final);
   return final.status === 'passed' ? 0 : 1;
 }
 

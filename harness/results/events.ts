@@ -81,8 +81,13 @@ export interface Stamp {
   rig: number;
 }
 
+/** Rig milliseconds to the microsecond: enough, and readable. */
+export function rigMs(value: number): number {
+  return Number(value.toFixed(3));
+}
+
 export function makeEvent<T extends EventType>(runId: string, seq: number, type: T, data: EventData[T], at: Stamp): RunEvent<T> {
-  return { v: SCHEMA_VERSION, runId, seq, type, wall: new Date(at.wall).toISOString(), rig: Number(at.rig.toFixed(3)), data } as RunEvent<T>;
+  return { v: SCHEMA_VERSION, runId, seq, type, wall: new Date(at.wall).toISOString(), rig: rigMs(at.rig), data } as RunEvent<T>;
 }
 
 // The envelope is checked; `data` is trusted to match `type` (it was written by this schema version).

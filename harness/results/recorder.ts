@@ -5,7 +5,7 @@ import type { OtaSession } from '../ota/observer.ts';
 import type { RigController, ModuleIdentity } from '../rig/controller.ts';
 import type { RunListener } from '../suite/mocha-run.ts';
 import type { EventLog } from './event-log.ts';
-import type { EventData, OtaSessionData, Stamp } from './events.ts';
+import { rigMs, type EventData, type OtaSessionData, type Stamp } from './events.ts';
 import type { RunSummary } from './summary.ts';
 
 function sessionData(session: OtaSession): OtaSessionData {
@@ -13,9 +13,9 @@ function sessionData(session: OtaSession): OtaSessionData {
     index: session.index,
     apn: session.apn ?? null,
     cid: session.cid ?? null,
-    requestedAt: session.requestedAt ?? null,
-    openedAt: session.openedAt,
-    closedAt: session.closedAt ?? null,
+    requestedAt: session.requestedAt === undefined ? null : rigMs(session.requestedAt),
+    openedAt: rigMs(session.openedAt),
+    closedAt: session.closedAt === undefined ? null : rigMs(session.closedAt),
     exchangedData: session.exchangedData,
   };
 }
@@ -64,7 +64,12 @@ export class RunRecorder {
   /** For runSuites: suite progress as events. */
   readonly listener: RunListener = {
     testStarted: (suite) => this.log.append('suite.started', { suiteId: suite.id, title: suite.title }, this.now()),
-    stepEnded: (suite, step) => this.log.append('step', { suiteId: suite.id, ...step }, { wall: this.rig.clock.wallNow(), rig: step.endedAt }),
+    stepEnded: (suite, step) =>
+      this.log.append(
+        'step',
+        { suiteId: suite.id, ...step, startedAt: rigMs(step.startedAt), endedAt: rigMs(step.endedAt) },
+        { wall: this.rig.clock.wallNow(), rig: step.endedAt },
+      ),
     measured: (suite, m) => this.log.append('measurement', { suiteId: suite.id, ...m }, this.now()),
     testEnded: (suite, result) =>
       this.log.append(
@@ -73,9 +78,9 @@ export class RunRecorder {
           suiteId: suite.id,
           status: result.status,
           ...(result.error ? { error: result.error } : {}),
-          startedAt: result.startedAt,
-          endedAt: result.endedAt,
-          durationMs: result.endedAt - result.startedAt,
+          startedAt: rigMs(result.startedAt),
+          endedAt: rigMs(result.endedAt),
+          durationMs: rigMs(result.endedAt - result.startedAt),
         },
         this.now(),
       ),

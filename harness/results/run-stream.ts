@@ -18,6 +18,8 @@ import { runTopics, statusTopic, type BenchScope } from './topics.ts';
 
 /** How long the end of a run waits for the broker to acknowledge what is left. */
 export const DRAIN_MS = 10_000;
+/** The same after a signal: whoever pressed Ctrl-C wants the harness gone soon. */
+export const ABORT_DRAIN_MS = 2_000;
 
 export interface RunStreamOptions {
   reportDir: string;

@@ -39,6 +39,8 @@ const VIRTUAL_PATH = 'virtual';
 const PROBE_MS = 500;
 /** Probes get at least this much wall time, so a fast rig clock does not starve a slow port. */
 const PROBE_WALL_MS = 5;
+/** Wall ms an event may wait in the event loop and the port before the harness stamps it. */
+const EVENT_LATENCY_WALL_MS = 1;
 /** Rig ms between registration polls. */
 const REGISTRATION_POLL_MS = 1_000;
 /** A command's default timeout in rig ms, and the wall time it never goes below on a fast rig clock. */
@@ -52,6 +54,16 @@ export class RigController extends EventEmitter<RigEvents> {
   readonly profile: ModuleProfile;
   /** Named points in rig time: power-on, power-off, ready, force-check, and suite marks. */
   readonly marks = new Map<string, number>();
+  /** How far, at most, a mark may be from the moment it stands for (rig ms); absent means exact. */
+  readonly markUncertainty = new Map<string, number>();
+
+  /**
+   * Rig ms within which the harness can time an event at all: a wall-clock millisecond of event-loop
+   * and port latency, stretched by the time scale. A bench at scale 1 resolves to a millisecond.
+   */
+  get timingResolution(): number {
+    return this.clock.scale * EVENT_LATENCY_WALL_MS;
+  }
   private readyMarkerAt: number | undefined;
 
   readonly at: AtEngine;
@@ -201,9 +213,12 @@ export class RigController extends EventEmitter<RigEvents> {
 
   /** Sends the SIM profile's AT+CSIM trigger; returns the card's status word. */
   async forceCheck(): Promise<{ statusWord: string; final: string }> {
-    const at = this.mark('force-check');
     const response = await this.at.send(csimCommand(this.config.sim.forceCheckApdu));
-    if (!response.ok) throw new Error(`AT+CSIM trigger at ${(at / 1000).toFixed(1)} s answered ${response.final}`);
+    // The card got the ENVELOPE after the command went out and before its answer came back: the
+    // midpoint of that round trip is the best estimate of the trigger, as in a clock-sync exchange.
+    this.marks.set('force-check', (response.startedAt + response.endedAt) / 2);
+    this.markUncertainty.set('force-check', (response.endedAt - response.startedAt) / 2);
+    if (!response.ok) throw new Error(`AT+CSIM trigger at ${(response.startedAt / 1000).toFixed(1)} s answered ${response.final}`);
     const csim = parseCsimResponse(response.lines.find((l) => l.startsWith('+CSIM:')) ?? '');
     return { statusWord: `${csim.sw1.toString(16).padStart(2, '0')}${csim.sw2.toString(16).padStart(2, '0')}`.toUpperCase(), final: response.final };
   }

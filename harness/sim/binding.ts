@@ -46,11 +46,17 @@ class VirtualPort implements BindingPortInterface {
       this.checkUsable();
       await new Promise<void>((resolve, reject) => (this.waiting = { resolve, reject }));
     }
-    const chunk = this.received[0]!;
-    const bytesRead = Math.min(length, chunk.length);
-    chunk.copy(buffer, offset, 0, bytesRead);
-    if (bytesRead === chunk.length) this.received.shift();
-    else this.received[0] = chunk.subarray(bytesRead);
+    // Hand over everything queued that fits, like a UART driver's buffer: the module echoes byte by
+    // byte, and one read per byte would add latency that a real port does not have.
+    let bytesRead = 0;
+    while (this.received.length > 0 && bytesRead < length) {
+      const chunk = this.received[0]!;
+      const take = Math.min(length - bytesRead, chunk.length);
+      chunk.copy(buffer, offset + bytesRead, 0, take);
+      bytesRead += take;
+      if (take === chunk.length) this.received.shift();
+      else this.received[0] = chunk.subarray(take);
+    }
     return { buffer, bytesRead };
   }
 

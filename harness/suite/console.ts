@@ -1,6 +1,6 @@
 // What a person watching `hil run` sees: spec-style lines per suite and step, measurements with
 // their limits, and one live line while a step waits.
-import type { MeasuredValue } from './measurements.ts';
+import type { MeasuredValue, MeasurementStatistics } from './measurements.ts';
 import { describeLimits } from './measurements.ts';
 
 const COLOURS = { pass: '\x1b[32m', marginal: '\x1b[33m', fail: '\x1b[31m', dim: '\x1b[2m', reset: '\x1b[0m' };
@@ -35,7 +35,14 @@ export class ConsoleView {
 
   measurement(m: MeasuredValue): void {
     const verdict = m.verdict === 'pass' ? 'pass' : m.verdict === 'marginal' ? 'marginal' : 'fail';
-    this.line(`      ${m.name} = ${m.value} ${m.unit}  [${describeLimits(m)}]  ${this.colour(verdict, verdict.toUpperCase())}`);
+    const bound = m.uncertainty ? ` ± ${m.uncertainty}` : '';
+    this.line(`      ${m.name} = ${m.value}${bound} ${m.unit}  [${describeLimits(m)}]  ${this.colour(verdict, verdict.toUpperCase())}`);
+  }
+
+  statistics(s: MeasurementStatistics): void {
+    const figures = `min ${s.min}, median ${s.median}, p95 ${s.p95}, max ${s.max} ${s.unit} over ${s.cycles} cycles`;
+    const limits = describeLimits({ ...s.limits, unit: s.unit });
+    this.line(`      ${s.name}: ${figures}; ${s.judged} ${s.value} ${s.unit} [${limits}]  ${this.colour(s.verdict, s.verdict.toUpperCase())}`);
   }
 
   /** A live line while waiting: rewritten in place on a terminal, printed every few seconds otherwise. */

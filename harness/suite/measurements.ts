@@ -12,6 +12,8 @@ export interface MeasuredValue {
   min?: number;
   max?: number;
   marginal?: number;
+  /** ± bound of the value from the timing of its anchor (e.g. half an AT+CSIM round trip). */
+  uncertainty?: number;
   verdict: Verdict;
 }
 
@@ -30,12 +32,13 @@ export function toUnit(rigMs: number, unit: string): number {
   return perUnit ? Number((rigMs / perUnit).toFixed(3)) : rigMs;
 }
 
-export function measure(declared: Measurement, value: number): MeasuredValue {
+export function measure(declared: Measurement, value: number, uncertainty?: number): MeasuredValue {
   return {
     name: declared.name,
     description: declared.description,
     value,
     unit: declared.unit,
+    ...(uncertainty !== undefined ? { uncertainty } : {}),
     ...(declared.min !== undefined ? { min: declared.min } : {}),
     ...(declared.max !== undefined ? { max: declared.max } : {}),
     ...(declared.marginal !== undefined ? { marginal: declared.marginal } : {}),
@@ -46,4 +49,47 @@ export function measure(declared: Measurement, value: number): MeasuredValue {
 export function describeLimits(m: Pick<MeasuredValue, 'min' | 'max' | 'unit'>): string {
   if (m.min !== undefined && m.max !== undefined) return `${m.min}–${m.max} ${m.unit}`;
   return m.min !== undefined ? `≥ ${m.min} ${m.unit}` : `≤ ${m.max} ${m.unit}`;
+}
+
+export type Statistic = 'min' | 'median' | 'p95' | 'max';
+
+export interface MeasurementStatistics {
+  name: string;
+  unit: string;
+  cycles: number;
+  min: number;
+  median: number;
+  p95: number;
+  max: number;
+  /** The statistic held against the limits, its value and verdict. */
+  judged: Statistic;
+  value: number;
+  verdict: Verdict;
+  limits: { min?: number; max?: number; marginal?: number };
+}
+
+/** Nearest-rank percentile of a non-empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** min / median / p95 / max of one measurement over the cycles that took it, judged on one of them. */
+export function summarize(declared: Measurement, values: readonly number[], judged: Statistic): MeasurementStatistics {
+  const stats = { min: percentile(values, 0), median: percentile(values, 50), p95: percentile(values, 95), max: percentile(values, 100) };
+  const value = stats[judged];
+  return {
+    name: declared.name,
+    unit: declared.unit,
+    cycles: values.length,
+    ...stats,
+    judged,
+    value,
+    verdict: judge(value, declared),
+    limits: {
+      ...(declared.min !== undefined ? { min: declared.min } : {}),
+      ...(declared.max !== undefined ? { max: declared.max } : {}),
+      ...(declared.marginal !== undefined ? { marginal: declared.marginal } : {}),
+    },
+  };
 }

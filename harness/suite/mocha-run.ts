@@ -5,7 +5,7 @@ import Mocha from 'mocha';
 import * as allure from 'allure-js-commons';
 import type { RigController } from '../rig/controller.ts';
 import type { ConsoleView } from './console.ts';
-import { describeLimits, type MeasuredValue } from './measurements.ts';
+import { describeLimits, summarize, type MeasuredValue, type MeasurementStatistics } from './measurements.ts';
 import { describeStep, runStep } from './steps.ts';
 import type { Suite } from './suite-file.ts';
 
@@ -31,6 +31,10 @@ export interface TestResult {
   /** Rig time. */
   startedAt: number;
   endedAt: number;
+  /** Which cycle of a repeated suite this is. */
+  cycle?: { index: number; of: number };
+  /** The statistics over a repeated suite's cycles, on the test that judges them. */
+  statistics?: MeasurementStatistics[];
 }
 
 /** Hears a run's progress as it happens (the results stream subscribes here). */
@@ -59,7 +63,8 @@ function parameterText(m: MeasuredValue): string {
   return `${m.value} ${m.unit} (limits ${describeLimits(m)}; ${m.verdict})`;
 }
 
-async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResult): Promise<void> {
+/** Runs a suite's steps once; `judgeLimits` fails the test on a measurement outside its limits. */
+async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResult, judgeLimits: boolean): Promise<void> {
   const { rig, view } = options;
   await allure.label('suite', suite.id);
   await allure.tags(...suite.tags);
@@ -87,7 +92,7 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
       }
     }
     const failed = result.measurements.filter((m) => m.verdict === 'fail');
-    if (failed.length > 0) {
+    if (judgeLimits && failed.length > 0) {
       const { assert } = await import('chai');
       assert.fail(failed.map((m) => `${m.name} = ${m.value} ${m.unit}, outside ${describeLimits(m)}`).join('; '));
     }
@@ -103,7 +108,63 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
   }
 }
 
-/** Runs the suites in order on one rig; resolves with one result per suite. */
+function newResult(suite: Suite, title: string): TestResult {
+  return { suiteId: suite.id, title, file: suite.file, tags: suite.tags, status: 'skipped', measurements: [], steps: [], startedAt: 0, endedAt: 0 };
+}
+
+/** One mocha test whose outcome lands in `result` and is reported on the console and to the listener. */
+function addTest(describe: Mocha.Suite, suite: Suite, result: TestResult, options: SuiteRunOptions, body: () => Promise<void>): void {
+  const test = new Mocha.Test(result.title, async () => {
+    options.view.suiteStarted(suite.id, result.title);
+    options.listener?.testStarted?.(suite);
+    result.startedAt = options.rig.clock.now();
+    try {
+      await body();
+      result.status = 'passed';
+    } catch (error) {
+      result.status = statusOf(error);
+      result.error = (error as Error).message;
+      throw error;
+    } finally {
+      result.endedAt = options.rig.clock.now();
+      options.view.line(`  ${result.status === 'passed' ? '✓' : '✗'} ${suite.id}: ${result.status}${result.error ? ` — ${result.error}` : ''}`);
+      options.listener?.testEnded?.(suite, result);
+    }
+  });
+  test.file = suite.file;
+  describe.addTest(test);
+}
+
+/** The statistics of a repeated suite over its cycles, judged as the suite says. */
+async function judgeCycles(suite: Suite, cycles: TestResult[], result: TestResult, view: ConsoleView): Promise<void> {
+  const judged = suite.repeat!.judge;
+  const problems: string[] = [];
+  result.statistics = [];
+  for (const declared of suite.measurements) {
+    const values = cycles.flatMap((c) => c.measurements.filter((m) => m.name === declared.name).map((m) => m.value));
+    if (values.length < cycles.length) problems.push(`${declared.name} was measured in ${values.length} of ${cycles.length} cycles`);
+    if (values.length === 0) continue;
+    // Judging each cycle is judging the worst of them: the smallest against min, the largest against max.
+    const stats = judged === 'each' ? worstOf(summarize(declared, values, 'min'), summarize(declared, values, 'max')) : summarize(declared, values, judged);
+    result.statistics.push(stats);
+    view.statistics(stats);
+    await allure.parameter(`${declared.name} (${stats.judged} of ${stats.cycles})`, `${stats.value} ${stats.unit}; min ${stats.min}, median ${stats.median}, p95 ${stats.p95}, max ${stats.max}; ${stats.verdict}`);
+    if (stats.verdict === 'fail') problems.push(`${declared.name} ${stats.judged} = ${stats.value} ${stats.unit}, outside ${describeLimits({ ...stats.limits, unit: stats.unit })}`);
+  }
+  const broken = cycles.filter((c) => c.status !== 'passed').length;
+  if (broken > 0) problems.push(`${broken} of ${cycles.length} cycles failed`);
+  if (problems.length > 0) {
+    const { assert } = await import('chai');
+    assert.fail(problems.join('; '));
+  }
+}
+
+function worstOf(low: MeasurementStatistics, high: MeasurementStatistics): MeasurementStatistics {
+  const rank = { fail: 2, marginal: 1, pass: 0 } as const;
+  return rank[low.verdict] > rank[high.verdict] ? low : high;
+}
+
+/** Runs the suites in order on one rig; resolves with one result per test (a repeated suite has one per cycle, then its statistics). */
 export function runSuites(options: SuiteRunOptions): Promise<TestResult[]> {
   const mocha = new Mocha({
     timeout: 0,
@@ -113,30 +174,24 @@ export function runSuites(options: SuiteRunOptions): Promise<TestResult[]> {
   const results: TestResult[] = [];
   for (const suite of options.suites) {
     const describe = Mocha.Suite.create(mocha.suite, suite.id);
-    const result: TestResult = {
-      suiteId: suite.id, title: suite.title, file: suite.file, tags: suite.tags, status: 'skipped', measurements: [], steps: [], startedAt: 0, endedAt: 0,
-    };
-    results.push(result);
     describe.file = suite.file;
-    const test = new Mocha.Test(suite.title, async () => {
-        options.view.suiteStarted(suite.id, suite.title);
-        options.listener?.testStarted?.(suite);
-        result.startedAt = options.rig.clock.now();
-        try {
-          await runSuite(suite, options, result);
-          result.status = 'passed';
-        } catch (error) {
-          result.status = statusOf(error);
-          result.error = (error as Error).message;
-          throw error;
-        } finally {
-          result.endedAt = options.rig.clock.now();
-          options.view.line(`  ${result.status === 'passed' ? '✓' : '✗'} ${suite.id}: ${result.status}${result.error ? ` — ${result.error}` : ''}`);
-          options.listener?.testEnded?.(suite, result);
-        }
-      });
-    test.file = suite.file;
-    describe.addTest(test);
+    const repeat = suite.repeat;
+    if (!repeat) {
+      const result = newResult(suite, suite.title);
+      results.push(result);
+      addTest(describe, suite, result, options, () => runSuite(suite, options, result, true));
+      continue;
+    }
+    const cycles: TestResult[] = [];
+    for (let i = 1; i <= repeat.cycles; i++) {
+      const result = { ...newResult(suite, `${suite.title} (cycle ${i} of ${repeat.cycles})`), cycle: { index: i, of: repeat.cycles } };
+      cycles.push(result);
+      results.push(result);
+      addTest(describe, suite, result, options, () => runSuite(suite, options, result, repeat.judge === 'each'));
+    }
+    const aggregate = newResult(suite, `${suite.title}: ${repeat.judge === 'each' ? 'every cycle' : repeat.judge} over ${repeat.cycles} cycles`);
+    results.push(aggregate);
+    addTest(describe, suite, aggregate, options, () => judgeCycles(suite, cycles, aggregate, options.view));
   }
   return new Promise((resolve) => mocha.run(() => resolve(results)));
 }

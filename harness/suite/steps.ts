@@ -128,10 +128,16 @@ function declared(context: StepContext, name: string): Measurement {
   return context.suite.measurements.find((m) => m.name === name)!;
 }
 
-function record(context: StepContext, name: string | undefined, rigMsOrCount: number, isCount = false): void {
+/** Records a duration measured from an anchor in the declared unit, with its ± bound: the anchor's and the rig's timing resolution. */
+function record(context: StepContext, name: string | undefined, rigMs: number, from: string): void {
   if (!name) return;
   const m = declared(context, name);
-  context.measurements.push(measure(m, isCount ? rigMsOrCount : toUnit(rigMsOrCount, m.unit)));
+  const uncertainty = (context.rig.markUncertainty.get(from) ?? 0) + context.rig.timingResolution;
+  context.measurements.push(measure(m, toUnit(rigMs, m.unit), toUnit(uncertainty, m.unit)));
+}
+
+function recordCount(context: StepContext, name: string | undefined, count: number): void {
+  if (name) context.measurements.push(measure(declared(context, name), count));
 }
 
 const seconds = (rigMs: number) => `${(rigMs / 1000).toFixed(1)} s`;
@@ -163,7 +169,7 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   if (!first) fail(`no ${apn} session within ${limitText} of ${step.from}${otherSessions(context, apn, anchor)}`, means);
 
   const delay = first.openedAt - anchor;
-  record(context, step.measure, delay);
+  record(context, step.measure, delay, step.from);
   if (first.state === 'refused') {
     fail(`OPEN CHANNEL for ${apn} at ${seconds(delay)} after ${step.from} was refused by the module: no data connection came up before the card ended its proactive session`, means);
   }
@@ -185,7 +191,7 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
       context.progress(`waiting for follow-on ${apn} session ${n} of ${step.count}: ${formatDuration(waited)} since session ${n - 1} closed`),
     );
     if (!next || next.state === 'refused') {
-      record(context, step.measureCount, n - 1, true);
+      recordCount(context, step.measureCount, n - 1);
       fail(
         next
           ? `follow-on ${apn} session ${n} of ${step.count} was refused by the module`
@@ -198,10 +204,10 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const lastClosed = await waitForClose(rig.observer, rig.clock, last, rig.clock.now() + SESSION_CLOSE_LIMIT_MS);
   if (lastClosed && last.closedAt !== undefined) {
     rig.marks.set('last-close', last.closedAt);
-    record(context, step.measureWindow, last.closedAt - anchor);
-    record(context, step.measureStayAwake, last.closedAt - anchor + step.stayAwakeMargin);
+    record(context, step.measureWindow, last.closedAt - anchor, step.from);
+    record(context, step.measureStayAwake, last.closedAt - anchor + step.stayAwakeMargin, step.from);
   }
-  record(context, step.measureCount, step.count, true);
+  recordCount(context, step.measureCount, step.count);
   if (step.requireData) requireData(last, step.count, step.count, apn, means);
 }
 

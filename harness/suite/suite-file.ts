@@ -178,6 +178,16 @@ export const suiteSchema = z
     tags: z.array(z.string().min(1)).default([]),
     requirement: z.strictObject({ source: z.string().min(1), text: z.string().min(1) }),
     measurements: z.array(measurementSchema).default([]),
+    /**
+     * Run the steps for several cycles. `judge` names the statistic held against each measurement's
+     * limits (e.g. p95 ≤ 120 s); with `each`, every cycle's figures must be within the limits.
+     */
+    repeat: z
+      .strictObject({
+        cycles: z.int().min(2).max(1000),
+        judge: z.enum(['each', 'min', 'median', 'p95', 'max']).default('each'),
+      })
+      .optional(),
     steps: z.array(stepSchema).min(1),
   })
   .superRefine((suite, ctx) => {

@@ -1,19 +1,51 @@
 // Every shipped suite passes on a healthy virtual module and fails, naming the broken behaviour,
 // against the virtual module with the matching fault. A suite that cannot fail proves nothing.
 import { expect } from 'chai';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../harness/results/summary.ts';
+import type { TruthSnapshot } from '../../harness/sim/index.ts';
 import { runHil } from './cli.ts';
 
 const SEED = '11';
 
-async function run(dir: string, name: string, args: string[]): Promise<{ code: number | null; summary: RunSummary; output: string }> {
+interface Run {
+  code: number | null;
+  summary: RunSummary;
+  truth: TruthSnapshot;
+  output: string;
+}
+
+async function run(dir: string, name: string, args: string[]): Promise<Run> {
   const reportDir = join(dir, name);
   const finished = await runHil(['run', '--seed', SEED, '--report-dir', reportDir, ...args], 90_000);
-  const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
-  return { code: finished.code, summary, output: finished.stdout + finished.stderr };
+  const read = async <T>(file: string) => JSON.parse(await readFile(join(reportDir, file), 'utf8')) as T;
+  return { code: finished.code, summary: await read('summary.json'), truth: await read('ground-truth.json'), output: finished.stdout + finished.stderr };
+}
+
+/**
+ * What the simulator says each measured figure really was, during one test's span of rig time (the
+ * virtual rig shares its clock with the harness). Delays run from the last power-on or from the
+ * forced-check ENVELOPE reaching the card; the window ends at the last session's close.
+ */
+function truthFigures(truth: TruthSnapshot, span: { startedAt: number; endedAt: number }): Record<string, number> {
+  const inSpan = (t: number | undefined) => t !== undefined && t >= span.startedAt && t <= span.endedAt;
+  const sessions = truth.sessions.filter((s) => inSpan(s.openedAt));
+  const lastPowerOn = truth.powerOns.filter(inSpan).at(-1);
+  const envelope = truth.events.find((e) => e.what === 'force-check-envelope' && inSpan(e.rig))?.rig;
+  const figures: Record<string, number> = {};
+  if (lastPowerOn !== undefined) {
+    const first = sessions.find((s) => s.openedAt! > lastPowerOn);
+    if (first) figures.boot_delay = figures.reset_delay = (first.openedAt! - lastPowerOn) / 1000;
+  }
+  if (envelope !== undefined) {
+    const forced = sessions.filter((s) => s.openedAt! > envelope);
+    figures.trigger_to_open = (forced[0]!.openedAt! - envelope) / 1000;
+    figures.update_window = (forced.at(-1)!.closedAt! - envelope) / 1000;
+    figures.session_count = forced.length;
+  }
+  return figures;
 }
 
 describe('the shipped suites on the virtual rig', function () {
@@ -24,17 +56,57 @@ describe('the shipped suites on the virtual rig', function () {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('the standard set passes on a healthy module, with every declared measurement taken', async () => {
-    const { code, summary, output } = await run(dir, 'standard', []);
+  it('the standard set passes on a healthy module, every figure within 1 % of the ground truth', async () => {
+    const { code, summary, truth, output } = await run(dir, 'standard', []);
     expect(code, output).to.equal(0);
     expect(summary.tests.map((t) => t.suiteId)).to.deep.equal(['apn-hygiene', 'boot-delay', 'csim-forced-check', 'power-cycle-reset', 'sleep-too-early']);
+    let compared = 0;
     for (const test of summary.tests) {
       expect(test.status, `${test.suiteId}: ${test.error}`).to.equal('passed');
-      for (const m of test.measurements) expect(m.verdict, `${test.suiteId} ${m.name}`).to.not.equal('fail');
+      const real = truthFigures(truth, test);
+      for (const m of test.measurements) {
+        expect(m.verdict, `${test.suiteId} ${m.name}`).to.not.equal('fail');
+        if (real[m.name] === undefined) continue;
+        // Within 1 %, or within the bound the harness states for the figure, whichever is wider.
+        const allowed = Math.max(real[m.name]! * 0.01, m.uncertainty ?? 0);
+        expect(Math.abs(m.value - real[m.name]!), `${test.suiteId} ${m.name}: measured ${m.value}, truth ${real[m.name]}`).to.be.at.most(allowed);
+        compared++;
+      }
     }
+    expect(compared, 'figures compared with the ground truth').to.equal(7);
     const csim = summary.tests.find((t) => t.suiteId === 'csim-forced-check')!;
     expect(csim.measurements.map((m) => m.name).sort()).to.deep.equal(['session_count', 'stay_awake_timer', 'trigger_to_open', 'update_window']);
     expect(csim.measurements.find((m) => m.name === 'session_count')!.value).to.equal(3);
+  });
+
+  it('at a low time scale the forced-check figures are within 1 % of the ground truth', async () => {
+    const suites = join(dir, 'forced-suites');
+    await mkdir(suites);
+    await writeFile(
+      join(suites, 'forced.yaml'),
+      `id: forced-figures
+title: Forced check figures
+requirement: { source: the harness's own tests, text: a forced check with a two-block update }
+measurements:
+  - { name: trigger_to_open, description: trigger to first open, unit: s, max: 30 }
+  - { name: update_window, description: trigger to last close, unit: s, max: 120 }
+steps:
+  - power: off
+  - stageUpdate: { blocks: 2 }
+  - power: on
+  - ready: {}
+  - registered: {}
+  - forceCheck: {}
+  - expectSession: { from: force-check, within: { max: 30 s }, count: 2, measure: trigger_to_open, measureWindow: update_window }
+`,
+    );
+    const { code, summary, truth, output } = await run(dir, 'forced-low-scale', ['--suites-dir', suites, '--suite', 'forced-figures', '--time-scale', '10']);
+    expect(code, output).to.equal(0);
+    const [test] = summary.tests;
+    const real = truthFigures(truth, test!);
+    for (const m of test!.measurements) {
+      expect(Math.abs(m.value - real[m.name]!), `${m.name}: measured ${m.value}, truth ${real[m.name]}`).to.be.at.most(real[m.name]! * 0.01);
+    }
   });
 
   const weekly = ['--suite', 'weekly-recheck', '--time-scale', '100000'];
