@@ -72,6 +72,9 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
   if (rig.simulator) await allure.label('rig', `${rig.config.name} (virtual module)`);
   else await allure.label('rig', rig.config.name);
   const context = { rig, suite, measurements: result.measurements, captures: new Map<string, string>(), progress: (text: string) => view.progress(text) };
+  if (!rig.seesOtaServer && suite.steps.some((step) => step.kind === 'stageUpdate' || step.kind === 'expectUpdate')) {
+    view.line(`    note: this suite stages OTA updates, which only a simulator's server lets the harness do; on this bench stage them in the SIM vendor's console when a step asks`);
+  }
   const sessionsBefore = rig.observer.sessions.length;
   try {
     for (const step of suite.steps) {

@@ -41,9 +41,9 @@ export function describeStep(step: Step, otaApn: string): string {
     case 'expectNoSession':
       return `expect no OTA session on ${step.apn ?? otaApn} for ${formatDuration(step.for)}`;
     case 'stageUpdate':
-      return `stage an OTA update in ${step.blocks} block${step.blocks > 1 ? 's' : ''}${step.newImsi ? ` that switches the IMSI to ${step.newImsi}` : ''}`;
+      return `stage an OTA update in ${step.blocks} block${step.blocks > 1 ? 's' : ''}${step.newImsi ? ` that switches the IMSI to ${step.newImsi}` : ''} (simulator's OTA server)`;
     case 'expectUpdate':
-      return `expect the staged update to be ${step.status}`;
+      return `expect the staged update to be ${step.status} (simulator's OTA server)`;
     case 'wait':
       return `wait ${formatDuration(step.duration)}`;
     case 'mark':

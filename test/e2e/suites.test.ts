@@ -131,14 +131,17 @@ steps:
     ['sleep-too-early', 'never-checks', /no ota\.super session within 30 s of force-check: a device that sleeps soon after boot would never get its update/],
     ['sleep-too-early', 'early-check', /the applet checked before the documented delay/],
     ['csim-forced-check', 'trigger-ignored', /no ota\.super session within 30 s of force-check/],
+    ['boot-delay-p95', 'never-checks', /boot_delay was measured in 0 of 10 cycles; 10 of 10 cycles failed/],
     ['apn-hygiene', 'derives-apn-from-imsi', /the module answered: \+CGDCONT: 1,"IP","mnc260\.mcc310\.gprs".*the data APN changed with the IMSI/],
   ];
   for (const [suite, fault, message] of negativeControls) {
     it(`${suite} fails against the ${fault} fault`, async () => {
       const { code, summary, output } = await run(dir, `${suite}-${fault}`, ['--suite', suite, '--fault', fault]);
       expect(code, output).to.equal(1);
-      expect(summary.tests[0]!.status).to.equal('failed');
-      expect(summary.tests[0]!.error).to.match(message);
+      // A repeated suite is judged by its last test, over all cycles.
+      const judged = summary.tests.at(-1)!;
+      expect(judged.status).to.equal('failed');
+      expect(judged.error).to.match(message);
     });
   }
 });
