@@ -4,19 +4,13 @@
 
 import { expect } from 'chai';
 import { AtEngine } from '../../harness/at/index.ts';
+import { seededRandom } from '../../harness/sim/random.ts';
 import { ManualClock } from '../../harness/time/clock.ts';
 import { flush, track } from './fake-module.ts';
 
-/** mulberry32: a small seeded generator, so a failure can be replayed from its seed. */
+/** A seeded generator, so a failure can be replayed from its seed. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const { next } = seededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { next, int, pick: <T>(items: readonly T[]): T => items[int(items.length)]! };
 }

@@ -11,19 +11,9 @@ import {
   parseCsimCommand,
   parseCsimResponse,
   statusWord,
-  StkDecodeError,
 } from '../../harness/stk/index.ts';
-import { FORCE_CHECK_APDU } from './examples.ts';
+import { FORCE_CHECK_APDU, decodeError } from './examples.ts';
 
-function decodeError(fn: () => unknown): StkDecodeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(StkDecodeError);
-    return err as StkDecodeError;
-  }
-  expect.fail('expected a StkDecodeError');
-}
 
 describe('command APDUs', () => {
   it('parses the four cases', () => {

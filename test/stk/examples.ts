@@ -1,4 +1,6 @@
-// Byte strings seen in the field (design brief §5), shared by the STK tests.
+// Byte strings seen in the field (design brief §5) and helpers shared by the STK tests.
+import { expect } from 'chai';
+import { StkDecodeError } from '../../harness/stk/index.ts';
 
 /** OPEN CHANNEL: TCP client to 10.0.0.1:4444, APN "internet", GPRS bearer, buffer 1400. */
 export const OPEN_CHANNEL = 'D02F8103014003820281820500350702020403051F0239020578470908696E7465726E65743C0302115C3E05210A000001';
@@ -14,3 +16,14 @@ export const FORCE_CHECK_APDU = '80C2000015D613190103820282811B0100130799F089000
 
 /** The APN `ota.super` as a network access name data object. */
 export const OTA_SUPER_APN_TLV = '470A036F7461057375706572';
+
+/** Runs `fn`, which must throw a StkDecodeError, and returns that error. */
+export function decodeError(fn: () => unknown): StkDecodeError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).to.be.instanceOf(StkDecodeError);
+    return err as StkDecodeError;
+  }
+  expect.fail('expected a StkDecodeError');
+}

@@ -4,18 +4,9 @@ import {
   decodeComprehensionTlvs,
   encodeComprehensionTlv,
   hexToBytes,
-  StkDecodeError,
 } from '../../harness/stk/index.ts';
+import { decodeError } from './examples.ts';
 
-function decodeError(fn: () => unknown): StkDecodeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(StkDecodeError);
-    return err as StkDecodeError;
-  }
-  expect.fail('expected a StkDecodeError');
-}
 
 describe('stk hex', () => {
   it('accepts spaces and either case, and prints upper case', () => {
