@@ -1,4 +1,5 @@
 // `hil`: the harness's command line.
+import { DOCTOR_USAGE, doctorCommand } from './doctor.ts';
 import { processOutput, UsageError, type CliOutput } from './output.ts';
 import { PUBLISH_USAGE, publishCommand } from './publish.ts';
 import { RUN_USAGE, runCommand } from './run.ts';
@@ -10,6 +11,7 @@ const USAGE = `usage: hil <command> [options]
 
 commands:
   run      run suites on a rig (hil run --help)
+  doctor   check a bench and print what to fix (hil doctor --help)
   watch    show the live progress of runs from an MQTT broker (hil watch --help)
   publish  send a run's events the broker never acknowledged (hil publish --help)
   sim      run the virtual module on a pseudo-terminal (hil sim --help)
@@ -17,13 +19,14 @@ commands:
 
 const COMMANDS: Record<string, (args: string[], out: CliOutput) => Promise<number>> = {
   run: runCommand,
+  doctor: doctorCommand,
   sim: simCommand,
   stk: stkCommand,
   watch: watchCommand,
   publish: publishCommand,
 };
 
-const HELP: Record<string, string> = { run: RUN_USAGE, sim: SIM_USAGE, watch: WATCH_USAGE, publish: PUBLISH_USAGE };
+const HELP: Record<string, string> = { run: RUN_USAGE, doctor: DOCTOR_USAGE, sim: SIM_USAGE, watch: WATCH_USAGE, publish: PUBLISH_USAGE };
 
 export async function main(argv: string[], out: CliOutput = processOutput): Promise<number> {
   const [name, ...args] = argv;

@@ -129,6 +129,7 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
     module: identity,
     totals: totals(results),
     tests: results,
+    blindWindows: [...rig.blindWindows],
   });
   const guard = guardBench(() => rig.safeState(), async (why) => {
     await writeSummary(reportDir, summary('aborted', why));
@@ -137,31 +138,32 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   });
 
   stream.started({ rig: rigInfo, suites: suites.map((s) => ({ id: s.id, title: s.title, tags: s.tags })) });
-  let stoppedBy: string | undefined;
   try {
-    identity = await readIdentity(rig);
-    stream.recorder.identified(identity);
-    out.stdout(`module: ${[identity.manufacturer, identity.model, identity.firmware].filter(Boolean).join(' ') || 'unknown'}; IMEI ${identity.imei ?? '?'}, ICCID ${identity.iccid ?? '?'}, IMSI ${identity.imsi ?? '?'}`);
-    results.push(...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view, listener: stream.recorder.listener })));
-  } catch (error) {
-    if (!guard.aborted()) {
-      stoppedBy = (error as Error).message;
-      throw error;
+    try {
+      identity = await readIdentity(rig);
+      stream.recorder.identified(identity);
+      out.stdout(`module: ${[identity.manufacturer, identity.model, identity.firmware].filter(Boolean).join(' ') || 'unknown'}; IMEI ${identity.imei ?? '?'}, ICCID ${identity.iccid ?? '?'}, IMSI ${identity.imsi ?? '?'}`);
+      results.push(...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view, listener: stream.recorder.listener })));
+    } catch (error) {
+      if (!guard.aborted()) throw error;
+    } finally {
+      if (!guard.aborted()) await finishRun(rig, guard, transcript, reportDir);
     }
-  } finally {
-    if (!guard.aborted()) await finishRun(rig, guard, transcript, reportDir);
-    if (stoppedBy !== undefined) await stream.close(summary('aborted', stoppedBy));
+    // After a signal or crash the guard owns the ending: it writes the partial report and exits.
+    if (guard.aborted()) return new Promise<number>(() => {});
+    const final = summary(results.every((r) => r.status === 'passed') ? 'passed' : 'failed');
+    await writeSummary(reportDir, final);
+    const t = final.totals;
+    out.stdout('');
+    out.stdout(`${t.passed} passed, ${t.failed + t.broken} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
+    out.stdout(`summary: ${join(reportDir, 'summary.json')}`);
+    await stream.close(final);
+    return final.status === 'passed' ? 0 : 1;
+  } catch (error) {
+    // Whatever stopped the run, the results stream closes: an embedded broker would keep the process up.
+    await stream.close(summary('aborted', (error as Error).message));
+    throw error;
   }
-  // After a signal or crash the guard owns the ending: it writes the partial report and exits.
-  if (guard.aborted()) return new Promise<number>(() => {});
-  const final = summary(results.every((r) => r.status === 'passed') ? 'passed' : 'failed');
-  await writeSummary(reportDir, final);
-  const t = final.totals;
-  out.stdout('');
-  out.stdout(`${t.passed} passed, ${t.failed + t.broken} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
-  out.stdout(`summary: ${join(reportDir, 'summary.json')}`);
-  await stream.close(final);
-  return final.status === 'passed' ? 0 : 1;
 }
 
 /** The normal end of a run: the bench to its safe state, the transcript and ground truth on disk. */

@@ -1,6 +1,7 @@
 // The results of one `hil run`: every event into events.jsonl, then to the broker (a configured one,
 // or an embedded one on loopback), the bench status kept up to date, and earlier runs' events that
-// the same broker never acknowledged sent again. Nothing here can fail or stop the run itself.
+// the same broker never acknowledged sent again. Once open, nothing here stops the run: broker
+// problems are reported and wait out.
 import { dirname, join } from 'node:path';
 import type { RigController } from '../rig/controller.ts';
 import { AckCursor } from './ack-cursor.ts';
@@ -62,7 +63,7 @@ export class RunStream {
     }
     const warn = (text: string) => options.warn(`results: ${text}`);
     const embedded = broker === 'embedded' ? await startEmbeddedBroker() : undefined;
-    const target = embedded?.target ?? (broker as BrokerTarget);
+    const target = broker === 'embedded' ? embedded!.target : broker;
     const connection = new BrokerConnection({ target, clientId: `hil-${scope.bench}-${runId}`, will: offlineWill(statusTopic(scope)), report: warn });
     // An embedded broker keeps nothing after the run: its acknowledgements are not worth recording.
     const cursor = embedded ? undefined : await AckCursor.load(reportDir, target.url);

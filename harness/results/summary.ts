@@ -1,6 +1,7 @@
 // summary.json: what ran, on which rig and module, and each test's verdict and measurements.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BlindWindow } from '../rig/blind-window.ts';
 import type { ModuleIdentity } from '../rig/controller.ts';
 import type { TestResult } from '../suite/mocha-run.ts';
 
@@ -14,6 +15,8 @@ export interface RunSummary {
   module: ModuleIdentity;
   totals: { passed: number; failed: number; broken: number; skipped: number };
   tests: TestResult[];
+  /** Per power-on: rig ms until the AT port opened and until the module's first byte. */
+  blindWindows?: BlindWindow[];
 }
 
 export function totals(tests: TestResult[]): RunSummary['totals'] {

@@ -32,7 +32,7 @@ export function describeEvent(event: RunEvent): string {
     }
     case 'measurement': {
       const m = event.data;
-      return `    ${m.name} = ${m.value} ${m.unit}  [${describeLimits(m)}]  ${m.verdict.toUpperCase()}`;
+      return `    ${m.name} = ${m.value}${m.uncertainty ? ` ± ${m.uncertainty}` : ''} ${m.unit}  [${describeLimits(m)}]  ${m.verdict.toUpperCase()}`;
     }
     case 'suite.ended': {
       const s = event.data;

@@ -24,7 +24,7 @@ describe('hil run on the virtual rig', function () {
     const reportDir = join(dir, 'healthy');
     const run = await runHil(['run', '--suite', 'boot-delay', '--seed', '11', '--report-dir', reportDir]);
     expect(run.code, run.stdout + run.stderr).to.equal(0);
-    expect(run.stdout).to.match(/boot_delay = \d+(\.\d+)? s/);
+    expect(run.stdout).to.match(/boot_delay = \d+(\.\d+)? ± \d+(\.\d+)? s/);
 
     const summary = await readJson<RunSummary>(join(reportDir, 'summary.json'));
     expect(summary.status).to.equal('passed');
