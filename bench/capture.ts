@@ -4,6 +4,7 @@
 // the line-noise fault adding garbage bursts between lines. Recorded on a manual clock, so it is
 // the same on every run and takes no wall time to make.
 import { DEFAULT_FORCE_CHECK_APDU, VirtualModule } from '../harness/sim/index.ts';
+import { seededRandom } from '../harness/sim/random.ts';
 import { csimCommand } from '../harness/stk/index.ts';
 import { ManualClock } from '../harness/time/clock.ts';
 
@@ -85,17 +86,14 @@ function summarize(segments: CaptureSegment[]): Capture {
 }
 
 /**
- * Cuts bytes into the chunks a serial read returns: a few to a few hundred bytes, drawn from a fixed
- * sequence so that every run and every contender sees the same chunks.
+ * Cuts bytes into the chunks a serial read returns, 1 to 256 bytes, drawn from a seeded sequence so
+ * that every run and every contender sees the same chunks.
  */
 export function chunked(bytes: Uint8Array, seed: number): Uint8Array[] {
+  const random = seededRandom(seed);
   const chunks: Uint8Array[] = [];
-  let state = seed >>> 0 || 1;
   for (let at = 0; at < bytes.length; ) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    const size = 1 + ((state >>> 0) % 256);
+    const size = 1 + Math.floor(random.next() * 256);
     chunks.push(bytes.subarray(at, at + size));
     at += size;
   }

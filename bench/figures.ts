@@ -68,7 +68,7 @@ export function num(value: number): string {
 
 const OPS = { '>=': '≥', '<=': '≤', '<': '<' } as const;
 
-/** `at-ingest.engine  98.2 MB/s  ×1,066 of 921600-baud UART line rate (0.0922 MB/s)  [7 runs: 91.0–101]  target ≥ 1,000×: met` */
+/** `name  value unit  ×ratio of reference (value unit)  [runs: min–max]  target ≥ limit: met  (note)` */
 export function formatFigure(f: Figure): string {
   const parts = [
     f.name.padEnd(34),

@@ -2,6 +2,7 @@
 import { DOCTOR_USAGE, doctorCommand } from './doctor.ts';
 import { processOutput, UsageError, type CliOutput } from './output.ts';
 import { PUBLISH_USAGE, publishCommand } from './publish.ts';
+import { REPORT_USAGE, reportCommand } from './report.ts';
 import { RUN_USAGE, runCommand } from './run.ts';
 import { SIM_USAGE, simCommand } from './sim.ts';
 import { stkCommand } from './stk.ts';
@@ -11,6 +12,7 @@ const USAGE = `usage: hil <command> [options]
 
 commands:
   run      run suites on a rig (hil run --help)
+  report   write a run's HTML report, JUnit XML and certificate from its folder (hil report --help)
   doctor   check a bench and print what to fix (hil doctor --help)
   watch    show the live progress of runs from an MQTT broker (hil watch --help)
   publish  send a run's events the broker never acknowledged (hil publish --help)
@@ -19,6 +21,7 @@ commands:
 
 const COMMANDS: Record<string, (args: string[], out: CliOutput) => Promise<number>> = {
   run: runCommand,
+  report: reportCommand,
   doctor: doctorCommand,
   sim: simCommand,
   stk: stkCommand,
@@ -26,7 +29,7 @@ const COMMANDS: Record<string, (args: string[], out: CliOutput) => Promise<numbe
   publish: publishCommand,
 };
 
-const HELP: Record<string, string> = { run: RUN_USAGE, doctor: DOCTOR_USAGE, sim: SIM_USAGE, watch: WATCH_USAGE, publish: PUBLISH_USAGE };
+const HELP: Record<string, string> = { run: RUN_USAGE, report: REPORT_USAGE, doctor: DOCTOR_USAGE, sim: SIM_USAGE, watch: WATCH_USAGE, publish: PUBLISH_USAGE };
 
 export async function main(argv: string[], out: CliOutput = processOutput): Promise<number> {
   const [name, ...args] = argv;

@@ -17,7 +17,8 @@ Runs the virtual module on a pseudo-terminal linked at PATH.
   --update-blocks N      stage an OTA update delivered in N blocks
   --new-imsi IMSI        the staged update switches the SIM to this IMSI
   --power on|off         power at start (default on)
-  --power-file FILE      follow a GPIO value file as the power input ('1' = powered)`;
+  --power-file FILE      follow a GPIO value file as the power input ('1' = powered)
+  --power-active-low     with --power-file: '0' = powered, as behind an active-low relay`;
 
 export async function simCommand(args: string[], out: CliOutput): Promise<number> {
   if (args[0] === 'ctl') return simControl(args.slice(1), out);
@@ -34,10 +35,12 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
       'new-imsi': { type: 'string' },
       power: { type: 'string', default: 'on' },
       'power-file': { type: 'string' },
+      'power-active-low': { type: 'boolean', default: false },
     },
   });
   if (!values.pty) throw new UsageError('hil sim: --pty PATH is required');
   if (values.power !== 'on' && values.power !== 'off') throw new UsageError(`hil sim: --power takes on or off, got "${values.power}"`);
+  if (values['power-active-low'] && !values['power-file']) throw new UsageError('hil sim: --power-active-low applies to --power-file only');
   const clock = new ScaledClock(positiveNumber('--time-scale', values['time-scale']));
   const blocks = values['update-blocks'] === undefined ? undefined : positiveNumber('--update-blocks', values['update-blocks']);
   let module: VirtualModule;
@@ -62,7 +65,7 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
     out.stdout(`[${formatRigTime(event.rig)}] ${event.what}${detail}`);
   });
   out.stdout(`virtual module on ${values.pty} (${pty.devicePath}), control socket ${controlPath}, time scale ${clock.scale}`);
-  const follower = values['power-file'] ? followPowerFile(module, values['power-file']) : undefined;
+  const follower = values['power-file'] ? followPowerFile(module, values['power-file'], values['power-active-low'] ? '0' : '1') : undefined;
   if (!follower) module.power(values.power === 'on');
 
   await new Promise<void>((resolve) => {

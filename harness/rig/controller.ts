@@ -8,8 +8,11 @@ import { OtaObserver } from '../ota/observer.ts';
 import { controlRequest, SIMULATED_PROFILES, VirtualBinding, VirtualModule, type SettingsPackage, type SettingsUpdate } from '../sim/index.ts';
 import { csimCommand, parseCsimResponse } from '../stk/index.ts';
 import { ScaledClock, type Clock } from '../time/clock.ts';
+import { BlindWindows, type BlindWindow } from './blind-window.ts';
+import { lockBench, type BenchLock } from './lock.ts';
 import { createPowerSwitch, type PowerSwitch } from './power.ts';
 import type { Rig as RigConfig } from './rig-file.ts';
+import { isUnstableName, stableAlias } from './serial-path.ts';
 import { SerialLink } from './serial.ts';
 
 export interface RigOverrides {
@@ -52,7 +55,7 @@ const AT_QUIET_MS = 500;
 export class RigController extends EventEmitter<RigEvents> {
   readonly observer: OtaObserver;
   readonly profile: ModuleProfile;
-  /** Named points in rig time: power-on, power-off, ready, force-check, and suite marks. */
+  /** Named points in rig time: power-on, port-open, first-byte, power-off, ready, force-check, and suite marks. */
   readonly marks = new Map<string, number>();
   /** How far, at most, a mark may be from the moment it stands for (rig ms); absent means exact. */
   readonly markUncertainty = new Map<string, number>();
@@ -69,6 +72,8 @@ export class RigController extends EventEmitter<RigEvents> {
   readonly at: AtEngine;
   private readonly link: SerialLink;
   private power!: PowerSwitch;
+  private lock: BenchLock | undefined;
+  private readonly windows = new BlindWindows();
 
   private constructor(
     readonly config: RigConfig,
@@ -86,7 +91,7 @@ export class RigController extends EventEmitter<RigEvents> {
       defaultTimeoutMs: Math.max(AT_TIMEOUT_MS, AT_TIMEOUT_WALL_MS * clock.scale),
       recoveryQuietMs: Math.max(AT_QUIET_MS, PROBE_WALL_MS * clock.scale),
     });
-    this.link = new SerialLink(config.serial.path, config.serial.baudRate, binding, clock, (bytes) => this.at.feed(bytes), (text) => this.note(text));
+    this.link = new SerialLink(config.serial.path, config.serial.baudRate, binding, clock, (bytes) => this.received(bytes), (text) => this.note(text));
     this.observer = new OtaObserver(this.at, this.profile);
     this.at.onUrc((urc) => {
       if (this.profile.readyMarkers.some((marker) => urc.line.startsWith(marker))) this.readyMarkerAt = urc.rig;
@@ -114,8 +119,33 @@ export class RigController extends EventEmitter<RigEvents> {
       binding = virtualBinding;
     }
     const controller = new RigController(config, clock, binding, simulator);
-    controller.power = await createPowerSwitch(config, clock, simulator, (text) => controller.note(text));
+    const found: string[] = [];
+    if (!simulator) {
+      controller.lock = lockBench(config.serial.path, { name: config.name, file: config.file }, (text) => found.push(text));
+      const stable = stableAlias(config.serial.path);
+      if (stable || isUnstableName(config.serial.path)) {
+        found.push(`serial.path ${config.serial.path} may change when the module re-enumerates; name it by its stable link${stable ? ` ${stable}` : ' in /dev/serial/by-id/'}`);
+      }
+    }
+    try {
+      controller.power = await createPowerSwitch(config, controller.profile, clock, simulator, (text) => controller.note(text));
+    } catch (error) {
+      controller.lock?.release();
+      throw error;
+    }
+    // Said on the next turn of the event loop: the caller listens once open() has returned.
+    setImmediate(() => found.forEach((text) => controller.note(text)));
     return controller;
+  }
+
+  /** Power-on to port usable to first byte, for every power-on so far. */
+  get blindWindows(): readonly BlindWindow[] {
+    return this.windows.all;
+  }
+
+  /** Whether the module is powered, where the power switch can tell. */
+  powerStatus(): Promise<boolean | undefined> {
+    return this.power.status();
   }
 
   get powerDescription(): string {
@@ -132,13 +162,15 @@ export class RigController extends EventEmitter<RigEvents> {
     if (offAt !== undefined) await this.clock.sleep(offAt + this.config.settle.discharge - this.clock.now());
     await this.power.on();
     this.readyMarkerAt = undefined;
-    this.mark('power-on');
+    this.windows.poweredOn(this.mark('power-on'));
     this.emit('power', true, this.clock.now());
     await this.link.open(this.config.settle.bootTimeout);
+    this.windows.portUsable(this.mark('port-open'));
   }
 
   async powerOff(): Promise<void> {
     await this.link.close();
+    this.windows.poweredOff();
     await this.power.off();
     this.mark('power-off');
     this.observer.powerLost();
@@ -158,7 +190,8 @@ export class RigController extends EventEmitter<RigEvents> {
     const probeMs = Math.max(PROBE_MS, PROBE_WALL_MS * this.clock.scale);
     while (this.readyMarkerAt === undefined || this.readyMarkerAt < since) {
       if (this.clock.now() > deadline) {
-        throw new Error(`module not ready ${Math.round(timeoutMs / 1000)} s after power-on: no ${this.profile.readyMarkers.join('/')} and no answer to AT`);
+        const markers = this.profile.readyMarkers.length > 0 ? `no ${this.profile.readyMarkers.join('/')} and ` : '';
+        throw new Error(`module not ready ${Math.round(timeoutMs / 1000)} s after power-on: ${markers}no answer to AT`);
       }
       // Only a timed-out probe means "not yet"; a closed engine or a dead port ends the wait.
       const answered = await this.at.send('AT', { timeoutMs: probeMs }).then(
@@ -266,8 +299,23 @@ export class RigController extends EventEmitter<RigEvents> {
     this.at.close();
     this.observer.stop();
     await this.link.close();
-    if (this.config.safeState === 'off') await this.power.off();
-    else if (this.config.safeState === 'on') await this.power.on();
-    await this.power.release();
+    try {
+      if (this.config.safeState === 'off') await this.power.off();
+      else if (this.config.safeState === 'on') await this.power.on();
+      await this.power.release();
+    } finally {
+      this.lock?.release();
+    }
+  }
+
+  /** Bytes from the module: the first after a power-on closes that power-on's blind window. */
+  private received(bytes: Buffer): void {
+    const window = this.windows.byte(this.clock.now());
+    if (window) {
+      this.marks.set('first-byte', window.powerOnAt + window.firstByteMs!);
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+      this.note(`blind window: port usable ${seconds(window.portUsableMs!)} and first byte ${seconds(window.firstByteMs!)} after power-on`);
+    }
+    this.at.feed(bytes);
   }
 }

@@ -1,18 +1,21 @@
 // Power switches: how a rig turns its module on and off. A suite asks for power, not for a relay.
-import { exec } from 'node:child_process';
+import type { ModuleProfile, PwrkeyTimings } from '../ota/profiles.ts';
 import type { Clock } from '../time/clock.ts';
 import { controlRequest } from '../sim/index.ts';
 import type { VirtualModule } from '../sim/index.ts';
 import { openGpioLine, type GpioLine } from './gpio.ts';
 import type { Rig as RigConfig } from './rig-file.ts';
+import { runShell } from './shell.ts';
 
 export interface PowerSwitch {
-  /** A short description for logs and reports, e.g. "gpio 529 (active-low)". */
+  /** A short description for logs and reports, e.g. "gpio pinctrl-rp1 line 17 (GPIO 588), active-low". */
   readonly description: string;
   on(): Promise<void>;
   off(): Promise<void>;
   /** Release the hardware (GPIO lines); does not change the power state. */
   release(): Promise<void>;
+  /** Whether the module is powered, where the switch can tell; undefined where it cannot (a relay). */
+  status(): Promise<boolean | undefined>;
 }
 
 /** Output of an external power command, for the transcript. */
@@ -28,6 +31,9 @@ class VirtualPowerSwitch implements PowerSwitch {
     this.module.power(false);
   }
   async release(): Promise<void> {}
+  async status(): Promise<boolean> {
+    return this.module.powered;
+  }
 }
 
 class SimControlPowerSwitch implements PowerSwitch {
@@ -42,70 +48,118 @@ class SimControlPowerSwitch implements PowerSwitch {
     await controlRequest(this.socket, { op: 'power', on: false });
   }
   async release(): Promise<void> {}
+  async status(): Promise<boolean> {
+    return ((await controlRequest(this.socket, { op: 'state' })) as { powered: boolean }).powered;
+  }
 }
 
 /**
- * Shell commands for on and off (uhubctl, ykushcmd, a PDU's CLI); a non-zero exit is a failure.
- * The timeout is wall-clock time: the command runs in real time whatever the rig's time scale.
+ * Shell commands for on and off (uhubctl, ykushcmd, a PDU's CLI); a non-zero exit is a failure. An
+ * optional status command answers with its exit code (0 powered, 1 unpowered) and confirms each
+ * switch. The timeout is wall-clock time: the command runs in real time whatever the rig's time scale.
  */
 class ExecPowerSwitch implements PowerSwitch {
   readonly description: string;
-  constructor(private readonly commands: { on: string; off: string; timeout: number }, private readonly log: PowerLog) {
+  constructor(private readonly commands: { on: string; off: string; status?: string | undefined; timeout: number }, private readonly log: PowerLog) {
     this.description = `exec "${commands.on}" / "${commands.off}"`;
   }
-  on(): Promise<void> {
-    return this.run(this.commands.on);
+  async on(): Promise<void> {
+    await this.run(this.commands.on);
+    await this.confirm(true);
   }
-  off(): Promise<void> {
-    return this.run(this.commands.off);
+  async off(): Promise<void> {
+    await this.run(this.commands.off);
+    await this.confirm(false);
   }
   async release(): Promise<void> {}
 
-  private run(command: string): Promise<void> {
-    const started = performance.now();
-    return new Promise((resolve, reject) => {
-      exec(command, { timeout: this.commands.timeout }, (error, stdout, stderr) => {
-        for (const line of `${stdout}${stderr}`.split('\n')) if (line.trim()) this.log(`${command}: ${line}`);
-        // The power edge is stamped when the command returns: time it took bounds that stamp's error.
-        this.log(`${command}: returned after ${Math.round(performance.now() - started)} ms wall time`);
-        if (!error) return resolve();
-        const why = error.killed ? `timed out after ${this.commands.timeout} ms` : `exited with code ${error.code}`;
-        reject(new Error(`power command "${command}" ${why}${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
-      });
-    });
+  /** Whether the status command says the module is powered; undefined without one. */
+  async status(): Promise<boolean | undefined> {
+    const command = this.commands.status;
+    if (command === undefined) return undefined;
+    const code = await this.run(command, [0, 1]);
+    return code === 0;
+  }
+
+  private async confirm(on: boolean): Promise<void> {
+    const powered = await this.status();
+    if (powered !== undefined && powered !== on) {
+      throw new Error(`power status command "${this.commands.status}" says the module is ${powered ? 'on' : 'off'} after switching it ${on ? 'on' : 'off'}`);
+    }
+  }
+
+  /** Runs a command, logging its output; returns its exit code if that is one of `accepted`. */
+  private async run(command: string, accepted: number[] = [0]): Promise<number> {
+    const result = await runShell(command, this.commands.timeout);
+    for (const line of result.output) this.log(`${command}: ${line}`);
+    // The power edge is stamped when the command returns: the time it took bounds that stamp's error.
+    this.log(`${command}: returned after ${Math.round(result.wallMs)} ms wall time`);
+    if (result.code !== null && accepted.includes(result.code) && !result.timedOut) return result.code;
+    const why = result.timedOut ? `timed out after ${this.commands.timeout} ms` : result.code === null ? 'was killed by a signal' : `exited with code ${result.code}`;
+    const last = result.output.at(-1);
+    throw new Error(`power command "${command}" ${why}${last ? `: ${last}` : ''}`);
   }
 }
 
-/** A relay on a GPIO line, optionally with a PWRKEY line pulsed to boot and shut down the module. */
+/**
+ * A relay on a GPIO line, optionally with a PWRKEY line: pressed to boot the module after the relay
+ * closes, and pressed to shut it down before the relay opens, once the module has had time to finish.
+ * PWRKEY toggles, so it is pressed only when the power state changes.
+ */
 class GpioPowerSwitch implements PowerSwitch {
   readonly description: string;
+  /** Opening the lines drove them inactive: the relay is open. */
+  private powered = false;
   constructor(
     private readonly relay: GpioLine,
-    private readonly pwrkey: { line: GpioLine; pulseOn: number; pulseOff: number } | undefined,
+    private readonly pwrkey: ({ line: GpioLine } & PwrkeyTimings) | undefined,
     private readonly clock: Clock,
   ) {
-    this.description = `gpio ${relay.description}${pwrkey ? `, PWRKEY ${pwrkey.line.description}` : ''}`;
+    const timings = pwrkey ? `${pwrkey.pulseOn}/${pwrkey.pulseOff} ms presses, ${pwrkey.shutdown} ms shutdown` : '';
+    this.description = `gpio ${relay.description}${pwrkey ? `; PWRKEY ${pwrkey.line.description}, ${timings}` : ''}`;
   }
   async on(): Promise<void> {
     await this.relay.set(true);
-    if (this.pwrkey) await this.pulse(this.pwrkey.pulseOn);
+    if (this.pwrkey && !this.powered) await this.press(this.pwrkey.pulseOn);
+    this.powered = true;
   }
   async off(): Promise<void> {
-    if (this.pwrkey) await this.pulse(this.pwrkey.pulseOff);
+    if (this.pwrkey && this.powered) {
+      await this.press(this.pwrkey.pulseOff);
+      await this.clock.sleep(this.pwrkey.shutdown);
+    }
     await this.relay.set(false);
+    this.powered = false;
   }
   async release(): Promise<void> {
-    this.relay.release();
-    this.pwrkey?.line.release();
+    await this.relay.release();
+    await this.pwrkey?.line.release();
   }
-  private async pulse(rigMs: number): Promise<void> {
+  async status(): Promise<undefined> {
+    return undefined;
+  }
+  private async press(rigMs: number): Promise<void> {
     await this.pwrkey!.line.set(true);
     await this.clock.sleep(rigMs);
     await this.pwrkey!.line.set(false);
   }
 }
 
-export async function createPowerSwitch(config: RigConfig, clock: Clock, module: VirtualModule | undefined, log: PowerLog): Promise<PowerSwitch> {
+/** PWRKEY timings: the rig file's, else the module profile's. */
+function pwrkeyTimings(rig: Partial<PwrkeyTimings>, profile: ModuleProfile): PwrkeyTimings {
+  const timings = {
+    pulseOn: rig.pulseOn ?? profile.pwrkey?.pulseOn,
+    pulseOff: rig.pulseOff ?? profile.pwrkey?.pulseOff,
+    shutdown: rig.shutdown ?? profile.pwrkey?.shutdown,
+  };
+  const missing = Object.entries(timings).filter(([, value]) => value === undefined).map(([key]) => `power.pwrkey.${key}`);
+  if (missing.length > 0) {
+    throw new Error(`module profile "${profile.id}" has no PWRKEY timings: set ${missing.join(', ')} in the rig file (see the module's hardware design guide)`);
+  }
+  return timings as PwrkeyTimings;
+}
+
+export async function createPowerSwitch(config: RigConfig, profile: ModuleProfile, clock: Clock, module: VirtualModule | undefined, log: PowerLog): Promise<PowerSwitch> {
   const power = config.power;
   switch (power.type) {
     case 'virtual':
@@ -116,11 +170,15 @@ export async function createPowerSwitch(config: RigConfig, clock: Clock, module:
     case 'exec':
       return new ExecPowerSwitch(power, log);
     case 'gpio': {
+      const timings = power.pwrkey ? pwrkeyTimings(power.pwrkey, profile) : undefined;
       const relay = await openGpioLine(power.line, power.activeLow);
-      const pwrkey = power.pwrkey
-        ? { line: await openGpioLine(power.pwrkey, power.pwrkey.activeLow), pulseOn: power.pwrkey.pulseOn, pulseOff: power.pwrkey.pulseOff }
-        : undefined;
-      return new GpioPowerSwitch(relay, pwrkey, clock);
+      try {
+        const pwrkey = power.pwrkey && timings ? { line: await openGpioLine(power.pwrkey, power.pwrkey.activeLow), ...timings } : undefined;
+        return new GpioPowerSwitch(relay, pwrkey, clock);
+      } catch (error) {
+        await relay.release();
+        throw error;
+      }
     }
   }
 }

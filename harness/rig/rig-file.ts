@@ -36,15 +36,17 @@ const gpioLineSchema = z
   .superRefine(checkLineRef, onlyWhenValid)
   .transform((ref) => ref as GpioLineRef);
 
+/** Press lengths and the shutdown wait default to the module profile's (harness/ota/profiles.ts). */
 const pwrkeySchema = z
   .strictObject({
     ...lineRefFields,
     activeLow: z.boolean().default(true),
-    pulseOn: durationSchema.prefault('500 ms'),
-    pulseOff: durationSchema.prefault('650 ms'),
+    pulseOn: durationSchema.optional(),
+    pulseOff: durationSchema.optional(),
+    shutdown: durationSchema.optional(),
   })
   .superRefine(checkLineRef, onlyWhenValid)
-  .transform((key) => key as GpioLineRef & { activeLow: boolean; pulseOn: number; pulseOff: number });
+  .transform((key) => key as GpioLineRef & { activeLow: boolean; pulseOn?: number; pulseOff?: number; shutdown?: number });
 
 const shellCommand = z.string().min(1);
 

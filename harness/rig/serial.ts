@@ -3,6 +3,7 @@
 import { SerialPortStream } from '@serialport/stream';
 import type { BindingInterface } from '@serialport/bindings-cpp';
 import type { Clock } from '../time/clock.ts';
+import { openFailureHint } from './serial-path.ts';
 
 /** Wall milliseconds between attempts to open a port that is not there (yet). */
 const RETRY_WALL_MS = 50;
@@ -37,7 +38,8 @@ export class SerialLink {
         await this.clock.sleep(RETRY_WALL_MS * this.clock.scale);
       }
     }
-    throw new Error(`serial port ${this.path} did not open within ${Math.round(timeoutMs / 1000)} s: ${lastError?.message ?? 'no attempt made'}`);
+    const hint = lastError ? openFailureHint(this.path, lastError) : '';
+    throw new Error(`serial port ${this.path} did not open within ${Math.round(timeoutMs / 1000)} s: ${lastError?.message ?? 'no attempt made'}${hint ? `; ${hint}` : ''}`);
   }
 
   write(bytes: Buffer): Promise<void> {

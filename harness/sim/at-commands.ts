@@ -173,6 +173,7 @@ export class AtInterpreter {
       '+CGDCONT': '+CGDCONT: (1-15),"IP",,,(0),(0)',
       '+CGACT': '+CGACT: (0,1)',
       '+CUSATA': '+CUSATA: (0-2)',
+      '+CUSATR': '+CUSATR: (1,2)',
     };
     if (!(name in this.handlers)) return fail(CME.OPERATION_NOT_SUPPORTED);
     return ranges[name] ? [ranges[name]] : [];
@@ -272,6 +273,12 @@ export class AtInterpreter {
     },
     // Every command this module fetches it carries out itself: no terminal response is awaited from the host.
     '+CUSATT': () => fail(CME.OPERATION_NOT_ALLOWED),
+    // The MT profile (1) and the MT default profile (2) are the same: the host adds nothing (no +CUSATW).
+    '+CUSATR': (form, args) => {
+      if (form !== '' && form !== '=') return fail();
+      const storages = form === '' ? [1, 2] : [intParam(splitParams(args)[0], [1, 2])];
+      return storages.map((storage) => `+CUSATR: ${storage},"${this.module.terminalProfile}"`);
+    },
   };
 
   private cgdcont(form: string, args: string): string[] {

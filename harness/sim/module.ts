@@ -271,9 +271,13 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     this.later(this.timing.simInitMs, () => this.initialiseSim());
   }
 
+  /** The TERMINAL PROFILE (hex) this module gives the SIM: what it can do for the card's toolkit. */
+  get terminalProfile(): string {
+    return this.faults.has('no-bip') ? TERMINAL_PROFILE_WITHOUT_BIP : TERMINAL_PROFILE_WITH_BIP;
+  }
+
   private initialiseSim(): void {
-    const profile = this.faults.has('no-bip') ? TERMINAL_PROFILE_WITHOUT_BIP : TERMINAL_PROFILE_WITH_BIP;
-    const status = this.uicc.transmit(buildTerminalProfileApdu(profile));
+    const status = this.uicc.transmit(buildTerminalProfileApdu(this.terminalProfile));
     this.simReady = true;
     for (const line of this.profile.simReadyUrcs) this.urc(line);
     if (status.at(-2) === 0x91) this.toolkit.poll();

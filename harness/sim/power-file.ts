@@ -1,7 +1,8 @@
 // Follows a GPIO `value` file (sysfs shape) as the module's power input, so a relay driven by
-// onoff powers the virtual module. inotify tells of changes; a slow poll covers file systems
-// where it does not.
+// onoff powers the virtual module. inotify on the file's folder tells of changes, also of a file
+// that appears later or is replaced whole; a slow poll covers file systems where it does not.
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { VirtualModule } from './module.ts';
 
 const POLL_MS = 50;
@@ -24,7 +25,9 @@ export function followPowerFile(module: VirtualModule, path: string, poweredValu
   apply();
   let watcher: FSWatcher | undefined;
   try {
-    watcher = watch(path, apply);
+    watcher = watch(dirname(path), (_event, name) => {
+      if (name === basename(path)) apply();
+    });
   } catch {
     watcher = undefined;
   }

@@ -1,9 +1,14 @@
 // Runs declarative suites as mocha tests, with chai assertions and allure steps, parameters,
 // labels and attachments. One suite is one test; its steps are allure steps.
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import Mocha from 'mocha';
 import * as allure from 'allure-js-commons';
-import type { RigController } from '../rig/controller.ts';
+import { saveTimeline, transcriptSlice } from '../report/test-evidence.ts';
+import { TimelineTrace } from '../report/timeline-trace.ts';
+import { renderTimeline } from '../report/timeline-svg.ts';
+import type { ModuleIdentity, RigController } from '../rig/controller.ts';
+import { formatDuration } from '../time/duration.ts';
 import type { ConsoleView } from './console.ts';
 import { describeLimits, summarize, type MeasuredValue, type MeasurementStatistics } from './measurements.ts';
 import { describeStep, runStep } from './steps.ts';
@@ -51,6 +56,10 @@ export interface SuiteRunOptions {
   allureResultsDir: string;
   view: ConsoleView;
   listener?: RunListener;
+  /** The module under test, for the allure labels. */
+  module?: ModuleIdentity;
+  /** Where each test's timeline picture goes (under timelines/); default: the folder holding allureResultsDir. */
+  reportDir?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -60,7 +69,16 @@ function statusOf(error: unknown): TestStatus {
 }
 
 function parameterText(m: MeasuredValue): string {
-  return `${m.value} ${m.unit} (limits ${describeLimits(m)}; ${m.verdict})`;
+  return `${m.value}${m.uncertainty !== undefined ? ` ± ${m.uncertainty}` : ''} ${m.unit} (limits ${describeLimits(m)}; ${m.verdict})`;
+}
+
+/** Measured values change every run: kept out of the allure history id, so a test's history carries across runs. */
+const MEASURED = { excluded: true } as const;
+
+async function moduleLabels(module: ModuleIdentity | undefined): Promise<void> {
+  const model = [module?.manufacturer, module?.model].filter(Boolean).join(' ');
+  if (model) await allure.label('module', model);
+  if (module?.firmware) await allure.label('firmware', module.firmware);
 }
 
 /** Runs a suite's steps once; `judgeLimits` fails the test on a measurement outside its limits. */
@@ -71,25 +89,39 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
   await allure.description(`${suite.requirement.text}\n\n— ${suite.requirement.source}`);
   if (rig.simulator) await allure.label('rig', `${rig.config.name} (virtual module)`);
   else await allure.label('rig', rig.config.name);
+  await moduleLabels(options.module);
   const context = { rig, suite, measurements: result.measurements, captures: new Map<string, string>(), progress: (text: string) => view.progress(text) };
   if (!rig.seesOtaServer && suite.steps.some((step) => step.kind === 'stageUpdate' || step.kind === 'expectUpdate')) {
     view.line(`    note: this suite stages OTA updates, which only a simulator's server lets the harness do; on this bench stage them in the SIM vendor's console when a step asks`);
   }
   const sessionsBefore = rig.observer.sessions.length;
+  const trace = new TimelineTrace(rig);
+  let failure: Error | undefined;
   try {
     for (const step of suite.steps) {
       const title = describeStep(step, rig.config.sim.otaApn);
       const startedAt = rig.clock.now();
       const stepResult: StepResult = { title, status: 'passed', startedAt, endedAt: startedAt };
       result.steps.push(stepResult);
+      trace.stepStarting(step);
       try {
-        await allure.step(title, () => runStep(step, context));
+        await allure.step(title, async (stepContext) => {
+          try {
+            await runStep(step, context);
+          } finally {
+            // allure times steps by the wall clock; the suite's durations are rig time, so the title carries them.
+            const now = rig.clock.now();
+            await stepContext.displayName(`${title} · ${formatDuration(now - startedAt)} rig time`);
+            await stepContext.parameter('rig time', `${formatDuration(startedAt)} → ${formatDuration(now)}`);
+          }
+        });
       } catch (error) {
         stepResult.status = statusOf(error);
         stepResult.error = (error as Error).message;
         throw error;
       } finally {
         stepResult.endedAt = rig.clock.now();
+        trace.stepEnded();
         view.step(title, stepResult.status === 'passed', stepResult.endedAt - startedAt);
         options.listener?.stepEnded?.(suite, stepResult);
       }
@@ -99,15 +131,23 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
       const { assert } = await import('chai');
       assert.fail(failed.map((m) => `${m.name} = ${m.value} ${m.unit}, outside ${describeLimits(m)}`).join('; '));
     }
+  } catch (error) {
+    failure = error as Error;
+    throw error;
   } finally {
     for (const m of result.measurements) {
       view.measurement(m);
       options.listener?.measured?.(suite, m);
-      await allure.parameter(m.name, parameterText(m));
+      await allure.parameter(m.name, parameterText(m), MEASURED);
     }
     const sessions = rig.observer.sessions.slice(sessionsBefore);
+    await allure.attachment('AT transcript', transcriptSlice(rig.at.transcript.entries(), trace.start, rig.clock.now()), { contentType: 'text/plain' });
     await allure.attachment('OTA sessions', JSON.stringify(sessions, null, 2), { contentType: 'application/json' });
     if (rig.simulator) await allure.attachment('simulator ground truth', JSON.stringify(rig.simulator.truth.toJSON(), null, 2), { contentType: 'application/json' });
+    const status = failure ? statusOf(failure) : 'passed';
+    const timeline = renderTimeline(trace.finish({ ...result, status, ...(failure ? { error: failure.message } : {}) }));
+    await allure.attachment('timeline', timeline, { contentType: 'image/svg+xml' });
+    await saveTimeline(options.reportDir ?? dirname(options.allureResultsDir), result, timeline);
   }
 }
 
@@ -151,7 +191,7 @@ async function judgeCycles(suite: Suite, cycles: TestResult[], result: TestResul
     const stats = judged === 'each' ? worstOf(summarize(declared, values, 'min'), summarize(declared, values, 'max')) : summarize(declared, values, judged);
     result.statistics.push(stats);
     view.statistics(stats);
-    await allure.parameter(`${declared.name} (${stats.judged} of ${stats.cycles})`, `${stats.value} ${stats.unit}; min ${stats.min}, median ${stats.median}, p95 ${stats.p95}, max ${stats.max}; ${stats.verdict}`);
+    await allure.parameter(`${declared.name} (${stats.judged} of ${stats.cycles})`, `${stats.value} ${stats.unit}; min ${stats.min}, median ${stats.median}, p95 ${stats.p95}, max ${stats.max}; ${stats.verdict}`, MEASURED);
     if (stats.verdict === 'fail') problems.push(`${declared.name} ${stats.judged} = ${stats.value} ${stats.unit}, outside ${describeLimits({ ...stats.limits, unit: stats.unit })}`);
   }
   const broken = cycles.filter((c) => c.status !== 'passed').length;

@@ -26,13 +26,14 @@ describe('rig files', () => {
   });
 
   it('applies the defaults of real power switches, in milliseconds', () => {
-    const gpio = parse(`name: g\n${REAL_SERIAL}power:\n  type: gpio\n  line: {line: 17}\n  pwrkey: {number: 539}\n`);
+    const gpio = parse(`name: g\n${REAL_SERIAL}power:\n  type: gpio\n  line: {line: 17}\n  pwrkey: {number: 539, pulseOff: 1.5 s}\n`);
     expect(gpio.timeScale).to.equal(1);
+    // PWRKEY timings not given come from the module profile when the switch is opened.
     expect(gpio.power).to.deep.equal({
       type: 'gpio',
       line: { line: 17 },
       activeLow: true,
-      pwrkey: { number: 539, activeLow: true, pulseOn: 500, pulseOff: 650 },
+      pwrkey: { number: 539, activeLow: true, pulseOff: 1500 },
     });
     const exec = parse(`name: e\n${REAL_SERIAL}power: {type: exec, on: hub on, off: hub off, status: hub status}\n`);
     expect(exec.power).to.deep.equal({ type: 'exec', on: 'hub on', off: 'hub off', status: 'hub status', timeout: 10_000 });

@@ -1,0 +1,142 @@
+// Timing accuracy: the boot delay (power-on to the first ota.super session) and the forced-check
+// delay (AT+CSIM trigger to the session) as the harness measures them, the way the suites do
+// (session.openedAt minus the rig's mark), against the simulator's ground truth (power edge and
+// ENVELOPE receipt to PDP context up), over 50 power cycles at two time scales:
+//  - time scale 1 with short delays: a simulator in this process behind a real PTY, reached with the
+//    real serialport binding and switched through its control socket, as on a bench;
+//  - the virtual rig as shipped (rigs/virtual.yaml, time scale 120, the documented delays).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RigController } from '../harness/rig/controller.ts';
+import { PtyEndpoint, serveControl, VirtualModule, type TruthSnapshot } from '../harness/sim/index.ts';
+import { waitForClose, waitForSession } from '../harness/suite/session-wait.ts';
+import { ScaledClock } from '../harness/time/clock.ts';
+import { figure, progress, runBenchmark, type Figure } from './figures.ts';
+import { openReady, ptyRig, virtualRig } from './rigs.ts';
+import { max, mean } from './stats.ts';
+
+const CYCLES = 50;
+/** Rig ms a cycle waits for a session to open or close before giving up. */
+const SESSION_LIMIT_MS = 10 * 60_000;
+/** Short delays for time scale 1: a cycle takes about half a second of wall time. */
+const SHORT = {
+  // The module boots at once, so the first `AT` probe is answered and setup is done well before
+  // the applet's first check (the harness only sees sessions once +CGEREP is on).
+  timing: { bootMs: 0, simInitMs: 10, registerMs: 20, linkSetupMs: 20, networkRttMs: 10 },
+  applet: { firstCheckMinMs: 150, firstCheckMaxMs: 300, forcedCheckDelayMs: 50, followOnGapMs: 20 },
+};
+
+interface Errors {
+  boot: number[];
+  forced: number[];
+  /** The true delays of each cycle, whose mean is the errors' reference. */
+  bootDelay: number[];
+  forcedDelay: number[];
+}
+
+/** Power cycles with a boot-time and a forced check each; errors are harness minus truth, rig ms. */
+async function measureCycles(rig: RigController, truth: () => TruthSnapshot, label: string): Promise<Errors> {
+  const errors: Errors = { boot: [], forced: [], bootDelay: [], forcedDelay: [] };
+  const apn = rig.config.sim.otaApn;
+  const sessionAfter = async (mark: string) => {
+    const since = rig.marks.get(mark)!;
+    const session = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && s.openedAt >= since, since + SESSION_LIMIT_MS);
+    if (!session || session.state === 'refused') throw new Error(`${label}: no ${apn} session after ${mark}${session ? ' (refused)' : ''}`);
+    await waitForClose(rig.observer, rig.clock, session, rig.clock.now() + SESSION_LIMIT_MS);
+    return session.openedAt - since;
+  };
+  for (let cycle = 0; cycle < CYCLES; cycle++) {
+    const firstSession = truth().sessions.length;
+    await rig.powerOn();
+    await rig.waitReady();
+    const boot = await sessionAfter('power-on');
+    await rig.forceCheck();
+    const forced = await sessionAfter('force-check');
+    await rig.powerOff();
+
+    const t = truth();
+    const sessions = t.sessions.slice(firstSession);
+    const trueBoot = sessions.find((s) => s.trigger === 'boot')!.openedAt! - t.powerOns.at(-1)!;
+    const envelopeAt = t.events.filter((e) => e.what === 'force-check-envelope').at(-1)!.rig;
+    const trueForced = sessions.find((s) => s.trigger === 'forced')!.openedAt! - envelopeAt;
+    errors.boot.push(boot - trueBoot);
+    errors.forced.push(forced - trueForced);
+    errors.bootDelay.push(trueBoot);
+    errors.forcedDelay.push(trueForced);
+    if ((cycle + 1) % 10 === 0) progress(`${label}: ${cycle + 1} of ${CYCLES} cycles`);
+  }
+  return errors;
+}
+
+function figures(prefix: string, errors: Errors, target: number | undefined): Figure[] {
+  const out: Figure[] = [];
+  for (const which of ['boot', 'forced'] as const) {
+    const abs = errors[which].map(Math.abs);
+    const delay = mean(which === 'boot' ? errors.bootDelay : errors.forcedDelay);
+    const reference = { name: `mean true ${which === 'boot' ? 'boot' : 'forced-check'} delay`, value: delay };
+    // Mean signed error: whether the harness reads early or late. A max is one cycle: say how many exceed.
+    const notes = {
+      mean: `harness − truth on average ${mean(errors[which]).toFixed(2)} rig ms`,
+      max: target === undefined ? undefined : `${abs.filter((e) => e > target).length} of ${abs.length} cycles above ${target} rig ms`,
+    };
+    for (const [stat, value] of [['mean', mean(abs)], ['max', max(abs)]] as const) {
+      const note = notes[stat];
+      out.push(
+        figure({
+          name: `${prefix}.${which}-${stat}-error`,
+          value,
+          unit: 'rig ms',
+          reference,
+          ...(target !== undefined && { target: { on: 'value', op: '<=', limit: target } }),
+          ...(note !== undefined && { note }),
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+async function atScaleOne(): Promise<Errors> {
+  const dir = await mkdtemp(join(tmpdir(), 'hil-bench-'));
+  const link = join(dir, 'module');
+  const socket = join(dir, 'module.ctl');
+  const module = new VirtualModule({ clock: new ScaledClock(1), seed: 11, ...SHORT });
+  const pty = await PtyEndpoint.open(link);
+  pty.onData((bytes) => module.write(bytes));
+  module.on('data', (bytes) => pty.write(bytes));
+  const control = await serveControl(module, socket);
+  try {
+    const rig = await openReady(ptyRig({ link, socket, timeScale: 1, discharge: '10 ms' }));
+    await rig.powerOff();
+    try {
+      return await measureCycles(rig, () => module.truth.toJSON(), 'time scale 1');
+    } finally {
+      await rig.safeState();
+    }
+  } finally {
+    module.power(false);
+    control.close();
+    await pty.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function atDefaultScale(): Promise<{ scale: number; errors: Errors }> {
+  const rig = await openReady(await virtualRig());
+  await rig.powerOff();
+  try {
+    const simulator = rig.simulator!;
+    return { scale: rig.clock.scale, errors: await measureCycles(rig, () => simulator.truth.toJSON(), `time scale ${rig.clock.scale}`) };
+  } finally {
+    await rig.safeState();
+  }
+}
+
+async function measure() {
+  const one = await atScaleOne();
+  const shipped = await atDefaultScale();
+  return [...figures('timing.scale-1', one, 10), ...figures(`timing.scale-${shipped.scale}`, shipped.errors, undefined)];
+}
+
+await runBenchmark(measure);

@@ -1,0 +1,62 @@
+// `hil doctor`: checks a bench before it runs suites, and prints what to fix.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/index.ts';
+import { RigController } from '../rig/controller.ts';
+import { examineBench, type DoctorCheck, type Verdict } from '../rig/doctor.ts';
+import { loadRigFile } from '../rig/rig-file.ts';
+import { guardBench } from '../rig/safe-state.ts';
+import { UsageError, type CliOutput } from './output.ts';
+
+export const DOCTOR_USAGE = `usage: hil doctor --rig FILE
+
+Checks a bench: the power switch opens, the module powers up, its serial port opens and it answers
+AT, the SIM is ready and is a Super SIM, the module's terminal profile has BIP, the evidence the
+module profile turns on (+CGEREP, +CUSATA, ...) is supported, and the data APN is configured.
+Prints what to fix; exits 1 if any check fails. Leaves the bench in its safe state.
+  --rig FILE   rig file`;
+
+const MARK: Record<Verdict, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
+
+export async function doctorCommand(args: string[], out: CliOutput): Promise<number> {
+  const { values } = parseArgs({ args, options: { rig: { type: 'string' } } });
+  if (!values.rig) throw new UsageError(`hil doctor: --rig FILE is required\n${DOCTOR_USAGE}`);
+  let config;
+  try {
+    config = await loadRigFile(resolve(values.rig));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  out.stdout(`hil doctor: rig "${config.name}" (${config.file})`);
+  const checks: DoctorCheck[] = [];
+  const report = (check: DoctorCheck) => {
+    checks.push(check);
+    out.stdout(`  ${MARK[check.verdict]} ${check.name}: ${check.detail}`);
+    if (check.fix && check.verdict !== 'ok') out.stdout(`      fix: ${check.fix}`);
+  };
+
+  let rig: RigController;
+  try {
+    rig = await RigController.open(config);
+  } catch (error) {
+    report({ name: 'bench', verdict: 'fail', detail: (error as Error).message });
+    return 1;
+  }
+  report({ name: 'power switch', verdict: 'ok', detail: rig.powerDescription });
+  rig.on('note', (text) => out.stdout(`    note: ${text}`));
+  const guard = guardBench(() => rig.safeState(), async (why) => out.stdout(`hil doctor: ${why}; leaving the bench in its safe state`));
+  try {
+    await examineBench(rig, report);
+  } finally {
+    if (!guard.aborted()) {
+      guard.release();
+      await rig.safeState();
+    }
+  }
+  if (guard.aborted()) return new Promise<number>(() => {});
+  const failed = checks.filter((c) => c.verdict === 'fail').length;
+  const warned = checks.filter((c) => c.verdict === 'warn').length;
+  out.stdout(failed + warned === 0 ? 'the bench is ready' : `${failed} problem(s) to fix, ${warned} warning(s)`);
+  return failed > 0 ? 1 : 0;
+}

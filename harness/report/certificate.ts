@@ -1,0 +1,128 @@
+// The certification summary of a run: what was tested (module, SIM, rig, harness), each requirement
+// with its text, measured figures, limits and verdict, the overall verdict, and the hashes of the
+// evidence it rests on.
+import { readFile } from 'node:fs/promises';
+import type { RunSummary } from '../results/summary.ts';
+import type { Verdict } from '../suite/measurements.ts';
+import type { TestStatus } from '../suite/mocha-run.ts';
+import { loadSuiteFile, type Measurement, type Suite } from '../suite/suite-file.ts';
+import type { Evidence } from './evidence.ts';
+import { figuresOf, type Figure } from './figures.ts';
+import type { Night } from './history.ts';
+
+export type RequirementVerdict = Verdict | 'not run';
+export type OverallVerdict = Verdict | 'incomplete';
+
+export interface CertifiedFigure extends Figure {
+  description?: string;
+}
+
+export interface RequirementResult {
+  suiteId: string;
+  title: string;
+  file: string;
+  /** From the suite file; absent when it could no longer be read. */
+  requirement?: { source: string; text: string };
+  verdict: RequirementVerdict;
+  tests: { title: string; status: TestStatus; error?: string }[];
+  figures: CertifiedFigure[];
+  /** Measurements the suite declares that the run never took (a step failed first). */
+  unmeasured: Pick<Measurement, 'name' | 'description' | 'unit' | 'min' | 'max'>[];
+}
+
+export interface Certificate {
+  format: 'sim-ota-hil certificate 1';
+  runId: string;
+  /** When the run ended. */
+  date: string;
+  startedAt: string;
+  harness: { name: string; version: string };
+  verdict: OverallVerdict;
+  module: { manufacturer?: string; model?: string; firmware?: string; imei?: string };
+  sim: { iccid?: string; imsiBefore?: string; imsiAfter?: string };
+  rig: RunSummary['rig'] & { virtual: boolean };
+  requirements: RequirementResult[];
+  evidence: Evidence;
+  /** The figures of the last nights, oldest first, when the run keeps a history. */
+  recentNights?: Night[];
+}
+
+export interface CertificateInputs {
+  summary: RunSummary;
+  evidence: Evidence;
+  /** The IMSI the module reported last in the run (after any update switched it). */
+  imsiAfter?: string;
+  recentNights?: Night[];
+}
+
+const VIRTUAL_SERIAL = 'virtual';
+
+async function harnessVersion(): Promise<{ name: string; version: string }> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return { name: pkg.name, version: pkg.version };
+}
+
+async function loadSuite(file: string): Promise<Suite | undefined> {
+  try {
+    return await loadSuiteFile(file);
+  } catch {
+    return undefined; // moved or edited since the run: the certificate says the text is missing
+  }
+}
+
+function requirementVerdict(tests: RequirementResult['tests'], figures: Figure[]): RequirementVerdict {
+  if (tests.every((t) => t.status === 'skipped')) return 'not run';
+  if (tests.some((t) => t.status === 'failed' || t.status === 'broken') || figures.some((f) => f.verdict === 'fail')) return 'fail';
+  return figures.some((f) => f.verdict === 'marginal') ? 'marginal' : 'pass';
+}
+
+export function overallVerdict(status: RunSummary['status'], requirements: readonly Pick<RequirementResult, 'verdict'>[]): OverallVerdict {
+  const verdicts = new Set(requirements.map((r) => r.verdict));
+  if (verdicts.has('fail')) return 'fail';
+  if (status === 'aborted' || verdicts.has('not run') || requirements.length === 0) return 'incomplete';
+  return verdicts.has('marginal') ? 'marginal' : 'pass';
+}
+
+async function requirementOf(suiteId: string, summary: RunSummary, figures: Figure[]): Promise<RequirementResult> {
+  const tests = summary.tests.filter((t) => t.suiteId === suiteId);
+  const suite = await loadSuite(tests[0]!.file);
+  const declared = suite?.measurements ?? [];
+  const own = figures.filter((f) => f.suiteId === suiteId);
+  const described = own.map((f) => {
+    const description = declared.find((m) => m.name === f.name)?.description;
+    return description ? { ...f, description } : f;
+  });
+  const unmeasured = declared.filter((m) => !own.some((f) => f.name === m.name)).map(({ name, description, unit, min, max }) => ({ name, description, unit, min, max }));
+  const results = tests.map((t) => ({ title: t.title, status: t.status, ...(t.error ? { error: t.error } : {}) }));
+  return {
+    suiteId,
+    title: suite?.title ?? tests[0]!.title,
+    file: tests[0]!.file,
+    ...(suite ? { requirement: suite.requirement } : {}),
+    verdict: requirementVerdict(results, own),
+    tests: results,
+    figures: described,
+    unmeasured,
+  };
+}
+
+export async function buildCertificate({ summary, evidence, imsiAfter, recentNights }: CertificateInputs): Promise<Certificate> {
+  const figures = figuresOf(summary);
+  const suiteIds = [...new Set(summary.tests.map((t) => t.suiteId))];
+  const requirements = await Promise.all(suiteIds.map((id) => requirementOf(id, summary, figures)));
+  const { manufacturer, model, firmware, imei, iccid, imsi } = summary.module;
+  return {
+    format: 'sim-ota-hil certificate 1',
+    runId: summary.runId,
+    date: summary.endedAt,
+    startedAt: summary.startedAt,
+    harness: await harnessVersion(),
+    verdict: overallVerdict(summary.status, requirements),
+    module: { manufacturer, model, firmware, imei },
+    sim: { iccid, imsiBefore: imsi, ...(imsiAfter ? { imsiAfter } : {}) },
+    rig: { ...summary.rig, virtual: summary.rig.serial === VIRTUAL_SERIAL },
+    requirements,
+    evidence,
+    ...(recentNights ? { recentNights } : {}),
+  };
+}

@@ -1,0 +1,103 @@
+// JUnit XML for CI systems: one testsuite per suite, one testcase per test, failures with their
+// messages, measurements as testcase properties. Times are rig time, as everywhere in the reports.
+import type { RunSummary } from '../results/summary.ts';
+import { describeLimits, type MeasuredValue, type MeasurementStatistics } from '../suite/measurements.ts';
+import type { TestResult } from '../suite/mocha-run.ts';
+import { formatDuration } from '../time/duration.ts';
+import { escapeXml } from './markup.ts';
+
+type Attrs = Record<string, string | number | undefined>;
+
+function attrs(values: Attrs): string {
+  return Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`)
+    .join('');
+}
+
+const seconds = (rigMs: number) => (rigMs / 1000).toFixed(3);
+
+function property(name: string, value: string | number | undefined): string {
+  return value === undefined ? '' : `<property${attrs({ name, value })}/>`;
+}
+
+function measurementProperties(m: MeasuredValue): string[] {
+  return [
+    property(m.name, m.value),
+    property(`${m.name}.unit`, m.unit),
+    property(`${m.name}.uncertainty`, m.uncertainty),
+    property(`${m.name}.min`, m.min),
+    property(`${m.name}.max`, m.max),
+    property(`${m.name}.limits`, describeLimits(m)),
+    property(`${m.name}.verdict`, m.verdict),
+  ];
+}
+
+function statisticProperties(s: MeasurementStatistics): string[] {
+  const name = `${s.name}.${s.judged}`;
+  return [
+    property(name, s.value),
+    property(`${name}.unit`, s.unit),
+    property(`${name}.limits`, describeLimits({ ...s.limits, unit: s.unit })),
+    property(`${name}.verdict`, s.verdict),
+    property(`${s.name}.cycles`, s.cycles),
+    ...(['min', 'median', 'p95', 'max'] as const).map((k) => property(`${s.name}.${k}`, s[k])),
+  ];
+}
+
+function stepLines(test: TestResult): string {
+  return test.steps
+    .map((s, i) => `${i + 1}. ${s.status === 'passed' ? 'ok  ' : s.status.padEnd(4)} ${s.title} (${formatDuration(s.endedAt - s.startedAt)} rig time)${s.error ? `: ${s.error}` : ''}`)
+    .join('\n');
+}
+
+function testcase(test: TestResult): string {
+  const properties = [...test.measurements.flatMap(measurementProperties), ...(test.statistics ?? []).flatMap(statisticProperties)].join('');
+  const message = test.error ?? test.status;
+  const outcome =
+    test.status === 'failed'
+      ? `<failure${attrs({ message, type: 'failed' })}>${escapeXml(`${message}\n\n${stepLines(test)}`)}</failure>`
+      : test.status === 'broken'
+        ? `<error${attrs({ message, type: 'broken' })}>${escapeXml(`${message}\n\n${stepLines(test)}`)}</error>`
+        : test.status === 'skipped'
+          ? '<skipped/>'
+          : '';
+  const out = test.steps.length > 0 ? `<system-out>${escapeXml(stepLines(test))}</system-out>` : '';
+  return `    <testcase${attrs({ name: test.title, classname: test.suiteId, file: test.file, time: seconds(test.endedAt - test.startedAt) })}>${properties ? `<properties>${properties}</properties>` : ''}${outcome}${out}</testcase>`;
+}
+
+function counts(tests: TestResult[]): Attrs {
+  const n = (status: TestResult['status']) => tests.filter((t) => t.status === status).length;
+  return { tests: tests.length, failures: n('failed'), errors: n('broken'), skipped: n('skipped'), time: seconds(tests.reduce((sum, t) => sum + t.endedAt - t.startedAt, 0)) };
+}
+
+export function renderJunit(summary: RunSummary): string {
+  const suites = [...new Set(summary.tests.map((t) => t.suiteId))];
+  const runProperties = [
+    property('run', summary.runId),
+    property('rig', summary.rig.name),
+    property('rig.timeScale', summary.rig.timeScale),
+    property('rig.faults', summary.rig.faults.join(', ') || undefined),
+    property('module', [summary.module.manufacturer, summary.module.model].filter(Boolean).join(' ') || undefined),
+    property('module.firmware', summary.module.firmware),
+    property('module.imei', summary.module.imei),
+    property('sim.iccid', summary.module.iccid),
+    property('time', 'rig time'),
+  ].join('');
+  const body = suites.map((id) => {
+    const tests = summary.tests.filter((t) => t.suiteId === id);
+    return [
+      `  <testsuite${attrs({ name: id, ...counts(tests), timestamp: summary.startedAt.replace(/Z$/, ''), file: tests[0]!.file })}>`,
+      `    <properties>${runProperties}</properties>`,
+      ...tests.map(testcase),
+      '  </testsuite>',
+    ].join('\n');
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({ name: `sim-ota-hil ${summary.runId}`, ...counts(summary.tests) })}>`,
+    ...body,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

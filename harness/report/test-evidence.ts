@@ -1,0 +1,21 @@
+// The evidence of one test kept beside its allure result: its slice of the AT transcript and its
+// timeline picture on disk.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { formatEntry, type TranscriptEntry } from '../at/index.ts';
+import type { TestResult } from '../suite/mocha-run.ts';
+import { timelineFile } from './paths.ts';
+
+/** The transcript lines between two rig times, as transcript.log writes them. */
+export function transcriptSlice(entries: readonly TranscriptEntry[], start: number, end: number): string {
+  const lines = entries.filter((e) => e.rig >= start && e.rig <= end).map(formatEntry);
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '(no AT traffic during this test)\n';
+}
+
+/** Writes a test's timeline into the report folder; returns its path. */
+export async function saveTimeline(reportDir: string, test: Pick<TestResult, 'suiteId' | 'cycle'>, svg: string): Promise<string> {
+  const path = join(reportDir, timelineFile(test));
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, svg);
+  return path;
+}

@@ -1,0 +1,189 @@
+// `hil doctor`'s examination of a bench, with the module powered: does the port come up, does the
+// module answer, is the SIM a Super SIM and ready, can the module run the SIM's OTA session (BIP in
+// its terminal profile, the evidence its profile turns on, the data APN). Each check says what to fix.
+import { AtTimeoutError, type AtResponse } from '../at/index.ts';
+import { MODULE_PROFILES } from '../ota/profiles.ts';
+import { terminalProfileBip } from '../stk/index.ts';
+import type { RigController } from './controller.ts';
+
+export type Verdict = 'ok' | 'warn' | 'fail' | 'skip';
+
+export interface DoctorCheck {
+  name: string;
+  verdict: Verdict;
+  detail: string;
+  fix?: string;
+}
+
+/** Super SIM ICCIDs start with these digits (DESIGN §5). */
+export const SUPER_SIM_ICCID_PREFIXES = ['8988307', '8910392'];
+/** Rig ms between AT+CPIN? polls while the SIM initialises. */
+const SIM_POLL_MS = 1_000;
+
+/** What the harness loses when the module refuses one of its profile's setup commands. */
+const EVIDENCE: Record<string, string> = {
+  '+CGEREP': '+CGEV PDN events, by which the harness sees OTA sessions open and close',
+  '+CUSATA': '+CUSATP proactive commands, which name the APN the SIM opens',
+  '%USATEV': '%USATEV BIP events, by which the harness sees OTA sessions open and close',
+  '+CEREG': 'registration reports',
+  '+CMEE': 'numbered +CME ERROR codes',
+};
+
+const seconds = (ms: number | undefined) => (ms === undefined ? '?' : `${(ms / 1000).toFixed(3)} s`);
+
+export function isSuperSimIccid(iccid: string): boolean {
+  return SUPER_SIM_ICCID_PREFIXES.some((prefix) => iccid.startsWith(prefix));
+}
+
+/** Runs every check in order and hands each to `report`; stops where later checks cannot run. */
+export async function examineBench(rig: RigController, report: (check: DoctorCheck) => void): Promise<void> {
+  const send = (command: string) => rig.at.send(command).catch((error: unknown) => {
+    if (error instanceof AtTimeoutError) return undefined;
+    throw error;
+  });
+  const path = rig.config.serial.path;
+
+  try {
+    await rig.powerOn();
+  } catch (error) {
+    report({ name: 'power on, serial port opens', verdict: 'fail', detail: (error as Error).message });
+    return;
+  }
+  const powered = await rig.powerStatus();
+  report({
+    name: 'power on',
+    verdict: powered === false ? 'fail' : 'ok',
+    detail: `${rig.powerDescription}${powered === undefined ? '' : `; the switch reports the module ${powered ? 'powered' : 'unpowered'}`}`,
+  });
+  report({ name: 'serial port opens', verdict: 'ok', detail: `${path}, usable ${seconds(rig.blindWindows.at(-1)?.portUsableMs)} after power-on` });
+
+  try {
+    await rig.waitReady();
+  } catch (error) {
+    report({
+      name: 'module answers AT',
+      verdict: 'fail',
+      detail: (error as Error).message,
+      fix: `check that ${path} is the module's AT port (USB modules offer several) and that serial.baudRate matches the module's`,
+    });
+    return;
+  }
+  const identity = await rig.identity();
+  const firstByte = rig.blindWindows.at(-1)?.firstByteMs;
+  report({
+    name: 'module answers AT',
+    verdict: 'ok',
+    detail: `${[identity.manufacturer, identity.model, identity.firmware].filter(Boolean).join(' ') || 'unnamed module'}; first byte ${seconds(firstByte)} after power-on`,
+  });
+  report(profileFit(rig, identity.manufacturer));
+  for (const command of rig.profile.setup) report(setupCheck(command, await send(command), rig.profile.id));
+  report(await simReady(rig, send));
+  report(iccidCheck(identity.iccid, rig.profile.iccidCommand));
+  report(terminalProfileCheck(rig, await send(rig.profile.terminalProfile.command)));
+  for (const check of rig.profile.checks) {
+    const response = await send(check.command);
+    const ok = response?.ok === true && response.lines.some((line) => new RegExp(check.expect).test(line));
+    const answer = response ? [...response.lines, response.final].join(' | ') : 'no answer';
+    report({ name: check.what, verdict: ok ? 'ok' : 'fail', detail: `${check.command}: ${answer}`, ...(ok ? {} : { fix: check.fix }) });
+  }
+  report(apnCheck(rig.config.sim.dataApn, await send('AT+CGDCONT?')));
+  report(await registrationCheck(rig));
+}
+
+function profileFit(rig: RigController, manufacturer: string | undefined): DoctorCheck {
+  const name = 'module profile';
+  const fits = (id: string) => MODULE_PROFILES[id]!.manufacturers.some((m) => manufacturer?.toLowerCase().includes(m.toLowerCase()));
+  const better = Object.keys(MODULE_PROFILES).find((id) => id !== rig.profile.id && fits(id));
+  if (better && !fits(rig.profile.id)) {
+    return { name, verdict: 'warn', detail: `"${rig.profile.id}" is in use, but the module says it is made by ${manufacturer}`, fix: `set "module: ${better}" in the rig file` };
+  }
+  return { name, verdict: 'ok', detail: `${rig.profile.id}: ${rig.profile.description}` };
+}
+
+function setupCheck(command: string, response: AtResponse | undefined, profileId: string): DoctorCheck {
+  const what = Object.entries(EVIDENCE).find(([name]) => command.toUpperCase().startsWith(`AT${name}`))?.[1];
+  const name = `${command} supported`;
+  if (response?.ok) return { name, verdict: 'ok', detail: what ? `gives ${what}` : 'accepted' };
+  return {
+    name,
+    verdict: 'fail',
+    detail: `${command} answered ${response?.final ?? 'nothing'}${what ? `: no ${what}` : ''}`,
+    fix: `pick the module profile that fits the module (${Object.keys(MODULE_PROFILES).join(', ')}; now "${profileId}") or update its firmware`,
+  };
+}
+
+async function simReady(rig: RigController, send: (command: string) => Promise<AtResponse | undefined>): Promise<DoctorCheck> {
+  const name = 'SIM ready';
+  const deadline = rig.clock.now() + rig.config.settle.bootTimeout;
+  let answer = 'no answer';
+  for (;;) {
+    const response = await send('AT+CPIN?');
+    const line = response?.lines.find((l) => l.startsWith('+CPIN:'));
+    if (line === '+CPIN: READY') return { name, verdict: 'ok', detail: line };
+    answer = line ?? response?.final ?? answer;
+    // A SIM that asks for a PIN will not get ready by waiting.
+    if (line !== undefined || rig.clock.now() + SIM_POLL_MS > deadline) break;
+    await rig.clock.sleep(SIM_POLL_MS);
+  }
+  const fix = /PIN|PUK/.test(answer)
+    ? 'remove the SIM\'s PIN lock (AT+CLCK="SC",0,"<PIN>"): a device in the field cannot enter it'
+    : 'check that the SIM is inserted and makes contact';
+  return { name, verdict: 'fail', detail: `AT+CPIN? answered ${answer}`, fix };
+}
+
+function iccidCheck(iccid: string | undefined, command: string): DoctorCheck {
+  const name = 'Super SIM';
+  const digits = iccid?.replace(/[^0-9]/g, '');
+  if (!digits) return { name, verdict: 'fail', detail: `${command} gave no ICCID`, fix: 'check the module profile\'s ICCID command and the SIM' };
+  if (isSuperSimIccid(digits)) return { name, verdict: 'ok', detail: `ICCID ${digits}` };
+  return {
+    name,
+    verdict: 'warn',
+    detail: `ICCID ${digits} does not start with ${SUPER_SIM_ICCID_PREFIXES.join(' or ')}`,
+    fix: 'the suites expect the Super SIM applet\'s OTA checks: use a Super SIM, or a SIM whose applet behaves alike',
+  };
+}
+
+function terminalProfileCheck(rig: RigController, response: AtResponse | undefined): DoctorCheck {
+  const name = 'TERMINAL PROFILE has BIP';
+  const { command, pattern } = rig.profile.terminalProfile;
+  const hex = response?.ok ? response.lines.map((line) => new RegExp(pattern).exec(line)?.groups?.hex).find(Boolean) : undefined;
+  if (!hex) {
+    return {
+      name,
+      verdict: 'skip',
+      detail: `not readable: ${command} answered ${response ? [...response.lines, response.final].join(' | ') : 'nothing'}`,
+      fix: 'check in the module\'s documentation that its SIM toolkit supports BIP (OPEN CHANNEL over a packet bearer)',
+    };
+  }
+  const bip = terminalProfileBip(hex);
+  if (bip.supportsOtaSession) return { name, verdict: 'ok', detail: `${command}: ${hex}` };
+  return {
+    name,
+    verdict: 'fail',
+    detail: `${command}: ${hex} lacks ${bip.missing.join(', ')}`,
+    fix: 'the module cannot open the SIM\'s OTA channel: enable BIP in its SIM toolkit settings or update its firmware',
+  };
+}
+
+function apnCheck(dataApn: string, response: AtResponse | undefined): DoctorCheck {
+  const name = `APN ${dataApn} configured`;
+  const contexts = (response?.lines ?? []).flatMap((line) => {
+    const match = /^\+CGDCONT: (\d+),"[^"]*","([^"]*)"/.exec(line);
+    return match ? [{ cid: Number(match[1]), apn: match[2]! }] : [];
+  });
+  const found = contexts.find((c) => c.apn.toLowerCase() === dataApn.toLowerCase());
+  if (found) return { name, verdict: 'ok', detail: `context ${found.cid}` };
+  const list = contexts.map((c) => `${c.cid} "${c.apn}"`).join(', ') || 'none';
+  return { name, verdict: 'fail', detail: `no PDP context has APN "${dataApn}" (contexts: ${list})`, fix: `AT+CGDCONT=1,"IP","${dataApn}"` };
+}
+
+async function registrationCheck(rig: RigController): Promise<DoctorCheck> {
+  const name = 'network registration';
+  try {
+    await rig.waitRegistered();
+    return { name, verdict: 'ok', detail: 'registered (AT+CEREG?)' };
+  } catch (error) {
+    return { name, verdict: 'warn', detail: (error as Error).message, fix: 'OTA checks need the network: check the antenna, the coverage and the SIM\'s plan' };
+  }
+}

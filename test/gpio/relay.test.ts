@@ -1,0 +1,130 @@
+// onoff driving real sysfs GPIO files: `hil run` and `hil doctor` run in a private mount namespace
+// where test/gpio/sysfs-gpio.ts plays a Raspberry Pi 5's kernel, and the virtual module (`hil sim`)
+// takes its power from the relay line's pin level. Skipped, saying why, where unshare is not allowed.
+import { expect } from 'chai';
+import { chmod, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunSummary } from '../../harness/results/summary.ts';
+import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
+import { HIL } from '../e2e/cli.ts';
+import { PtyBench } from '../rig/pty-bench.ts';
+import { GpioBench, NamespaceUnavailable } from './gpio-bench.ts';
+
+const SCALE = 25;
+/** pinctrl-rp1 lines 17 and 27 on a Pi 5 (chip base 571). */
+const RELAY = 588;
+const PWRKEY = 598;
+
+const RELAY_LINES = ['power:', '  type: gpio', '  line: { chip: pinctrl-rp1, line: 17 }', '  activeLow: true'];
+/** PWRKEY behind an NPN transistor: line high = key pressed. Long enough presses to see each edge. */
+const pwrkeyLines = (timings: string) => ['  pwrkey: { chip: pinctrl-rp1, line: 27, activeLow: false, ' + timings + ' }'];
+
+/** The pin levels the emulator saw, as "relay 0" / "pwrkey 1" / "relay z". */
+function levels(gpio: GpioBench): string[] {
+  const name: Record<string, string> = { [RELAY]: 'relay', [PWRKEY]: 'pwrkey' };
+  return gpio.log.flatMap((line) => {
+    const [what, number, level] = line.split(' ');
+    return what === 'level' && name[number!] ? [`${name[number!]} ${level}`] : [];
+  });
+}
+
+describe('GPIO relays through onoff on sysfs', function () {
+  this.timeout(120_000);
+  let gpio: GpioBench | undefined;
+  let bench: PtyBench;
+  let unavailable = false;
+
+  beforeEach(async function () {
+    if (unavailable) this.skip();
+    bench = await PtyBench.create('hil-gpio-');
+    try {
+      gpio = await GpioBench.start(join(bench.dir, 'pins'));
+    } catch (error) {
+      await bench.close();
+      if (!(error instanceof NamespaceUnavailable)) throw error;
+      unavailable = true;
+      console.log(`      skipping the GPIO tests: ${error.message}`);
+      this.skip();
+    }
+  });
+  afterEach(async () => {
+    if (!gpio) return;
+    await gpio.stop();
+    await bench.close();
+    gpio = undefined;
+  });
+
+  /** The simulator, powered while the relay's pin is low (an active-low relay board). */
+  const startSim = (scale: number, args: string[] = []) =>
+    bench.startSim(['--time-scale', String(scale), '--power-file', join(gpio!.pins, `gpio${RELAY}`), '--power-active-low', ...args]);
+
+  it('runs a suite with the relay and PWRKEY switched through onoff, pressing PWRKEY only on each power change', async () => {
+    await startSim(SCALE);
+    const rig = await bench.rig('pi5', SCALE, [...RELAY_LINES, ...pwrkeyLines('pulseOn: 5 s, pulseOff: 5 s, shutdown: 10 s')]);
+    const reportDir = join(bench.dir, 'report');
+    const run = await gpio!.run(['node', HIL, 'run', '--rig', rig, '--suite', 'power-cycle-reset', '--report-dir', reportDir]);
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+
+    const truth = (await controlRequest(bench.socket, { op: 'truth' })) as TruthSnapshot;
+    const cycles = truth.powerOns.length;
+    expect(cycles, 'power-ons: identity, the suite, its cycle').to.equal(3);
+    const on = ['relay 0', 'pwrkey 1', 'pwrkey 0'];
+    const off = ['pwrkey 1', 'pwrkey 0', 'relay 1'];
+    // Opened inactive; each power-on and -off; the safe state off; both lines released.
+    expect(levels(gpio!)).to.deep.equal(['relay 1', 'pwrkey 0', ...Array.from({ length: cycles }, () => [...on, ...off]).flat(), 'relay z', 'pwrkey z']);
+    expect(((await controlRequest(bench.socket, { op: 'state' })) as { powered: boolean }).powered).to.equal(false);
+    const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.rig.power).to.equal(
+      'gpio pinctrl-rp1 line 17 (GPIO 588), active-low; PWRKEY pinctrl-rp1 line 27 (GPIO 598), 5000/5000 ms presses, 10000 ms shutdown',
+    );
+  });
+
+  it('opens the relay and writes a partial report when the run is terminated', async () => {
+    await startSim(1);
+    const rig = await bench.rig('pi5-real-time', 1, [...RELAY_LINES, ...pwrkeyLines('pulseOn: 100 ms, pulseOff: 100 ms, shutdown: 200 ms')]);
+    const reportDir = join(bench.dir, 'terminated');
+    // In real time the suite is still waiting for the module to boot when the signal comes.
+    const child = await gpio!.startUntil(['node', HIL, 'run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir], /✓ power on/);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).to.equal(143);
+    expect(levels(gpio!).slice(-5), 'PWRKEY pressed, relay opened, lines released').to.deep.equal(['pwrkey 1', 'pwrkey 0', 'relay 1', 'relay z', 'pwrkey z']);
+    expect(((await controlRequest(bench.socket, { op: 'state' })) as { powered: boolean }).powered).to.equal(false);
+    const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.status).to.equal('aborted');
+    expect(summary.abortReason).to.match(/SIGTERM/);
+  });
+
+  it('runs hil doctor through the relay, PWRKEY timings from the module profile', async () => {
+    await startSim(SCALE, ['--profile', 'quectel']);
+    const rig = await bench.rig('pi5-quectel-doctor', SCALE, [...RELAY_LINES, ...pwrkeyLines('shutdown: 2 s'), 'module: quectel']);
+    const run = await gpio!.run(['node', HIL, 'doctor', '--rig', rig]);
+    expect(run.stdout).to.contain('✓ power switch: gpio pinctrl-rp1 line 17 (GPIO 588), active-low; PWRKEY pinctrl-rp1 line 27 (GPIO 598), 500/650 ms presses, 2000 ms shutdown\n');
+    expect(run.stdout).to.match(/✓ module answers AT: Quectel BG95-M3/);
+    // The simulated Quectel has no AT+QSTK: the profile's check fails and says what to do.
+    expect(run.code, run.stdout + run.stderr).to.equal(1);
+    expect(run.stdout.split('\n').filter((line) => line.startsWith('  ✗'))).to.deep.equal(['  ✗ SIM toolkit enabled (AT+QSTK): AT+QSTK?: +CME ERROR: 4']);
+    expect(run.stdout).to.contain('fix: send AT+QSTK=1 once; the module applies it after a reset, so power-cycle it\n');
+    expect(levels(gpio!).slice(-3), 'relay open, then both lines released').to.deep.equal(['relay 1', 'relay z', 'pwrkey z']);
+  });
+
+  it('says which line is wrong, and what to do, when the relay cannot be opened', async () => {
+    await bench.startSim([]);
+    await chmod(bench.dir, 0o755); // readable by the unprivileged user below
+    const doctor = async (name: string, line: string, uid?: number) => {
+      const rig = await bench.rig(name, 1, ['power:', '  type: gpio', `  line: ${line}`]);
+      const run = await gpio!.run(['node', HIL, 'doctor', '--rig', rig], uid === undefined ? {} : { uid });
+      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      return run.stdout.split('\n').find((l) => l.startsWith('  ✗ bench: '))?.slice('  ✗ bench: '.length);
+    };
+    expect(await doctor('pi4-rig', '{ chip: pinctrl-bcm2711, line: 17 }')).to.equal(
+      'no GPIO chip "pinctrl-bcm2711"; found gpiochip512 "gpio-brcmstb@107d508500" (GPIO 512-543), gpiochip544 "gpio-brcmstb@107d517c00" (GPIO 544-558), gpiochip571 "pinctrl-rp1" (GPIO 571-624)',
+    );
+    expect(await doctor('old-number', '{ number: 17 }')).to.match(/^GPIO 17 is on no GPIO chip; .* name the chip and the line instead/);
+    expect(await doctor('unprivileged', '{ chip: pinctrl-rp1, line: 17 }', 65534)).to.equal(
+      "cannot open pinctrl-rp1 line 17 (GPIO 588): EACCES: permission denied, open '/sys/class/gpio/export'; " +
+        'nobody may not write there: add the user to the "gpio" group (the distribution\'s udev rule gives it access) and log in again',
+    );
+    expect(gpio!.log.filter((line) => line.startsWith('export')), 'nothing exported').to.deep.equal([]);
+  });
+});

@@ -1,0 +1,104 @@
+// `hil doctor` as a user runs it: a healthy bench passes; a module without BIP, a missing data APN
+// and a port that never appears are each named with their fix; the bench ends powered off and free.
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { SerialPort } from 'serialport';
+import { AtEngine } from '../../harness/at/index.ts';
+import { lockPath } from '../../harness/rig/lock.ts';
+import { controlRequest } from '../../harness/sim/index.ts';
+import { ScaledClock } from '../../harness/time/clock.ts';
+import { runHil, startHil, stop } from '../e2e/cli.ts';
+import { PtyBench } from './pty-bench.ts';
+
+const SCALE = 25;
+const failures = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('  ✗'));
+
+/** Sets the module's data context as its last user left it, over its AT port. */
+async function setDataApn(bench: PtyBench, apn: string): Promise<void> {
+  await controlRequest(bench.socket, { op: 'power', on: true });
+  const port = await new Promise<SerialPort>((resolve, reject) => {
+    const p = new SerialPort({ path: bench.link, baudRate: 115200 }, (error) => (error ? reject(error) : resolve(p)));
+  });
+  const at = new AtEngine({ write: (bytes) => void port.write(bytes), clock: new ScaledClock(SCALE) });
+  port.on('data', (bytes: Buffer) => at.feed(bytes));
+  try {
+    let ready = false;
+    for (let i = 0; i < 50 && !ready; i++) ready = (await at.send('AT', { timeoutMs: 2_000 }).catch(() => undefined))?.ok ?? false;
+    await at.expectOk(`AT+CGDCONT=1,"IP","${apn}"`);
+  } finally {
+    at.close();
+    await new Promise((resolve) => port.close(resolve));
+    await controlRequest(bench.socket, { op: 'power', on: false });
+  }
+}
+
+describe('hil doctor', function () {
+  this.timeout(60_000);
+  let bench: PtyBench;
+  beforeEach(async () => {
+    bench = await PtyBench.create('hil-doctor-');
+  });
+  afterEach(() => bench.close());
+
+  it('passes the virtual rig, every check ticked', async () => {
+    const run = await runHil(['doctor', '--rig', 'rigs/virtual.yaml']);
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/✓ TERMINAL PROFILE has BIP: AT\+CUSATR=1: FFFFFFFF1F0C/);
+    expect(run.stdout).to.match(/✓ Super SIM: ICCID 8988307/);
+    expect(run.stdout).to.match(/\nthe bench is ready\n$/);
+  });
+
+  it('names a missing data APN and its fix, and leaves the module off and the bench free', async () => {
+    await bench.startSim(['--time-scale', String(SCALE)]);
+    await setDataApn(bench, 'internet');
+    const rig = await bench.execRig('apn', SCALE);
+    const run = await runHil(['doctor', '--rig', rig]);
+    expect(run.code, run.stdout + run.stderr).to.equal(1);
+    expect(failures(run.stdout)).to.deep.equal(['  ✗ APN super configured: no PDP context has APN "super" (contexts: 1 "internet")']);
+    expect(run.stdout).to.contain('      fix: AT+CGDCONT=1,"IP","super"\n');
+    expect(run.stdout).to.match(/✓ serial port opens: .*, usable \d+\.\d{3} s after power-on/);
+    expect(((await controlRequest(bench.socket, { op: 'state' })) as { powered: boolean }).powered).to.equal(false);
+    expect(existsSync(lockPath(bench.link)), 'bench lock left behind').to.equal(false);
+  });
+
+  it('fails a module whose terminal profile lacks BIP', async () => {
+    await bench.startSim(['--time-scale', String(SCALE), '--fault', 'no-bip']);
+    const run = await runHil(['doctor', '--rig', await bench.execRig('no-bip', SCALE)]);
+    expect(run.code, run.stdout + run.stderr).to.equal(1);
+    expect(failures(run.stdout)).to.deep.equal([
+      '  ✗ TERMINAL PROFILE has BIP: AT+CUSATR=1: FFFFFFFF1F000003000000000000000000000000 lacks OPEN CHANNEL, CLOSE CHANNEL, RECEIVE DATA, SEND DATA, ' +
+        'GET CHANNEL STATUS, packet bearer (GPRS or E-UTRAN), at least one channel, TCP or UDP client remote transport, data available event, channel status event',
+    ]);
+  });
+
+  it('refuses a bench that a run is using, naming the run', async () => {
+    await bench.startSim(['--time-scale', '1']);
+    const rig = await bench.execRig('busy', 1);
+    // The run holds the bench from its start; in real time its suite takes minutes.
+    const run = await startHil(['run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', `${bench.dir}/report`], /report folder:/);
+    try {
+      const doctor = await runHil(['doctor', '--rig', rig]);
+      expect(doctor.code).to.equal(1);
+      expect(failures(doctor.stdout)).to.have.length(1);
+      expect(failures(doctor.stdout)[0]).to.match(new RegExp(`^  ✗ bench: the bench on ${bench.link} is in use by process ${run.pid} \\(rig "busy", .*hil\\.mjs run --rig`));
+    } finally {
+      await stop(run);
+    }
+  });
+
+  it('says what to check when the port never appears after power-on', async () => {
+    await bench.startSim(['--time-scale', String(SCALE)]);
+    const gone = `${bench.link}-elsewhere`;
+    const rig = await bench.rig('no-port', SCALE, [
+      `power: { type: exec, on: '${bench.ctl('on')} && mv ${bench.link} ${gone}', off: '${bench.ctl('off')}' }`,
+      'settle: { bootTimeout: 10 s }',
+    ]);
+    const run = await runHil(['doctor', '--rig', rig]);
+    expect(run.code, run.stdout + run.stderr).to.equal(1);
+    expect(failures(run.stdout)).to.deep.equal([
+      `  ✗ power on, serial port opens: serial port ${bench.link} did not open within 10 s: ` +
+        `Error: No such file or directory, cannot open ${bench.link}; the device did not appear: check that the module powers up and enumerates (watch \`dmesg -w\` while it switches on)`,
+    ]);
+    expect(((await controlRequest(bench.socket, { op: 'state' })) as { powered: boolean }).powered, 'module left powered').to.equal(false);
+  });
+});

@@ -1,0 +1,85 @@
+// The exec power switch with real shell commands: exit codes, the status command, timeouts that end
+// everything the command started, and the output kept for the transcript.
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseYamlText } from '../../harness/config/index.ts';
+import { moduleProfile } from '../../harness/ota/profiles.ts';
+import { createPowerSwitch, type PowerSwitch } from '../../harness/rig/power.ts';
+import { rigSchema } from '../../harness/rig/rig-file.ts';
+import { ScaledClock } from '../../harness/time/clock.ts';
+
+describe('exec power switch', function () {
+  this.timeout(20_000);
+  let dir: string;
+  let state: string;
+  let log: string[];
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hil-exec-'));
+    state = join(dir, 'state');
+    log = [];
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  /** A switch whose commands are written in YAML flow style, as in a rig file. */
+  function execSwitch(power: string): Promise<PowerSwitch> {
+    const rig = { ...parseYamlText(`name: e\nserial: {path: /dev/null}\npower: {type: exec, ${power}}\n`, 'rig.yaml', rigSchema), file: 'rig.yaml' };
+    return createPowerSwitch(rig, moduleProfile(rig.module), new ScaledClock(), undefined, (line) => log.push(line));
+  }
+
+  const onOff = () => `on: 'echo on > ${state}; echo switched on', off: 'echo off > ${state}'`;
+
+  it('runs the on and off commands and keeps their output', async () => {
+    const power = await execSwitch(onOff());
+    await power.on();
+    expect((await readFile(state, 'utf8')).trim()).to.equal('on');
+    await power.off();
+    expect((await readFile(state, 'utf8')).trim()).to.equal('off');
+    expect(log).to.include(`echo on > ${state}; echo switched on: switched on`);
+    expect(log.filter((line) => / returned after \d+ ms wall time$/.test(line))).to.have.length(2);
+  });
+
+  it('fails on a non-zero exit, naming the command, the code and its last output line', async () => {
+    const power = await execSwitch(`on: 'echo hub 1-1 not found >&2; exit 3', off: 'true'`);
+    let error: Error | undefined;
+    await power.on().catch((e: Error) => (error = e));
+    expect(error?.message).to.equal('power command "echo hub 1-1 not found >&2; exit 3" exited with code 3: hub 1-1 not found');
+  });
+
+  it('confirms each switch with the status command (exit 0 on, 1 off)', async () => {
+    const status = `status: 'grep -q on ${state}'`;
+    const power = await execSwitch(`${onOff()}, ${status}`);
+    await power.on();
+    expect(await power.status()).to.equal(true);
+    await power.off();
+    expect(await power.status()).to.equal(false);
+
+    // A hub without per-port switching: the command succeeds, the port stays powered.
+    const stuck = await execSwitch(`on: 'echo on > ${state}', off: 'true', ${status}`);
+    await stuck.on();
+    let error: Error | undefined;
+    await stuck.off().catch((e: Error) => (error = e));
+    expect(error?.message).to.equal(`power status command "grep -q on ${state}" says the module is on after switching it off`);
+  });
+
+  it('treats a status exit other than 0 or 1 as a failure', async () => {
+    const power = await execSwitch(`on: 'true', off: 'true', status: 'exit 2'`);
+    let error: Error | undefined;
+    await power.status().catch((e: Error) => (error = e));
+    expect(error?.message).to.equal('power command "exit 2" exited with code 2');
+  });
+
+  it('ends a command that outlives its timeout, and whatever it started', async () => {
+    const child = join(dir, 'child-still-running');
+    // The shell starts a child that would leave a mark if it were not ended with its process group.
+    const power = await execSwitch(`on: '(sleep 1; touch ${child}) & echo started; wait', off: 'true', timeout: 300 ms`);
+    let error: Error | undefined;
+    await power.on().catch((e: Error) => (error = e));
+    expect(error?.message).to.match(/^power command ".*" timed out after 300 ms: started$/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(existsSync(child), 'the background child ran on').to.equal(false);
+  });
+});

@@ -1,0 +1,65 @@
+// The bench lock: one run per serial port; stale locks (process gone, PID reused) are taken over.
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lockBench, lockPath, type LockHolder } from '../../harness/rig/lock.ts';
+
+const PORT = '/dev/serial/by-id/usb-Quectel_EG25-G-if02-port0';
+const RIG = { name: 'bench-1', file: '/rigs/bench-1.yaml' };
+
+describe('bench lock', () => {
+  let dir: string;
+  let notes: string[];
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hil-lock-'));
+    notes = [];
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const take = () => lockBench(PORT, RIG, (text) => notes.push(text), dir);
+  const holder = (fields: Partial<LockHolder>): LockHolder => ({
+    pid: process.pid, startTicks: undefined, rig: 'other', rigFile: '/rigs/other.yaml', since: '2024-01-01T00:00:00.000Z', command: 'hil run', ...fields,
+  });
+
+  it('is a file named after the serial port, holding the run', () => {
+    const lock = take();
+    expect(lock.path).to.equal(join(dir, 'hil-dev_serial_by-id_usb-Quectel_EG25-G-if02-port0.lock'));
+    const held = JSON.parse(readFileSync(lock.path, 'utf8')) as LockHolder;
+    expect(held).to.include({ pid: process.pid, rig: 'bench-1', rigFile: '/rigs/bench-1.yaml' });
+    expect(held.startTicks).to.be.a('number');
+    lock.release();
+    expect(existsSync(lock.path)).to.equal(false);
+  });
+
+  it('refuses a second run on the same port, naming the run that holds it', () => {
+    writeFileSync(lockPath(PORT, dir), JSON.stringify(holder({ pid: process.ppid, rig: 'bench-1-nightly' })));
+    expect(take).to.throw(`the bench on ${PORT} is in use by process ${process.ppid} (rig "bench-1-nightly", hil run) since 2024-01-01T00:00:00.000Z`);
+  });
+
+  it('takes over the lock of a process that is gone, and says so', () => {
+    const gone = spawnSync('true').pid!;
+    writeFileSync(lockPath(PORT, dir), JSON.stringify(holder({ pid: gone })));
+    const lock = take();
+    expect(notes).to.deep.equal([`bench lock ${lock.path} was stale (process ${gone} is gone); taking it over`]);
+    expect((JSON.parse(readFileSync(lock.path, 'utf8')) as LockHolder).pid).to.equal(process.pid);
+    lock.release();
+  });
+
+  it('takes over a lock whose PID now belongs to another process', () => {
+    // Our own PID, but a start time that is not ours: the holder died and the PID came round again.
+    writeFileSync(lockPath(PORT, dir), JSON.stringify(holder({ startTicks: 1 })));
+    const lock = take();
+    expect(notes).to.have.length(1);
+    lock.release();
+  });
+
+  it('leaves a lock alone that another run holds by the time it releases', () => {
+    const lock = take();
+    writeFileSync(lock.path, JSON.stringify(holder({ pid: process.ppid })));
+    lock.release();
+    expect(existsSync(lock.path)).to.equal(true);
+  });
+});
