@@ -64,7 +64,7 @@ export interface AtEngineOptions {
   recoveryMaxMs?: number;
   /** Default 4096 bytes: room for a +CUSATP line carrying the longest proactive command in hex. */
   maxLineLength?: number;
-  /** Transcript entries kept in memory. Default 100000. */
+  /** Transcript entries kept in memory (subscribers see them all, e.g. a file). Default 20000. */
   transcriptLimit?: number;
 }
 

@@ -25,25 +25,31 @@ export interface TranscriptEntry extends Stamp {
 }
 
 export class Transcript {
-  private readonly list: TranscriptEntry[] = [];
+  /** A ring of the newest entries: `next` is where the next one goes once the ring is full. */
+  private readonly ring: TranscriptEntry[] = [];
+  private next = 0;
   private dropped = 0;
   private readonly listeners = new Listeners<TranscriptEntry>();
 
   /** @param limit entries kept in memory (the oldest go first); subscribers see every entry. */
-  constructor(private readonly limit = 100_000) {}
+  constructor(private readonly limit = 20_000) {}
 
   record(entry: TranscriptEntry): void {
-    const frozen = Object.freeze({ ...entry });
-    this.list.push(frozen);
-    if (this.list.length > this.limit) {
-      this.list.shift();
+    // Entries are built by the engine alone, so freezing them is enough to hand them out safely.
+    const frozen = Object.freeze(entry);
+    if (this.ring.length < this.limit) {
+      this.ring.push(frozen);
+    } else {
+      this.ring[this.next] = frozen;
+      this.next = (this.next + 1) % this.limit;
       this.dropped++;
     }
     this.listeners.emit(frozen);
   }
 
+  /** The kept entries, oldest first. */
   entries(): TranscriptEntry[] {
-    return [...this.list];
+    return [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
   }
 
   subscribe(listener: (entry: TranscriptEntry) => void): () => void {
@@ -51,7 +57,7 @@ export class Transcript {
   }
 
   toText(): string {
-    const lines = this.list.map(formatEntry);
+    const lines = this.entries().map(formatEntry);
     if (this.dropped > 0) lines.unshift(`(${this.dropped} earlier entries not kept)`);
     return lines.join('\n');
   }

@@ -303,11 +303,11 @@ describe('AtEngine', () => {
       expect(text[3]).to.equal('1970-01-01T00:00:01.500Z      1.500s tx payload hi\\x1A');
     });
 
-    it('keeps at most transcriptLimit entries and says how many went', () => {
+    it('keeps at most transcriptLimit entries, the newest in order, and says how many went', () => {
       const engine = new AtEngine({ clock: new ManualClock(), write: () => {}, transcriptLimit: 2 });
-      engine.feed(Buffer.from(framed('RING', 'RING', 'RING')));
-      expect(engine.transcript.entries()).to.have.length(2);
-      expect(engine.transcript.toText().split('\n')[0]).to.equal('(1 earlier entries not kept)');
+      engine.feed(Buffer.from(framed('RING', '+CEREG: 1', '+CEREG: 5', '+CEREG: 2')));
+      expect(engine.transcript.entries().map((e) => e.text)).to.deep.equal(['+CEREG: 5', '+CEREG: 2']);
+      expect(engine.transcript.toText().split('\n')[0]).to.equal('(2 earlier entries not kept)');
     });
   });
 });
