@@ -10,7 +10,7 @@ import { figure, progress, runBenchmark } from './figures.ts';
 import { openReady, virtualRig } from './rigs.ts';
 
 const SOAK = 100_000;
-const WARMUP = 5_000;
+const WARMUP = 1_000;
 /** What a host asks a module again and again: status polls, identity, the SIM and the contexts. */
 const COMMANDS = ['AT', 'AT+CEREG?', 'AT+CPIN?', 'AT+CGDCONT?', 'AT+COPS?', 'ATI', 'AT+CIMI', 'AT+CCID', 'AT+CRSM=176,28423,0,0,9'];
 const MB = 1024 * 1024;

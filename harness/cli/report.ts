@@ -10,12 +10,15 @@ import { UsageError, type CliOutput } from './output.ts';
 
 export const REPORT_USAGE = `usage: hil report <report-dir> [options]
 
-Writes the reports of the run in <report-dir> (a folder hil run wrote): ${REPORT_FILES.junit}, the
-certification summary ${REPORT_FILES.certificateHtml} and ${REPORT_FILES.certificateJson} with the hashes of
-the evidence files, and ${REPORT_FILES.html}, the allure report as one file that opens from disk.
+Writes the reports of the run in <report-dir>, a folder hil run wrote:
+  ${REPORT_FILES.junit.padEnd(20)}JUnit XML for CI systems
+  ${REPORT_FILES.certificateHtml.padEnd(20)}the certification summary; ${REPORT_FILES.certificateJson} holds it with the
+                      hashes of the evidence files it rests on
+  ${REPORT_FILES.html.padEnd(20)}the allure report as one file that opens from disk, offline
+
   --no-html           skip ${REPORT_FILES.html}
-  --history DIR       keep allure's history and this run's figures in DIR (the same DIR every night):
-                      ${REPORT_FILES.html} then shows trends and the certificate the last ${TREND_NIGHTS} nights
+  --history DIR       keep allure's history and each run's figures in DIR (the same DIR every night):
+                      ${REPORT_FILES.html} then shows trends, the certificate the last ${TREND_NIGHTS} nights
   --verify            write nothing; check the evidence files against ${REPORT_FILES.certificateJson}
                       and exit 1 if any was changed, removed or added`;
 

@@ -12,6 +12,7 @@ import { guardBench, type BenchGuard } from '../rig/safe-state.ts';
 import { EVENTS_FILE } from '../results/event-log.ts';
 import { ABORT_DRAIN_MS, RunStream } from '../results/run-stream.ts';
 import { totals, writeSummary, type RunSummary } from '../results/summary.ts';
+import { writeRunReports } from '../report/index.ts';
 import { ConsoleView } from '../suite/console.ts';
 import { runSuites, type TestResult } from '../suite/mocha-run.ts';
 import { loadSuites, type Suite } from '../suite/suite-file.ts';
@@ -32,6 +33,8 @@ Runs suites on a rig (default: the built-in virtual rig) and writes reports/<run
   --fault NAME        virtual rig only: inject a simulator fault (repeatable)
   --seed N            virtual rig only: seed for the simulator's drawn delays
   --report-dir DIR    report folder (default reports/<run-id>)
+  --no-html           skip report.html (the allure report as one offline file)
+  --history DIR       keep allure's history and each run's figures in DIR (the same DIR every night) for trends
 ${RUN_RESULTS_USAGE}`;
 
 function newRunId(): string {
@@ -66,6 +69,8 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
       fault: { type: 'string', multiple: true, default: [] },
       seed: { type: 'string' },
       'report-dir': { type: 'string' },
+      'no-html': { type: 'boolean', default: false },
+      history: { type: 'string' },
       ...RUN_RESULTS_OPTIONS,
     },
   });
@@ -143,7 +148,9 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
       identity = await readIdentity(rig);
       stream.recorder.identified(identity);
       out.stdout(`module: ${[identity.manufacturer, identity.model, identity.firmware].filter(Boolean).join(' ') || 'unknown'}; IMEI ${identity.imei ?? '?'}, ICCID ${identity.iccid ?? '?'}, IMSI ${identity.imsi ?? '?'}`);
-      results.push(...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view, listener: stream.recorder.listener })));
+      results.push(
+        ...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view, listener: stream.recorder.listener, module: identity })),
+      );
     } catch (error) {
       if (!guard.aborted()) throw error;
     } finally {
@@ -158,6 +165,9 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
     out.stdout(`${t.passed} passed, ${t.failed + t.broken} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
     out.stdout(`summary: ${join(reportDir, 'summary.json')}`);
     await stream.close(final);
+    // After the stream has closed, so that events.jsonl is complete when the evidence is hashed.
+    const reports = await writeRunReports({ reportDir, summary: final, html: !values['no-html'], ...(values.history ? { history: resolve(values.history) } : {}) });
+    out.stdout(`certificate: ${join(reportDir, 'certificate.html')} (${reports.verdict})`);
     return final.status === 'passed' ? 0 : 1;
   } catch (error) {
     // Whatever stopped the run, the results stream closes: an embedded broker would keep the process up.

@@ -15,12 +15,12 @@ export interface AllureHtmlOptions {
   reportName: string;
   /** Shown at the top of the report: module, firmware, rig. */
   variables: Record<string, string>;
-  /** allure's history file, kept across runs for its trends. */
-  historyPath?: string;
+  /** allure's history file, kept across runs for its trends; `append: false` reads it without adding this report. */
+  history?: { path: string; append: boolean };
 }
 
 /** A script or stylesheet the page would fetch from the network (data: URLs and inline code are fine). */
-const REMOTE_RESOURCE = /<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i;
+const REMOTE_RESOURCE = /<(script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?((?:https?:)?\/\/[^"'\s>]+)/i;
 const REMOTE_SCRIPT = /<script\b[^>]*\bsrc\s*=\s*["'](?:https?:)?\/\/[^"']*["'][^>]*>\s*<\/script>/gi;
 /** The inline script that configures the analytics tag. */
 const ANALYTICS_SCRIPT = /<script>(?:(?!<\/script>)[\s\S])*?\bgtag\((?:(?!<\/script>)[\s\S])*<\/script>/g;
@@ -29,7 +29,7 @@ const ANALYTICS_SCRIPT = /<script>(?:(?!<\/script>)[\s\S])*?\bgtag\((?:(?!<\/scr
 export function offlineHtml(html: string): string {
   const stripped = html.replace(REMOTE_SCRIPT, '').replace(ANALYTICS_SCRIPT, '');
   const remote = REMOTE_RESOURCE.exec(stripped);
-  if (remote) throw new Error(`the generated report would load ${remote[0].slice(0, 120)}… from the network`);
+  if (remote) throw new Error(`the generated report would load ${remote[2]} (a <${remote[1]}>) from the network`);
   return stripped;
 }
 
@@ -54,7 +54,7 @@ export async function generateAllureHtml(options: AllureHtmlOptions): Promise<vo
     const config = {
       name: options.reportName,
       output: join(work, 'out'),
-      ...(options.historyPath ? { historyPath: options.historyPath, historyLimit: ALLURE_HISTORY_LIMIT } : {}),
+      ...(options.history ? { historyPath: options.history.path, appendHistory: options.history.append, historyLimit: ALLURE_HISTORY_LIMIT } : {}),
       variables: options.variables,
       plugins: { awesome: { options: { singleFile: true, reportName: options.reportName, groupBy: ['suite'] } } },
     };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RunSummary } from '../results/summary.ts';
 import { figureLabel, figuresOf, type Figure } from './figures.ts';
 
-export const METRICS_FILE = 'figures-perf.json';
+const METRICS_FILE = 'figures-perf.json';
 
 /** Lower is better for a figure with only an upper limit, higher for one with only a lower limit. */
 function better(f: Figure): 'lower' | 'higher' | undefined {

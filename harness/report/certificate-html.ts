@@ -39,8 +39,8 @@ function badge(verdict: string, big = false): string {
   return `<span class="verdict ${verdict.replace(' ', '-')}${big ? ' big' : ''}">${esc(VERDICT_TEXT[verdict] ?? verdict)}</span>`;
 }
 
-function row(label: string, value: string | undefined, raw = false): string {
-  return `<tr><th>${esc(label)}</th><td>${value === undefined || value === '' ? '<span class="small">not reported</span>' : raw ? value : esc(value)}</td></tr>`;
+function row(label: string, value: string | undefined): string {
+  return `<tr><th>${esc(label)}</th><td>${value === undefined || value === '' ? '<span class="small">not reported</span>' : esc(value)}</td></tr>`;
 }
 
 function date(iso: string): string {
@@ -77,7 +77,7 @@ function requirement(r: RequirementResult): string {
 
 function nightsTable(nights: Night[]): string {
   const keys = [...new Map(nights.flatMap((n) => n.figures.map((f) => [f.key, f] as const))).values()];
-  const head = nights.map((n) => `<th class="num">${esc(n.date.slice(0, 10))}<div class="small">${esc(n.status)}</div></th>`).join('');
+  const head = nights.map((n) => `<th class="num">${esc(date(n.date).slice(0, 16))}<div class="small">${esc(n.status)}</div></th>`).join('');
   const rows = keys.map((k) => {
     const cells = nights.map((n) => {
       const f = n.figures.find((x) => x.key === k.key);

@@ -55,7 +55,10 @@ export interface CertificateInputs {
   recentNights?: Night[];
 }
 
-const VIRTUAL_SERIAL = 'virtual';
+/** The built-in simulator: the rig file's serial path is `virtual`. */
+export function isVirtualRig(rig: Pick<RunSummary['rig'], 'serial'>): boolean {
+  return rig.serial === 'virtual';
+}
 
 async function harnessVersion(): Promise<{ name: string; version: string }> {
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
@@ -120,7 +123,7 @@ export async function buildCertificate({ summary, evidence, imsiAfter, recentNig
     verdict: overallVerdict(summary.status, requirements),
     module: { manufacturer, model, firmware, imei },
     sim: { iccid, imsiBefore: imsi, ...(imsiAfter ? { imsiAfter } : {}) },
-    rig: { ...summary.rig, virtual: summary.rig.serial === VIRTUAL_SERIAL },
+    rig: { ...summary.rig, virtual: isVirtualRig(summary.rig) },
     requirements,
     evidence,
     ...(recentNights ? { recentNights } : {}),

@@ -40,7 +40,7 @@ async function hashFile(reportDir: string, path: string): Promise<EvidenceFile> 
 }
 
 /** The listing `sha256sum` prints for these files: `sha256sum -c` checks it from the report folder. */
-export function sha256sumListing(files: readonly EvidenceFile[]): string {
+function sha256sumListing(files: readonly EvidenceFile[]): string {
   return files.map((f) => `${f.sha256}  ${f.path}\n`).join('');
 }
 

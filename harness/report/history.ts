@@ -1,6 +1,6 @@
 // Nightly history kept in a folder across runs: allure's own history (for the HTML report's trends)
 // and one line per run with its figures (for the certificate's table of recent nights).
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../results/summary.ts';
 import { figuresOf, type Figure } from './figures.ts';
@@ -34,16 +34,22 @@ async function readNights(path: string): Promise<Night[]> {
   }
 }
 
-/**
- * Adds a run to the history (replacing an earlier record of the same run, so reporting a run twice
- * counts it once) and returns the last `count` runs, oldest first.
- */
-export async function recordNight(dir: string, summary: RunSummary, count: number): Promise<Night[]> {
+export interface RecordedNight {
+  /** The last nights, oldest first, this one included. */
+  recent: Night[];
+  /** The run was in the history already (its reports are being written again). */
+  again: boolean;
+}
+
+/** Adds a run to the history, replacing an earlier record of the same run, so reporting a run twice counts it once. */
+export async function recordNight(dir: string, summary: RunSummary, count: number): Promise<RecordedNight> {
+  await mkdir(dir, { recursive: true });
   const path = join(dir, NIGHTS_FILE);
   const night: Night = { runId: summary.runId, date: summary.startedAt, status: summary.status, figures: figuresOf(summary) };
-  const nights = [...(await readNights(path)).filter((n) => n.runId !== night.runId), night].sort((a, b) => a.date.localeCompare(b.date));
+  const earlier = await readNights(path);
+  const nights = [...earlier.filter((n) => n.runId !== night.runId), night].sort((a, b) => a.date.localeCompare(b.date));
   // Written whole and renamed into place: a crash leaves the old history, never half a line.
   await writeFile(`${path}.tmp`, nights.map((n) => `${JSON.stringify(n)}\n`).join(''));
   await rename(`${path}.tmp`, path);
-  return nights.slice(-count);
+  return { recent: nights.slice(-count), again: earlier.length !== nights.length - 1 };
 }

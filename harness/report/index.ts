@@ -2,12 +2,12 @@
 // summary (JSON and HTML) and the allure report as one offline HTML file, with nightly trends when
 // the run keeps a history folder. Per-test timelines are written while the tests run (mocha-run).
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../results/summary.ts';
 import { generateAllureHtml } from './allure-html.ts';
 import { writeAllureMetrics } from './allure-metrics.ts';
-import { buildCertificate, type OverallVerdict } from './certificate.ts';
+import { buildCertificate, isVirtualRig, type OverallVerdict } from './certificate.ts';
 import { renderCertificateHtml } from './certificate-html.ts';
 import { hashEvidence } from './evidence.ts';
 import { allureHistoryPath, recordNight } from './history.ts';
@@ -43,7 +43,7 @@ function variables(summary: RunSummary): Record<string, string> {
     ['Firmware', m.firmware],
     ['IMEI', m.imei],
     ['ICCID', m.iccid],
-    ['Rig', `${rig.name} (${rig.serial === 'virtual' ? 'virtual module' : rig.serial}, time scale ${rig.timeScale})`],
+    ['Rig', `${rig.name} (${isVirtualRig(rig) ? 'virtual module' : rig.serial}, time scale ${rig.timeScale})`],
     ['Faults', rig.faults.join(', ') || undefined],
     ['Run', summary.runId],
   ];
@@ -63,12 +63,12 @@ export async function writeRunReports(options: RunReportOptions): Promise<RunRep
 
   if (hasResults) await writeAllureMetrics(resultsDir, summary);
   await write(REPORT_FILES.junit, renderJunit(summary));
-  if (options.history) await mkdir(options.history, { recursive: true });
-  const recentNights = options.history ? await recordNight(options.history, summary, TREND_NIGHTS) : undefined;
+  const historyDir = options.history;
+  const history = historyDir ? await recordNight(historyDir, summary, TREND_NIGHTS) : undefined;
   // Hashed after everything the certificate vouches for is written, before the certificate itself.
   const evidence = await hashEvidence(reportDir);
   const imsiAfter = (await imsiReadings(path(REPORT_FILES.transcript))).at(-1)?.imsi;
-  const certificate = await buildCertificate({ summary, evidence, ...(imsiAfter ? { imsiAfter } : {}), ...(recentNights ? { recentNights } : {}) });
+  const certificate = await buildCertificate({ summary, evidence, ...(imsiAfter ? { imsiAfter } : {}), ...(history ? { recentNights: history.recent } : {}) });
   await write(REPORT_FILES.certificateJson, `${JSON.stringify(certificate, null, 2)}\n`);
   await write(REPORT_FILES.certificateHtml, renderCertificateHtml(certificate));
   if (options.html && hasResults) {
@@ -77,7 +77,8 @@ export async function writeRunReports(options: RunReportOptions): Promise<RunRep
       output: path(REPORT_FILES.html),
       reportName: `sim-ota-hil ${summary.runId}`,
       variables: variables(summary),
-      ...(options.history ? { historyPath: allureHistoryPath(options.history) } : {}),
+      // A run reported again reads the history but adds no second point for itself.
+      ...(historyDir && history ? { history: { path: allureHistoryPath(historyDir), append: !history.again } } : {}),
     });
     files.push(path(REPORT_FILES.html));
   }

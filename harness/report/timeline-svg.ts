@@ -120,7 +120,7 @@ function wrap(content: string, width: number, lines: number): string[] {
 
 /** A label's x, moved left so that it ends inside the plot. */
 function within(x: number, width: number): number {
-  return Math.max(PAD, Math.min(x, PLOT_X1 - width));
+  return Math.max(PLOT_X0, Math.min(x, PLOT_X1 - width));
 }
 
 /**
@@ -266,18 +266,19 @@ function power(c: Canvas, d: TimelineData): void {
 }
 
 function marks(c: Canvas, d: TimelineData): void {
-  const h = 34;
+  const rows = 3;
+  const h = rows * 10 + 16;
   c.laneLabel('module', h);
   const shown = d.marks.filter((m) => !MARKS_NOT_SHOWN.has(m.name));
   const styles = shown.map((m) => MARK_STYLE[m.name] ?? { label: m.name, colour: COLOURS.muted });
-  const placed = placeLabels(shown.map((m, i) => ({ x: c.x(m.at) + 6, width: textWidth(styles[i]!.label, 10) })), 2);
+  const placed = placeLabels(shown.map((m, i) => ({ x: c.x(m.at) + 6, width: textWidth(styles[i]!.label, 10) })), rows);
   shown.forEach((m, i) => {
     const x = c.x(m.at);
-    const y = c.y + h - 10;
+    const y = c.y + h - 9;
     const { label, colour } = styles[i]!;
     c.add(`<path d="M${num(x)},${num(y - 5)} l5,5 l-5,5 l-5,-5 z" fill="${colour}">${title(`${label} at ${c.at(m.at)}`)}</path>`);
     const { x: lx, row } = placed[i]!;
-    if (row >= 0) c.add(text(lx, c.y + 10 + row * 11, label, `font-size="10" fill="${colour}"`));
+    if (row >= 0) c.add(text(lx, c.y + 10 + row * 10, label, `font-size="10" fill="${colour}"`));
   });
   c.y += h;
 }

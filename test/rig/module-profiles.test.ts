@@ -1,0 +1,63 @@
+// Module profiles as data: their patterns read what the modules answer, their checks tell a good
+// setting from a bad one, and a PWRKEY line needs timings from the profile or the rig file.
+import { expect } from 'chai';
+import { parseYamlText } from '../../harness/config/index.ts';
+import { MODULE_PROFILES, moduleProfile } from '../../harness/ota/profiles.ts';
+import { isSuperSimIccid } from '../../harness/rig/doctor.ts';
+import { createPowerSwitch } from '../../harness/rig/power.ts';
+import { rigSchema } from '../../harness/rig/rig-file.ts';
+import { TERMINAL_PROFILE_WITH_BIP } from '../../harness/stk/index.ts';
+import { ScaledClock } from '../../harness/time/clock.ts';
+
+const TP = TERMINAL_PROFILE_WITH_BIP;
+
+describe('module profiles', () => {
+  it('are generic-27007, quectel, nordic-nrf91, u-blox and cinterion', () => {
+    expect(Object.keys(MODULE_PROFILES)).to.deep.equal(['generic-27007', 'quectel', 'nordic-nrf91', 'u-blox', 'cinterion']);
+    expect(() => moduleProfile('sierra')).to.throw('unknown module profile "sierra"; known: generic-27007, quectel, nordic-nrf91, u-blox, cinterion');
+  });
+
+  it('read the terminal profile from each vendor\'s answer', () => {
+    const answers: Record<string, string> = {
+      'generic-27007': `+CUSATR: 1,"${TP}"`,
+      quectel: `+CUSATR: 1,"${TP}"`,
+      'nordic-nrf91': `+CUSATR: 1,"${TP}"`,
+      'u-blox': `+STKPROF: 20,"${TP}"`,
+      cinterion: `^SSTA: 1,0,1,"${TP}",2`,
+    };
+    for (const [id, answer] of Object.entries(answers)) {
+      expect(new RegExp(moduleProfile(id).terminalProfile.pattern).exec(answer)?.groups?.hex, id).to.equal(TP);
+    }
+  });
+
+  it('tell a module set up for the SIM toolkit from one that is not', () => {
+    const check = (id: string, what: RegExp) => new RegExp(moduleProfile(id).checks.find((c) => what.test(c.what))!.expect);
+    const qstk = check('quectel', /QSTK/);
+    expect(qstk.test('+QSTK: 1')).to.equal(true);
+    expect(qstk.test('+QSTK: 0')).to.equal(false);
+    const cfun = check('u-blox', /STK mode/);
+    expect(['+CFUN: 1,6', '+CFUN: 1,7', '+CFUN: 1,9'].map((line) => cfun.test(line))).to.deep.equal([true, true, true]);
+    expect(['+CFUN: 1,8', '+CFUN: 1', '+CFUN: 1,0'].map((line) => cfun.test(line))).to.deep.equal([false, false, false]);
+  });
+
+  it('compile every evidence pattern', () => {
+    for (const profile of Object.values(MODULE_PROFILES)) {
+      for (const rule of profile.evidence) expect(() => new RegExp(rule.pattern), `${profile.id} ${rule.pattern}`).not.to.throw();
+    }
+  });
+
+  it('give PWRKEY timings, or the rig file must', async () => {
+    const rig = { ...parseYamlText('name: g\nserial: {path: /dev/ttyAMA0}\npower: {type: gpio, line: {line: 17}, pwrkey: {line: 27, pulseOn: 1 s}}\n', 'rig.yaml', rigSchema), file: 'rig.yaml' };
+    const error = await createPowerSwitch(rig, moduleProfile('generic-27007'), new ScaledClock(), undefined, () => {}).catch((e: Error) => e);
+    expect((error as Error).message).to.equal(
+      'module profile "generic-27007" has no PWRKEY timings: set power.pwrkey.pulseOff, power.pwrkey.shutdown in the rig file (see the module\'s hardware design guide)',
+    );
+    expect(moduleProfile('quectel').pwrkey).to.deep.equal({ pulseOn: 500, pulseOff: 650, shutdown: 30_000 });
+  });
+
+  it('know a Super SIM by its ICCID', () => {
+    expect(isSuperSimIccid('89883070000012345674')).to.equal(true);
+    expect(isSuperSimIccid('8910392000001234567')).to.equal(true);
+    expect(isSuperSimIccid('8944110068256270054')).to.equal(false);
+  });
+});
