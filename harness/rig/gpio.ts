@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { GpioLineRef } from './rig-file.ts';
 
 /** Where the kernel puts sysfs GPIO; onoff uses this path and no other. */
-export const SYSFS_GPIO = '/sys/class/gpio';
+const SYSFS_GPIO = '/sys/class/gpio';
 
 export interface GpioLine {
   readonly description: string;
@@ -21,7 +21,7 @@ export interface GpioLine {
   release(): Promise<void>;
 }
 
-export interface GpioChip {
+interface GpioChip {
   name: string;
   label: string;
   base: number;
@@ -34,7 +34,7 @@ export interface ResolvedLine {
   description: string;
 }
 
-export async function listGpioChips(root = SYSFS_GPIO): Promise<GpioChip[]> {
+async function listGpioChips(root = SYSFS_GPIO): Promise<GpioChip[]> {
   let names: string[];
   try {
     names = (await readdir(root)).filter((name) => name.startsWith('gpiochip'));
@@ -92,11 +92,11 @@ function openFailure(line: ResolvedLine, error: NodeJS.ErrnoException): Error {
   return new Error(`cannot open ${line.description}: ${error.message}${hint ? `; ${hint}` : ''}`);
 }
 
-/** Wall ms an unexport may take to show; the kernel's is immediate. */
+/** Wall ms an unexport may take to show: the kernel's is immediate, a sysfs played by a process (as in the tests) is not. */
 const UNEXPORT_WAIT_MS = 1_000;
 const UNEXPORT_POLL_MS = 5;
 
-/** onoff ignores a failed unexport: this checks that the line's folder went away. */
+/** onoff ignores a failed unexport: this checks that the line's folder went away, one line at a time. */
 async function confirmUnexported(line: ResolvedLine): Promise<void> {
   const dir = join(SYSFS_GPIO, `gpio${line.number}`);
   for (let waited = 0; existsSync(dir); waited += UNEXPORT_POLL_MS) {

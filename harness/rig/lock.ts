@@ -20,7 +20,7 @@ export interface BenchLock {
 }
 
 /** HIL_LOCK_DIR, else /run/lock (shared by every user of the host), else the temp folder. */
-export function lockDir(): string {
+function lockDir(): string {
   return process.env.HIL_LOCK_DIR ?? (existsSync('/run/lock') ? '/run/lock' : tmpdir());
 }
 

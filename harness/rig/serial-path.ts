@@ -3,7 +3,7 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const BY_ID_DIR = '/dev/serial/by-id';
+const BY_ID_DIR = '/dev/serial/by-id';
 
 /** The by-id link that points at the same device as `path`, if `path` is not one already and one exists. */
 export function stableAlias(path: string, byIdDir = BY_ID_DIR): string | undefined {
