@@ -183,7 +183,7 @@ export class RigController extends EventEmitter<RigEvents> {
     await this.powerOn();
   }
 
-  /** Waits for the ready marker or an `AT` answered with OK, then turns on the profile's evidence. */
+  /** Waits for the ready marker or `AT` answered with OK, turns on the profile's OTA evidence, then waits for the SIM (+CPIN: READY). */
   async waitReady(timeoutMs = this.config.settle.bootTimeout): Promise<number> {
     const since = this.marks.get('power-on') ?? 0;
     const deadline = this.clock.now() + timeoutMs;
@@ -207,6 +207,9 @@ export class RigController extends EventEmitter<RigEvents> {
       const response = await this.at.send(command);
       if (!response.ok) this.note(`${command} answered ${response.final}: the evidence it enables will be missing`);
     }
+    // Identity, AT+CSIM and the SIM's applet all need the SIM itself to be ready, not only the module.
+    await this.pollUntil('AT+CPIN?', '+CPIN:', (line) => line === '+CPIN: READY', deadline, probeMs, (last) =>
+      `SIM not ready ${Math.round(timeoutMs / 1000)} s after power-on: AT+CPIN? answered ${last}`);
     const readyAt = this.mark('ready');
     this.emit('ready', readyAt);
     return readyAt;
@@ -214,19 +217,23 @@ export class RigController extends EventEmitter<RigEvents> {
 
   /** Polls AT+CEREG? until the module is registered, at home or roaming (TS 27.007 stat 1 or 5). */
   async waitRegistered(timeoutMs = this.config.settle.bootTimeout): Promise<number> {
-    const deadline = this.clock.now() + timeoutMs;
     const pollMs = Math.max(REGISTRATION_POLL_MS, PROBE_WALL_MS * this.clock.scale);
-    let last = '';
+    await this.pollUntil('AT+CEREG?', '+CEREG:', (line) => /^\+CEREG: \d+,[15]\b/.test(line), this.clock.now() + timeoutMs, pollMs, (last) =>
+      `module not registered ${Math.round(timeoutMs / 1000)} s after asking: last answer ${last}`);
+    return this.mark('registered');
+  }
+
+  /** Sends `command` every `pollMs` until its `prefix` line passes `accept`; past `deadline` it throws. */
+  private async pollUntil(command: string, prefix: string, accept: (line: string) => boolean, deadline: number, pollMs: number, failure: (last: string) => string): Promise<void> {
     for (;;) {
-      const response = await this.at.send('AT+CEREG?');
-      last = response.lines.find((line) => line.startsWith('+CEREG:')) ?? response.final;
-      if (/^\+CEREG: \d+,[15]\b/.test(last)) return this.mark('registered');
-      if (this.clock.now() + pollMs > deadline) {
-        throw new Error(`module not registered ${Math.round(timeoutMs / 1000)} s after asking: last answer ${last}`);
-      }
+      const response = await this.at.send(command);
+      const last = response.lines.find((line) => line.startsWith(prefix)) ?? response.final;
+      if (accept(last)) return;
+      if (this.clock.now() + pollMs > deadline) throw new Error(failure(last));
       await this.clock.sleep(pollMs);
     }
   }
+
 
   async identity(): Promise<ModuleIdentity> {
     const read = async (command: string): Promise<string | undefined> => {
