@@ -90,7 +90,17 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
   if (rig.simulator) await allure.label('rig', `${rig.config.name} (virtual module)`);
   else await allure.label('rig', rig.config.name);
   await moduleLabels(options.module);
-  const context = { rig, suite, measurements: result.measurements, captures: new Map<string, string>(), progress: (text: string) => view.progress(text) };
+  const context = {
+    rig,
+    suite,
+    // Streamed as they are taken, so a watcher sees figures during a long suite, not at its end.
+    measured: (m: MeasuredValue) => {
+      result.measurements.push(m);
+      options.listener?.measured?.(suite, m);
+    },
+    captures: new Map<string, string>(),
+    progress: (text: string) => view.progress(text),
+  };
   if (!rig.seesOtaServer && suite.steps.some((step) => step.kind === 'stageUpdate' || step.kind === 'expectUpdate')) {
     view.line(`    note: this suite stages OTA updates, which only a simulator's server lets the harness do; on this bench stage them in the SIM vendor's console when a step asks`);
   }
@@ -137,7 +147,6 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
   } finally {
     for (const m of result.measurements) {
       view.measurement(m);
-      options.listener?.measured?.(suite, m);
       await allure.parameter(m.name, parameterText(m), MEASURED);
     }
     const sessions = rig.observer.sessions.slice(sessionsBefore);

@@ -14,7 +14,8 @@ const SESSION_CLOSE_LIMIT_MS = 10 * 60_000;
 export interface StepContext {
   rig: RigController;
   suite: Suite;
-  measurements: MeasuredValue[];
+  /** Hears each measurement the moment a step takes it. */
+  measured(measurement: MeasuredValue): void;
   /** Information lines kept by `at` steps with `capture`. */
   captures: Map<string, string>;
   /** A live line while the step waits: what it waits for and how far into the window it is. */
@@ -133,11 +134,11 @@ function record(context: StepContext, name: string | undefined, rigMs: number, f
   if (!name) return;
   const m = declared(context, name);
   const uncertainty = (context.rig.markUncertainty.get(from) ?? 0) + context.rig.timingResolution;
-  context.measurements.push(measure(m, toUnit(rigMs, m.unit), toUnit(uncertainty, m.unit)));
+  context.measured(measure(m, toUnit(rigMs, m.unit), toUnit(uncertainty, m.unit)));
 }
 
 function recordCount(context: StepContext, name: string | undefined, count: number): void {
-  if (name) context.measurements.push(measure(declared(context, name), count));
+  if (name) context.measured(measure(declared(context, name), count));
 }
 
 const seconds = (rigMs: number) => `${(rigMs / 1000).toFixed(1)} s`;
