@@ -5,7 +5,7 @@ import { ConfigError } from '../config/index.ts';
 import { RigController } from '../rig/controller.ts';
 import { examineBench, type DoctorCheck, type Verdict } from '../rig/doctor.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
-import { guardBench } from '../rig/safe-state.ts';
+import { guardBench, startSafe } from '../rig/safe-state.ts';
 import { UsageError, type CliOutput } from './output.ts';
 
 export const DOCTOR_USAGE = `usage: hil doctor --rig FILE
@@ -47,7 +47,11 @@ export async function doctorCommand(args: string[], out: CliOutput): Promise<num
   rig.on('note', (text) => out.stdout(`    note: ${text}`));
   const guard = guardBench(() => rig.safeState(), async (why) => out.stdout(`hil doctor: ${why}; leaving the bench in its safe state`));
   try {
-    await examineBench(rig, report);
+    const safe = await startSafe(rig).then(() => true, (error: Error) => {
+      report({ name: 'safe state', verdict: 'fail', detail: `cannot switch the bench off before the checks: ${error.message}` });
+      return false;
+    });
+    if (safe) await examineBench(rig, report);
   } finally {
     if (!guard.aborted()) {
       guard.release();

@@ -8,7 +8,9 @@ import { formatEntry } from '../at/index.ts';
 import { ConfigError } from '../config/index.ts';
 import { RigController, type ModuleIdentity } from '../rig/controller.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
-import { guardBench, type BenchGuard } from '../rig/safe-state.ts';
+import { describeRun, waitForBench } from '../rig/lock.ts';
+import { guardBench, startSafe, type BenchGuard } from '../rig/safe-state.ts';
+import { parseDuration } from '../time/duration.ts';
 import { EVENTS_FILE } from '../results/event-log.ts';
 import { ABORT_DRAIN_MS, RunStream } from '../results/run-stream.ts';
 import { totals, writeSummary, type RunSummary } from '../results/summary.ts';
@@ -35,6 +37,7 @@ Runs suites on a rig (default: the built-in virtual rig) and writes reports/<run
   --report-dir DIR    report folder (default reports/<run-id>)
   --no-html           skip report.html (the allure report as one offline file)
   --history DIR       keep allure's history and each run's figures in DIR (the same DIR every night) for trends
+  --wait-lock DUR     if another run holds the bench, wait for it up to DUR of wall time ("10 min") instead of refusing
 ${RUN_RESULTS_USAGE}`;
 
 function newRunId(): string {
@@ -71,6 +74,7 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
       'report-dir': { type: 'string' },
       'no-html': { type: 'boolean', default: false },
       history: { type: 'string' },
+      'wait-lock': { type: 'string' },
       ...RUN_RESULTS_OPTIONS,
     },
   });
@@ -85,6 +89,12 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   }
   if (suites.length === 0) throw new UsageError('hil run: no suite selected');
   if (values.fault.length > 0 && config.serial.path !== 'virtual') throw new UsageError('hil run: --fault applies to the virtual rig only');
+  let waitLockMs = 0;
+  try {
+    if (values['wait-lock'] !== undefined) waitLockMs = parseDuration(values['wait-lock']);
+  } catch (error) {
+    throw new UsageError(`hil run: --wait-lock: ${(error as Error).message}`);
+  }
   const resultsTo = await runResults(values, config.name);
 
   const runId = newRunId();
@@ -94,8 +104,10 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   const timeScale = numberFlag('--time-scale', values['time-scale']);
   const seed = numberFlag('--seed', values.seed);
   let rig: RigController;
+  describeRun({ id: runId, suites: suites.map((s) => s.id), reportDir });
   try {
-    rig = await RigController.open(config, { ...(timeScale ? { timeScale } : {}), ...(seed ? { seed } : {}), faults: values.fault });
+    const open = () => RigController.open(config, { ...(timeScale ? { timeScale } : {}), ...(seed ? { seed } : {}), faults: values.fault });
+    rig = waitLockMs > 0 ? await waitForBench(open, waitLockMs, (text) => out.stdout(`hil run: ${text}`)) : await open();
   } catch (error) {
     throw new UsageError(`hil run: ${(error as Error).message}`);
   }
@@ -105,6 +117,13 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   rig.at.transcript.subscribe((entry) => transcript.write(`${formatEntry(entry)}\n`));
   rig.on('note', (text, at) => transcript.write(`${new Date().toISOString()} ${`${(at / 1000).toFixed(3)}s`.padStart(11)} -- note    ${text}\n`));
   rig.on('power', (on, at) => transcript.write(`${new Date().toISOString()} ${`${(at / 1000).toFixed(3)}s`.padStart(11)} -- power   ${on ? 'on' : 'off'}\n`));
+  try {
+    await startSafe(rig);
+  } catch (error) {
+    await rig.safeState().catch(() => {});
+    transcript.end();
+    throw new Error(`hil run: cannot bring the bench to its safe state: ${(error as Error).message}`);
+  }
 
   out.stdout(`hil run ${runId}: ${suites.length} suite(s) on rig "${config.name}" (${rig.simulator ? 'virtual module' : config.serial.path}, time scale ${rig.clock.scale})`);
   out.stdout(`report folder: ${reportDir}`);

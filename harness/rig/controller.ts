@@ -5,7 +5,7 @@ import type { BindingInterface } from '@serialport/bindings-cpp';
 import { AtEngine, AtTimeoutError } from '../at/index.ts';
 import { moduleProfile, type ModuleProfile } from '../ota/profiles.ts';
 import { OtaObserver } from '../ota/observer.ts';
-import { controlRequest, SIMULATED_PROFILES, VirtualBinding, VirtualModule, type SettingsPackage, type SettingsUpdate } from '../sim/index.ts';
+import { controlRequest, VirtualBinding, VirtualModule, type SettingsPackage, type SettingsUpdate } from '../sim/index.ts';
 import { csimCommand, parseCsimResponse } from '../stk/index.ts';
 import { ScaledClock, type Clock } from '../time/clock.ts';
 import { BlindWindows, type BlindWindow } from './blind-window.ts';
@@ -108,7 +108,7 @@ export class RigController extends EventEmitter<RigEvents> {
         clock,
         faults: [...(config.virtual?.faults ?? []), ...(overrides.faults ?? [])],
         ...(seed !== undefined ? { seed } : {}),
-        profile: SIMULATED_PROFILES[config.module] ? config.module : 'generic-27007',
+        profile: moduleProfile(config.module).id, // every module profile has a simulated dialect
         dataApn: config.sim.dataApn,
         otaApn: config.sim.otaApn,
         forceCheckApdu: config.sim.forceCheckApdu,

@@ -1,8 +1,10 @@
 // One run per bench: a lock file named after the bench's serial port, holding the owner's PID.
 // A lock whose process is gone, or whose PID now belongs to another process, is stale and taken over.
 import { existsSync, linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { formatDuration } from '../time/duration.ts';
 
 export interface LockHolder {
   pid: number;
@@ -10,8 +12,49 @@ export interface LockHolder {
   startTicks: number | undefined;
   rig: string;
   rigFile: string;
+  /** Who started the run. */
+  user: string;
   since: string;
   command: string;
+  /** The `hil run` holding the bench, where it is one. */
+  run?: LockRun;
+}
+
+export interface LockRun {
+  id: string;
+  suites: string[];
+  reportDir: string;
+}
+
+/** A run's lock could not be taken because a live process holds the bench. */
+export class BenchInUseError extends Error {
+  constructor(readonly holder: LockHolder, message: string) {
+    super(message);
+    this.name = 'BenchInUseError';
+  }
+}
+
+let currentRun: LockRun | undefined;
+
+/** What this process's lock says it is running: set by `hil run` before it opens the rig. */
+export function describeRun(run: LockRun | undefined): void {
+  currentRun = run;
+}
+
+function userName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`; // a uid with no passwd entry
+  }
+}
+
+/** "process 42 (user ana, rig "bench-1", run R, suites boot-delay; report reports/R) since T" */
+export function describeHolder(holder: LockHolder): string {
+  const run = holder.run
+    ? `run ${holder.run.id}, suite(s) ${holder.run.suites.join(', ')}, report ${holder.run.reportDir}`
+    : holder.command;
+  return `process ${holder.pid} (user ${holder.user ?? '?'}, rig "${holder.rig}", ${run}) since ${holder.since}`;
 }
 
 export interface BenchLock {
@@ -81,16 +124,18 @@ export function lockBench(serialPath: string, rig: { name: string; file: string 
     startTicks: startTicks(process.pid),
     rig: rig.name,
     rigFile: rig.file,
+    user: userName(),
     since: new Date().toISOString(),
     command: process.argv.slice(1).join(' '),
+    ...(currentRun ? { run: currentRun } : {}),
   };
   for (let attempt = 0; ; attempt++) {
     if (tryCreate(path, me)) break;
     const holder = readHolder(path);
     if (holder && isAlive(holder)) {
-      throw new Error(
-        `the bench on ${serialPath} is in use by process ${holder.pid} (rig "${holder.rig}", ${holder.command}) since ${holder.since}; ` +
-          `wait for it to finish, or stop it; the lock is ${path}`,
+      throw new BenchInUseError(
+        holder,
+        `the bench on ${serialPath} is in use by ${describeHolder(holder)}; wait for it to finish (hil run --wait-lock), or stop it; the lock is ${path}`,
       );
     }
     // Two runs racing for one stale lock: one of them removes it and wins the create above.
@@ -108,4 +153,34 @@ export function lockBench(serialPath: string, rig: { name: string; file: string 
       if (readHolder(path)?.pid === process.pid) unlinkSync(path);
     },
   };
+}
+
+/** Wall ms between attempts while waiting for a bench, and between progress lines about the same holder. */
+export const WAIT_POLL_MS = 1_000;
+const PROGRESS_EVERY_MS = 30_000;
+
+/**
+ * Calls `take` until it stops failing with BenchInUseError, for at most `waitMs` of wall time.
+ * `progress` hears who holds the bench on the first refusal, when the holder changes, and every 30 s.
+ */
+export async function waitForBench<T>(take: () => Promise<T>, waitMs: number, progress: (text: string) => void, pollMs = WAIT_POLL_MS): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  let said: string | undefined;
+  let saidAt = 0;
+  for (;;) {
+    try {
+      return await take();
+    } catch (error) {
+      if (!(error instanceof BenchInUseError)) throw error;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`gave up waiting ${formatDuration(waitMs)} for the bench: ${error.message}`);
+      const holder = describeHolder(error.holder);
+      if (holder !== said || Date.now() - saidAt >= PROGRESS_EVERY_MS) {
+        progress(`waiting for the bench, ${formatDuration(left)} left: in use by ${holder}`);
+        said = holder;
+        saidAt = Date.now();
+      }
+      await sleep(Math.min(pollMs, left));
+    }
+  }
 }

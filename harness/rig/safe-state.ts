@@ -46,3 +46,23 @@ export function guardBench(toSafeState: () => Promise<void>, onAbort: (why: stri
     },
   };
 }
+
+/** What opening a rig needs of it to bring it to its safe state. */
+export interface SafeStartRig {
+  readonly config: { safeState: 'off' | 'on' | 'leave' };
+  note(text: string): void;
+  powerOff(): Promise<void>;
+}
+
+/**
+ * A rig found in an unknown state is driven to its safe state before anything else. Only "off" is
+ * driven here: a safe state of "on" is reached by the power-on every run and check starts with.
+ */
+export async function startSafe(rig: SafeStartRig): Promise<void> {
+  if (rig.config.safeState !== 'off') {
+    rig.note(`safe state "${rig.config.safeState}": the bench is left as found until the first power-on`);
+    return;
+  }
+  rig.note('driving the bench to its safe state (power off) before anything else');
+  await rig.powerOff();
+}

@@ -1,6 +1,7 @@
 // The module's AT command interpreter (V.250 framing, TS 27.007 commands).
 // Echo is byte by byte as characters arrive, like a real module; responses use verbose (V1) format.
 import { bytesToHex, hexToBytes } from '../stk/index.ts';
+import type { VendorCommand } from './profiles.ts';
 import type { TerminalToolkit } from './toolkit.ts';
 import type { VirtualModule } from './module.ts';
 import { FILE_ICCID, FILE_IMSI } from './uicc.ts';
@@ -128,9 +129,16 @@ export class AtInterpreter {
     const form = match[2] ?? '';
     const args = match[3] ?? '';
     if (form === '=?') return this.test(name);
-    const handler = this.handlers[name];
+    const handler = this.handler(name);
     if (!handler) return fail(CME.OPERATION_NOT_SUPPORTED);
     return handler(form, args);
+  }
+
+  /** The handler of an extended command: the common ones, and the vendor ones this dialect knows. */
+  private handler(name: string): ((form: string, args: string) => string[]) | undefined {
+    if (this.handlers[name]) return this.handlers[name];
+    const vendor = this.module.profile.vendorCommands.find((command) => command === name);
+    return vendor ? this.vendorHandlers[vendor] : undefined;
   }
 
   /** Basic (V.250) commands such as E0, I, Z, possibly several in one line; anything else is an error. */
@@ -175,7 +183,7 @@ export class AtInterpreter {
       '+CUSATA': '+CUSATA: (0-2)',
       '+CUSATR': '+CUSATR: (1,2)',
     };
-    if (!(name in this.handlers)) return fail(CME.OPERATION_NOT_SUPPORTED);
+    if (!this.handler(name)) return fail(CME.OPERATION_NOT_SUPPORTED);
     return ranges[name] ? [ranges[name]] : [];
   }
 
@@ -279,6 +287,18 @@ export class AtInterpreter {
       const storages = form === '' ? [1, 2] : [intParam(splitParams(args)[0], [1, 2])];
       return storages.map((storage) => `+CUSATR: ${storage},"${this.module.terminalProfile}"`);
     },
+  };
+
+  private readonly vendorHandlers: Record<VendorCommand, (form: string, args: string) => string[]> = {
+    // nRF91: %USATEV=1 turns on "%USATEV: BIP Connected/Closed".
+    '%USATEV': (form, args) => {
+      if (form === '?') return [`%USATEV: ${this.module.settings.bipEvents ? 1 : 0}`];
+      if (form !== '=') return fail();
+      this.module.settings.bipEvents = intParam(splitParams(args)[0], [0, 1]) === 1;
+      return [];
+    },
+    '%XICCID': this.iccid('%XICCID'),
+    '^SCID': this.iccid('^SCID'),
   };
 
   private cgdcont(form: string, args: string): string[] {

@@ -75,7 +75,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
   simReady = false;
   registration: RegistrationStatus = 0;
   functionality = 1;
-  settings!: { echo: boolean; cmee: number; cereg: number; cgerep: number; cusata: number };
+  settings!: { echo: boolean; cmee: number; cereg: number; cgerep: number; cusata: number; bipEvents: boolean };
 
   private readonly random: Random;
   private readonly applet: OtaApplet;
@@ -129,6 +129,10 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
       activateContext: (apn) => this.activateBipContext(apn),
       deactivateContext: (cid) => this.deactivateContext(cid),
       reportToHost: (line) => this.urc(line),
+      channelChanged: (open) => {
+        const urcs = this.profile.bipUrcs;
+        if (urcs && this.settings.bipEvents) this.urc(open ? urcs.connected : urcs.closed);
+      },
       reportsProactiveCommands: () => this.settings.cusata > 0,
       refreshSim: () => this.refreshSim(),
     });
@@ -178,7 +182,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
 
   /** The settings a boot (or ATZ) starts from. */
   resetSettings(): void {
-    this.settings = { echo: this.profile.echoAtBoot, cmee: 0, cereg: 0, cgerep: 0, cusata: 0 };
+    this.settings = { echo: this.profile.echoAtBoot, cmee: 0, cereg: 0, cgerep: 0, cusata: 0, bipEvents: false };
   }
 
   /** +CEREG's `<stat>`, with `<tac>,<ci>,<AcT>` while registered when +CEREG=2 asks for location. */

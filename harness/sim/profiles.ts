@@ -1,5 +1,10 @@
-// How a simulated module presents itself on the AT port. Profiles are data so dialects can be added
-// without touching the simulator's logic. `{cid}` in a template is replaced by the context id.
+// How a simulated module presents itself on the AT port, one dialect per harness module profile
+// (same ids). Profiles are data so dialects can be added without touching the simulator's logic.
+// `{cid}` in a template is replaced by the context id.
+import { canonicalProfileId } from '../ota/profiles/aliases.ts';
+
+/** Commands only some dialects know (see AtInterpreter's vendor handlers). */
+export type VendorCommand = '%USATEV' | '%XICCID' | '^SCID';
 
 export interface SimulatedModuleProfile {
   id: string;
@@ -14,36 +19,102 @@ export interface SimulatedModuleProfile {
   pdnDeactivated: string;
   /** Echo state right after boot: most modules start with ATE1. */
   echoAtBoot: boolean;
+  vendorCommands: VendorCommand[];
+  /** Printed when a BIP channel opens and closes, once AT%USATEV=1 asks for them. */
+  bipUrcs?: { connected: string; closed: string };
 }
 
-export const SIMULATED_PROFILES: Record<string, SimulatedModuleProfile> = {
-  'generic-27007': {
+const CGEV_27007 = { pdnActivated: '+CGEV: ME PDN ACT {cid}', pdnDeactivated: '+CGEV: ME PDN DEACT {cid}' };
+// Quectel leaves out the ME: "+CGEV: PDN ACT <cid>".
+const CGEV_QUECTEL = { pdnActivated: '+CGEV: PDN ACT {cid}', pdnDeactivated: '+CGEV: PDN DEACT {cid}' };
+const QUECTEL_SIM_READY = ['+CPIN: READY', '+QUSIM: 1', 'SMS DONE'];
+
+const profiles: SimulatedModuleProfile[] = [
+  {
     id: 'generic-27007',
     manufacturer: 'SimOTA',
     model: 'VM-27007',
     revision: 'VM27007R01A01',
     readyUrcs: ['RDY'],
     simReadyUrcs: ['+CPIN: READY'],
-    pdnActivated: '+CGEV: ME PDN ACT {cid}',
-    pdnDeactivated: '+CGEV: ME PDN DEACT {cid}',
+    ...CGEV_27007,
     echoAtBoot: true,
+    vendorCommands: [],
   },
-  // Quectel dialect: "+CGEV: PDN ACT <cid>" and "+QUSIM: 1" on SIM (re)initialisation.
-  'quectel': {
-    id: 'quectel',
+  {
+    id: 'quectel-bg95',
     manufacturer: 'Quectel',
     model: 'BG95-M3',
     revision: 'BG95M3LAR02A03',
     readyUrcs: ['RDY'],
-    simReadyUrcs: ['+CPIN: READY', '+QUSIM: 1', 'SMS DONE'],
-    pdnActivated: '+CGEV: PDN ACT {cid}',
-    pdnDeactivated: '+CGEV: PDN DEACT {cid}',
+    simReadyUrcs: QUECTEL_SIM_READY,
+    ...CGEV_QUECTEL,
     echoAtBoot: true,
+    vendorCommands: [],
   },
-};
+  {
+    id: 'quectel-eg25',
+    manufacturer: 'Quectel',
+    model: 'EG25',
+    revision: 'EG25GGBR07A08M2G',
+    readyUrcs: ['RDY'],
+    simReadyUrcs: QUECTEL_SIM_READY,
+    ...CGEV_QUECTEL,
+    echoAtBoot: true,
+    vendorCommands: [],
+  },
+  {
+    id: 'ublox-sara-r5',
+    manufacturer: 'u-blox',
+    model: 'SARA-R510M8S',
+    revision: '03.15',
+    readyUrcs: [],
+    simReadyUrcs: ['+CPIN: READY'],
+    ...CGEV_27007,
+    echoAtBoot: true,
+    vendorCommands: [],
+  },
+  {
+    id: 'nordic-nrf9160',
+    manufacturer: 'Nordic Semiconductor ASA',
+    model: 'nRF9160-SICA',
+    revision: 'mfw_nrf9160_1.3.5',
+    readyUrcs: ['Ready'],
+    simReadyUrcs: ['+CPIN: READY'],
+    ...CGEV_27007,
+    echoAtBoot: false,
+    vendorCommands: ['%USATEV', '%XICCID'],
+    bipUrcs: { connected: '%USATEV: BIP Connected', closed: '%USATEV: BIP Closed' },
+  },
+  {
+    id: 'simcom-sim7080',
+    manufacturer: 'SIMCOM_Ltd',
+    model: 'SIMCOM_SIM7080G',
+    revision: '1951B04SIM7080',
+    readyUrcs: ['RDY'],
+    simReadyUrcs: ['+CPIN: READY', 'SMS Ready'],
+    ...CGEV_27007,
+    echoAtBoot: true,
+    vendorCommands: [],
+  },
+  {
+    id: 'cinterion',
+    manufacturer: 'Cinterion',
+    model: 'EXS82-W',
+    revision: 'REVISION 01.200',
+    readyUrcs: ['^SYSSTART'],
+    simReadyUrcs: ['+CPIN: READY'],
+    ...CGEV_27007,
+    echoAtBoot: true,
+    vendorCommands: ['^SCID'],
+  },
+];
 
+export const SIMULATED_PROFILES: Record<string, SimulatedModuleProfile> = Object.fromEntries(profiles.map((profile) => [profile.id, profile]));
+
+/** The dialect of `id`, or of the id it is an alias of (`quectel` → `quectel-bg95`). */
 export function simulatedProfile(id: string): SimulatedModuleProfile {
-  const profile = SIMULATED_PROFILES[id];
+  const profile = SIMULATED_PROFILES[canonicalProfileId(id)];
   if (!profile) throw new Error(`unknown simulated module profile "${id}"; known: ${Object.keys(SIMULATED_PROFILES).join(', ')}`);
   return profile;
 }

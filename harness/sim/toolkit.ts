@@ -26,6 +26,8 @@ export interface ToolkitHost {
   activateContext(apn: string): number;
   deactivateContext(cid: number): void;
   reportToHost(line: string): void;
+  /** A BIP channel opened or closed (vendor URCs such as %USATEV report it). */
+  channelChanged(open: boolean): void;
   reportsProactiveCommands(): boolean;
   /** The card asked for a refresh: the module re-reads the SIM and registers again. */
   refreshSim(): void;
@@ -76,6 +78,7 @@ export class TerminalToolkit {
   contextLost(cid: number): void {
     if (this.channel?.cid !== cid) return;
     this.channel = undefined;
+    this.host.channelChanged(false);
     if (this.events.has(Event.CHANNEL_STATUS)) {
       this.whenIdle(() => this.envelope(eventDownload({ events: [Event.CHANNEL_STATUS], channelStatus: this.channelStatus(LINK_DROPPED) })));
     }
@@ -147,6 +150,7 @@ export class TerminalToolkit {
         });
       }
       this.channel = { cid, received: Buffer.alloc(0) };
+      this.host.channelChanged(true);
       this.respond(command, {
         result: { general: RESULT.OK },
         channelStatus: this.channelStatus(),
@@ -185,6 +189,7 @@ export class TerminalToolkit {
     const channel = this.channel;
     if (!channel) return this.respond(command, { result: { general: RESULT.BIP_ERROR, additional: [NO_CHANNEL] } });
     this.channel = undefined;
+    this.host.channelChanged(false);
     this.host.deactivateContext(channel.cid);
     this.respond(command, { result: { general: RESULT.OK } });
   }

@@ -12,6 +12,8 @@ const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
 const EMULATOR = fileURLToPath(new URL('./sysfs-gpio.ts', import.meta.url));
 /** A Raspberry Pi 5 on Linux ≥ 6.6: the header's pinctrl-rp1 starts at 571, so its line 17 is 588. */
 export const PI5_CHIPS = ['gpio-brcmstb@107d508500:512:32', 'gpio-brcmstb@107d517c00:544:15', 'pinctrl-rp1:571:54'];
+/** A kernel that registers pinctrl-rp1 first, at the dynamic base 512: its line 17 is 529. */
+export const RP1_AT_512 = ['pinctrl-rp1:512:54', 'gpio-brcmstb@107d508500:566:32', 'gpio-brcmstb@107d517c00:598:15'];
 const START_MS = 15_000;
 
 export class NamespaceUnavailable extends Error {}
@@ -58,8 +60,8 @@ export class GpioBench {
 
   private constructor(private readonly holder: ChildProcess, readonly pins: string) {}
 
-  /** Sets up the namespace and the emulated Pi 5 GPIO chips; pin levels go to files under `pins`. */
-  static async start(pins: string): Promise<GpioBench> {
+  /** Sets up the namespace and the emulated GPIO chips (LABEL:BASE:NGPIO); pin levels go to files under `pins`. */
+  static async start(pins: string, chips: string[] = PI5_CHIPS): Promise<GpioBench> {
     const holder = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount -t tmpfs -o mode=0755 hil-sysfs /sys/class && echo ready && exec sleep infinity'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -70,7 +72,7 @@ export class GpioBench {
       throw new NamespaceUnavailable(`unshare --mount with a tmpfs over /sys/class is not permitted here (${(error as Error).message})`);
     }
     const bench = new GpioBench(holder, pins);
-    const emulator = bench.spawn(['node', '--import', 'tsx', EMULATOR, '--root', '/sys/class/gpio', '--pins', pins, ...PI5_CHIPS.flatMap((c) => ['--chip', c])]);
+    const emulator = bench.spawn(['node', '--import', 'tsx', EMULATOR, '--root', '/sys/class/gpio', '--pins', pins, ...chips.flatMap((c) => ['--chip', c])]);
     emulator.stdout!.setEncoding('utf8').on('data', (text: string) => bench.log.push(...text.split('\n').filter(Boolean)));
     try {
       await lineFrom(emulator, /^ready$/, 'sysfs GPIO emulator', START_MS);

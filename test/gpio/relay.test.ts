@@ -1,6 +1,7 @@
 // onoff driving real sysfs GPIO files: `hil run` and `hil doctor` run in a private mount namespace
 // where test/gpio/sysfs-gpio.ts plays a Raspberry Pi 5's kernel, and the virtual module (`hil sim`)
-// takes its power from the relay line's pin level. Skipped, saying why, where unshare is not allowed.
+// takes its power from the relay line's pin level. SIGINT and SIGTERM during a run leave the relay open.
+// Skipped, saying why, where unshare is not allowed.
 import { expect } from 'chai';
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,20 +9,22 @@ import type { RunSummary } from '../../harness/results/summary.ts';
 import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
 import { HIL } from '../e2e/cli.ts';
 import { PtyBench } from '../rig/pty-bench.ts';
-import { GpioBench, NamespaceUnavailable } from './gpio-bench.ts';
+import { GpioBench, NamespaceUnavailable, PI5_CHIPS, RP1_AT_512 } from './gpio-bench.ts';
 
 const SCALE = 25;
 /** pinctrl-rp1 lines 17 and 27 on a Pi 5 (chip base 571). */
 const RELAY = 588;
 const PWRKEY = 598;
+/** pinctrl-rp1 line 17 where the chip's base is 512. */
+const RELAY_AT_512 = 529;
 
 const RELAY_LINES = ['power:', '  type: gpio', '  line: { chip: pinctrl-rp1, line: 17 }', '  activeLow: true'];
 /** PWRKEY behind an NPN transistor: line high = key pressed. */
 const pwrkeyLines = (timings: string) => ['  pwrkey: { chip: pinctrl-rp1, line: 27, activeLow: false, ' + timings + ' }'];
 
 /** The pin levels the emulator saw, as "relay 0" / "pwrkey 1" / "relay z". */
-function levels(gpio: GpioBench): string[] {
-  const name: Record<string, string> = { [RELAY]: 'relay', [PWRKEY]: 'pwrkey' };
+function levels(gpio: GpioBench, relay = RELAY): string[] {
+  const name: Record<string, string> = { [relay]: 'relay', [PWRKEY]: 'pwrkey' };
   return gpio.log.flatMap((line) => {
     const [what, number, level] = line.split(' ');
     return what === 'level' && name[number!] ? [`${name[number!]} ${level}`] : [];
@@ -34,99 +37,114 @@ describe('GPIO relays through onoff on sysfs', function () {
   let bench: PtyBench;
   let unavailable = false;
 
-  beforeEach(async function () {
-    if (unavailable) this.skip();
-    bench = await PtyBench.create('hil-gpio-');
-    try {
-      gpio = await GpioBench.start(join(bench.dir, 'pins'));
-    } catch (error) {
+  /** Gives each test of the enclosing describe a PTY bench and a GPIO namespace with `chips`. */
+  const useBench = (chips: string[]) => {
+    beforeEach(async function () {
+      if (unavailable) this.skip();
+      bench = await PtyBench.create('hil-gpio-');
+      try {
+        gpio = await GpioBench.start(join(bench.dir, 'pins'), chips);
+      } catch (error) {
+        await bench.close();
+        if (!(error instanceof NamespaceUnavailable)) throw error;
+        unavailable = true;
+        console.log(`      skipping the GPIO tests: ${error.message}`);
+        this.skip();
+      }
+    });
+    afterEach(async () => {
+      if (!gpio) return;
+      await gpio.stop();
       await bench.close();
-      if (!(error instanceof NamespaceUnavailable)) throw error;
-      unavailable = true;
-      console.log(`      skipping the GPIO tests: ${error.message}`);
-      this.skip();
-    }
-  });
-  afterEach(async () => {
-    if (!gpio) return;
-    await gpio.stop();
-    await bench.close();
-    gpio = undefined;
-  });
+      gpio = undefined;
+    });
+  };
 
   /** The simulator, powered while the relay's pin is low (an active-low relay board). */
-  const startSim = (scale: number, args: string[] = []) =>
-    bench.startSim(['--time-scale', String(scale), '--power-file', join(gpio!.pins, `gpio${RELAY}`), '--power-active-low', ...args]);
+  const startSim = (scale: number, args: string[] = [], relay = RELAY) =>
+    bench.startSim(['--time-scale', String(scale), '--power-file', join(gpio!.pins, `gpio${relay}`), '--power-active-low', ...args]);
 
-  it('runs a suite with the module powered through an active-low relay driven by onoff', async () => {
-    await startSim(SCALE, ['--seed', '7']);
-    const rig = await bench.rig('pi5', SCALE, RELAY_LINES);
-    const reportDir = join(bench.dir, 'report');
-    const run = await gpio!.run(['node', HIL, 'run', '--rig', rig, '--suite', 'power-cycle-reset', '--report-dir', reportDir]);
-    expect(run.code, run.stdout + run.stderr).to.equal(0);
+  describe('with pinctrl-rp1 at base 512', () => {
+    useBench(RP1_AT_512);
 
-    const truth = (await controlRequest(bench.socket, { op: 'truth' })) as TruthSnapshot;
-    expect(truth.powerOns, 'power-ons: identity, the suite, its cycle').to.have.length(3);
-    // Opened inactive (high), low for each power-on, high again, then released.
-    const cycles = Array.from({ length: truth.powerOns.length }, () => ['relay 0', 'relay 1']).flat();
-    expect(levels(gpio!)).to.deep.equal(['relay 1', ...cycles, 'relay z']);
-    expect(((await controlRequest(bench.socket, { op: 'state' })) as { powered: boolean }).powered).to.equal(false);
-    const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.rig.power).to.equal('gpio pinctrl-rp1 line 17 (GPIO 588), active-low');
+    it('runs boot-delay and power-cycle-reset with the module powered through an active-low relay driven by onoff', async () => {
+      await startSim(SCALE, ['--seed', '7'], RELAY_AT_512);
+      const rig = await bench.rig('pi5', SCALE, RELAY_LINES);
+      const reportDir = join(bench.dir, 'report');
+      const run = await gpio!.run(['node', HIL, 'run', '--rig', rig, '--suite', 'boot-delay', '--suite', 'power-cycle-reset', '--report-dir', reportDir]);
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+
+      const truth = (await controlRequest(bench.socket, { op: 'truth' })) as TruthSnapshot;
+      expect(truth.powerOns, 'power-ons: identity, boot-delay, power-cycle-reset and its cycle').to.have.length(4);
+      // Opened inactive (high), which is already the safe start's off; low for each power-on, high again; released.
+      const cycles = Array.from({ length: truth.powerOns.length }, () => ['relay 0', 'relay 1']).flat();
+      expect(levels(gpio!, RELAY_AT_512)).to.deep.equal(['relay 1', ...cycles, 'relay z']);
+      expect(((await controlRequest(bench.socket, { op: 'state' })) as { powered: boolean }).powered).to.equal(false);
+      const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+      expect(summary.rig.power).to.equal(`gpio pinctrl-rp1 line 17 (GPIO ${RELAY_AT_512}), active-low`);
+      expect(summary.tests.map((t) => t.status)).to.not.include('failed');
+      expect(await readFile(join(reportDir, 'transcript.log'), 'utf8')).to.contain('note    driving the bench to its safe state (power off) before anything else');
+    });
   });
 
-  it('presses PWRKEY only when the power changes, and opens the relay when the run is terminated', async () => {
-    await startSim(1);
-    // Presses long enough in wall time for every edge to be seen.
-    const rig = await bench.rig('pi5-real-time', 1, [...RELAY_LINES, ...pwrkeyLines('pulseOn: 400 ms, pulseOff: 400 ms, shutdown: 200 ms')]);
-    const reportDir = join(bench.dir, 'terminated');
-    // In real time the suite is still waiting for the OTA check when the signal comes.
-    const child = await gpio!.startUntil(['node', HIL, 'run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir], /✓ wait for the module to be ready/);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).to.equal(143);
+  describe('on a Pi 5', () => {
+    useBench(PI5_CHIPS);
 
-    const on = ['relay 0', 'pwrkey 1', 'pwrkey 0'];
-    const off = ['pwrkey 1', 'pwrkey 0', 'relay 1'];
-    // Opened inactive; on and off to read the module's identity; the suite's "power off" finds it off
-    // already and presses nothing; its "power on"; the safe state's off; both lines released.
-    expect(levels(gpio!)).to.deep.equal(['relay 1', 'pwrkey 0', ...on, ...off, ...on, ...off, 'relay z', 'pwrkey z']);
-    expect(((await controlRequest(bench.socket, { op: 'state' })) as { powered: boolean }).powered).to.equal(false);
-    const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.status).to.equal('aborted');
-    expect(summary.abortReason).to.match(/SIGTERM/);
-  });
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      it(`presses PWRKEY only when the power changes, and opens the relay when the run gets ${signal}`, async () => {
+        await startSim(1);
+        // Presses long enough in wall time for every edge to be seen.
+        const rig = await bench.rig('pi5-real-time', 1, [...RELAY_LINES, ...pwrkeyLines('pulseOn: 400 ms, pulseOff: 400 ms, shutdown: 200 ms')]);
+        const reportDir = join(bench.dir, signal);
+        // In real time the suite is still waiting for the OTA check when the signal comes.
+        const child = await gpio!.startUntil(['node', HIL, 'run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir], /✓ wait for the module to be ready/);
+        const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+        child.kill(signal);
+        expect(await exited).to.equal(code);
 
-  it('runs hil doctor through the relay, PWRKEY timings from the module profile', async () => {
-    await startSim(SCALE, ['--profile', 'quectel']);
-    const rig = await bench.rig('pi5-quectel-doctor', SCALE, [...RELAY_LINES, ...pwrkeyLines('shutdown: 2 s'), 'module: quectel']);
-    const run = await gpio!.run(['node', HIL, 'doctor', '--rig', rig]);
-    expect(run.stdout).to.contain('✓ power switch: gpio pinctrl-rp1 line 17 (GPIO 588), active-low; PWRKEY pinctrl-rp1 line 27 (GPIO 598), 500/650 ms presses, 2000 ms shutdown\n');
-    expect(run.stdout).to.match(/✓ module answers AT: Quectel BG95-M3/);
-    // The simulated Quectel has no AT+QSTK: the profile's check fails and says what to do.
-    expect(run.code, run.stdout + run.stderr).to.equal(1);
-    expect(run.stdout.split('\n').filter((line) => line.startsWith('  ✗'))).to.deep.equal(['  ✗ SIM toolkit enabled (AT+QSTK): AT+QSTK?: +CME ERROR: 4']);
-    expect(run.stdout).to.contain('fix: send AT+QSTK=1 once; the module applies it after a reset, so power-cycle it\n');
-    expect(levels(gpio!).slice(-3), 'relay open, then both lines released').to.deep.equal(['relay 1', 'relay z', 'pwrkey z']);
-  });
+        const on = ['relay 0', 'pwrkey 1', 'pwrkey 0'];
+        const off = ['pwrkey 1', 'pwrkey 0', 'relay 1'];
+        // Opened inactive; on and off to read the module's identity; the suite's "power off" finds it off
+        // already and presses nothing; its "power on"; the safe state's off; both lines released.
+        expect(levels(gpio!)).to.deep.equal(['relay 1', 'pwrkey 0', ...on, ...off, ...on, ...off, 'relay z', 'pwrkey z']);
+        expect(((await controlRequest(bench.socket, { op: 'state' })) as { powered: boolean }).powered).to.equal(false);
+        const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+        expect(summary.status).to.equal('aborted');
+        expect(summary.abortReason).to.contain(signal);
+      });
+    }
 
-  it('says which line is wrong, and what to do, when the relay cannot be opened', async () => {
-    await bench.startSim([]);
-    await chmod(bench.dir, 0o755); // readable by the unprivileged user below
-    const doctor = async (name: string, line: string, uid?: number) => {
-      const rig = await bench.rig(name, 1, ['power:', '  type: gpio', `  line: ${line}`]);
-      const run = await gpio!.run(['node', HIL, 'doctor', '--rig', rig], uid === undefined ? {} : { uid });
+    it('runs hil doctor through the relay, PWRKEY timings from the module profile', async () => {
+      await startSim(SCALE, ['--profile', 'quectel']);
+      const rig = await bench.rig('pi5-quectel-doctor', SCALE, [...RELAY_LINES, ...pwrkeyLines('shutdown: 2 s'), 'module: quectel']);
+      const run = await gpio!.run(['node', HIL, 'doctor', '--rig', rig]);
+      expect(run.stdout).to.contain('✓ power switch: gpio pinctrl-rp1 line 17 (GPIO 588), active-low; PWRKEY pinctrl-rp1 line 27 (GPIO 598), 500/650 ms presses, 2000 ms shutdown\n');
+      expect(run.stdout).to.match(/✓ module answers AT: Quectel BG95-M3/);
+      // The simulated Quectel has no AT+QSTK: the profile's check fails and says what to do.
       expect(run.code, run.stdout + run.stderr).to.equal(1);
-      return run.stdout.split('\n').find((l) => l.startsWith('  ✗ bench: '))?.slice('  ✗ bench: '.length);
-    };
-    expect(await doctor('pi4-rig', '{ chip: pinctrl-bcm2711, line: 17 }')).to.equal(
-      'no GPIO chip "pinctrl-bcm2711"; found gpiochip512 "gpio-brcmstb@107d508500" (GPIO 512-543), gpiochip544 "gpio-brcmstb@107d517c00" (GPIO 544-558), gpiochip571 "pinctrl-rp1" (GPIO 571-624)',
-    );
-    expect(await doctor('old-number', '{ number: 17 }')).to.match(/^GPIO 17 is on no GPIO chip; .* name the chip and the line instead/);
-    expect(await doctor('unprivileged', '{ chip: pinctrl-rp1, line: 17 }', 65534)).to.equal(
-      "cannot open pinctrl-rp1 line 17 (GPIO 588): EACCES: permission denied, open '/sys/class/gpio/export'; " +
-        'nobody may not write there: add the user to the "gpio" group (the distribution\'s udev rule gives it access) and log in again',
-    );
-    expect(gpio!.log.filter((line) => line.startsWith('export')), 'nothing exported').to.deep.equal([]);
+      expect(run.stdout.split('\n').filter((line) => line.startsWith('  ✗'))).to.deep.equal(['  ✗ SIM toolkit enabled (AT+QSTK): AT+QSTK?: +CME ERROR: 4']);
+      expect(run.stdout).to.contain('fix: send AT+QSTK=1 once; the module applies it after a reset, so power-cycle it\n');
+      expect(levels(gpio!).slice(-3), 'relay open, then both lines released').to.deep.equal(['relay 1', 'relay z', 'pwrkey z']);
+    });
+
+    it('says which line is wrong, and what to do, when the relay cannot be opened', async () => {
+      await bench.startSim([]);
+      await chmod(bench.dir, 0o755); // readable by the unprivileged user below
+      const doctor = async (name: string, line: string, uid?: number) => {
+        const rig = await bench.rig(name, 1, ['power:', '  type: gpio', `  line: ${line}`]);
+        const run = await gpio!.run(['node', HIL, 'doctor', '--rig', rig], uid === undefined ? {} : { uid });
+        expect(run.code, run.stdout + run.stderr).to.equal(1);
+        return run.stdout.split('\n').find((l) => l.startsWith('  ✗ bench: '))?.slice('  ✗ bench: '.length);
+      };
+      expect(await doctor('pi4-rig', '{ chip: pinctrl-bcm2711, line: 17 }')).to.equal(
+        'no GPIO chip "pinctrl-bcm2711"; found gpiochip512 "gpio-brcmstb@107d508500" (GPIO 512-543), gpiochip544 "gpio-brcmstb@107d517c00" (GPIO 544-558), gpiochip571 "pinctrl-rp1" (GPIO 571-624)',
+      );
+      expect(await doctor('old-number', '{ number: 17 }')).to.match(/^GPIO 17 is on no GPIO chip; .* name the chip and the line instead/);
+      expect(await doctor('unprivileged', '{ chip: pinctrl-rp1, line: 17 }', 65534)).to.equal(
+        "cannot open pinctrl-rp1 line 17 (GPIO 588): EACCES: permission denied, open '/sys/class/gpio/export'; " +
+          'nobody may not write there: add the user to the "gpio" group (the distribution\'s udev rule gives it access) and log in again',
+      );
+      expect(gpio!.log.filter((line) => line.startsWith('export')), 'nothing exported').to.deep.equal([]);
+    });
   });
 });

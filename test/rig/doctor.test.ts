@@ -48,6 +48,17 @@ describe('hil doctor', function () {
     expect(run.stdout).to.match(/\nthe bench is ready\n$/);
   });
 
+  it('passes a hil sim --pty bench powered by an exec switch, switching it off first', async () => {
+    await bench.startSim(['--time-scale', String(SCALE)]);
+    await controlRequest(bench.socket, { op: 'power', on: true }); // as a previous user left it
+    const run = await runHil(['doctor', '--rig', await bench.execRig('pty', SCALE)]);
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+    expect(run.stdout).to.contain('    note: driving the bench to its safe state (power off) before anything else\n');
+    expect(run.stdout).to.match(/\nthe bench is ready\n$/);
+    expect(((await controlRequest(bench.socket, { op: 'state' })) as { powered: boolean }).powered).to.equal(false);
+    expect(existsSync(lockPath(bench.link)), 'bench lock left behind').to.equal(false);
+  });
+
   it('names a missing data APN and its fix, and leaves the module off and the bench free', async () => {
     await bench.startSim(['--time-scale', String(SCALE)]);
     await setDataApn(bench, 'internet');
@@ -71,16 +82,22 @@ describe('hil doctor', function () {
     ]);
   });
 
-  it('refuses a bench that a run is using, naming the run', async () => {
+  it('refuses a bench that a run is using, naming the run, to hil doctor and to a second hil run that waits too little', async () => {
     await bench.startSim(['--time-scale', '1']);
     const rig = await bench.execRig('busy', 1);
     // The run holds the bench from its start; in real time its suite takes minutes.
     const run = await startHil(['run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', `${bench.dir}/report`], /report folder:/);
+    const holder = `process ${run.pid} \\(user [^,]+, rig "busy", run [0-9TZ]+-[0-9a-f]+, suite\\(s\\) boot-delay, report ${bench.dir}/report\\) since `;
     try {
       const doctor = await runHil(['doctor', '--rig', rig]);
       expect(doctor.code).to.equal(1);
       expect(failures(doctor.stdout)).to.have.length(1);
-      expect(failures(doctor.stdout)[0]).to.match(new RegExp(`^  ✗ bench: the bench on ${bench.link} is in use by process ${run.pid} \\(rig "busy", .*hil\\.mjs run --rig`));
+      expect(failures(doctor.stdout)[0]).to.match(new RegExp(`^  ✗ bench: the bench on ${bench.link} is in use by ${holder}`));
+
+      const second = await runHil(['run', '--rig', rig, '--suite', 'boot-delay', '--wait-lock', '2 s', '--report-dir', `${bench.dir}/second`]);
+      expect(second.code, second.stdout + second.stderr).to.not.equal(0);
+      expect(second.stdout).to.match(new RegExp(`hil run: waiting for the bench, \\d+(\\.\\d)? s left: in use by ${holder}`));
+      expect(second.stderr).to.match(new RegExp(`gave up waiting 2 s for the bench: the bench on ${bench.link} is in use by ${holder}`));
     } finally {
       await stop(run);
     }

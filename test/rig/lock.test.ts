@@ -5,7 +5,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lockBench, lockPath, type LockHolder } from '../../harness/rig/lock.ts';
+import { userInfo } from 'node:os';
+import { BenchInUseError, describeRun, lockBench, lockPath, waitForBench, type LockHolder } from '../../harness/rig/lock.ts';
 
 const PORT = '/dev/serial/by-id/usb-Quectel_EG25-G-if02-port0';
 const RIG = { name: 'bench-1', file: '/rigs/bench-1.yaml' };
@@ -17,18 +18,21 @@ describe('bench lock', () => {
     dir = await mkdtemp(join(tmpdir(), 'hil-lock-'));
     notes = [];
   });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    describeRun(undefined);
+    return rm(dir, { recursive: true, force: true });
+  });
 
   const take = () => lockBench(PORT, RIG, (text) => notes.push(text), dir);
   const holder = (fields: Partial<LockHolder>): LockHolder => ({
-    pid: process.pid, startTicks: undefined, rig: 'other', rigFile: '/rigs/other.yaml', since: '2024-01-01T00:00:00.000Z', command: 'hil run', ...fields,
+    pid: process.pid, startTicks: undefined, rig: 'other', rigFile: '/rigs/other.yaml', user: 'ana', since: '2024-01-01T00:00:00.000Z', command: 'hil run', ...fields,
   });
 
   it('is a file named after the serial port, holding the run', () => {
     const lock = take();
     expect(lock.path).to.equal(join(dir, 'hil-dev_serial_by-id_usb-Quectel_EG25-G-if02-port0.lock'));
     const held = JSON.parse(readFileSync(lock.path, 'utf8')) as LockHolder;
-    expect(held).to.include({ pid: process.pid, rig: 'bench-1', rigFile: '/rigs/bench-1.yaml' });
+    expect(held).to.include({ pid: process.pid, rig: 'bench-1', rigFile: '/rigs/bench-1.yaml', user: userInfo().username });
     expect(held.startTicks).to.be.a('number');
     lock.release();
     expect(existsSync(lock.path)).to.equal(false);
@@ -36,7 +40,58 @@ describe('bench lock', () => {
 
   it('refuses a second run on the same port, naming the run that holds it', () => {
     writeFileSync(lockPath(PORT, dir), JSON.stringify(holder({ pid: process.ppid, rig: 'bench-1-nightly' })));
-    expect(take).to.throw(`the bench on ${PORT} is in use by process ${process.ppid} (rig "bench-1-nightly", hil run) since 2024-01-01T00:00:00.000Z`);
+    expect(take).to.throw(BenchInUseError, `the bench on ${PORT} is in use by process ${process.ppid} (user ana, rig "bench-1-nightly", hil run) since 2024-01-01T00:00:00.000Z`);
+  });
+
+  it('names the run, its suites and its report folder to a second run', () => {
+    describeRun({ id: 'R1', suites: ['boot-delay', 'power-cycle-reset'], reportDir: '/reports/R1' });
+    const lock = take();
+    try {
+      const since = (JSON.parse(readFileSync(lock.path, 'utf8')) as LockHolder).since;
+      expect(take).to.throw(
+        `in use by process ${process.pid} (user ${userInfo().username}, rig "bench-1", run R1, suite(s) boot-delay, power-cycle-reset, report /reports/R1) since ${since}; ` +
+          'wait for it to finish (hil run --wait-lock), or stop it',
+      );
+    } finally {
+      lock.release();
+    }
+  });
+
+  describe('waiting for the bench', () => {
+    const POLL_MS = 20;
+
+    it('takes the bench once its holder releases it, saying who it waits for', async () => {
+      const first = take();
+      const progress: string[] = [];
+      const released = setTimeout(() => first.release(), 150);
+      try {
+        const second = await waitForBench(async () => take(), 5_000, (text) => progress.push(text), POLL_MS);
+        expect((JSON.parse(readFileSync(second.path, 'utf8')) as LockHolder).pid).to.equal(process.pid);
+        second.release();
+      } finally {
+        clearTimeout(released);
+        first.release();
+      }
+      expect(progress, 'one line for one holder').to.have.length(1);
+      expect(progress[0]).to.match(/^waiting for the bench, \d+(\.\d)? s left: in use by process \d+ \(user .*, rig "bench-1", /);
+    });
+
+    it('gives up after the wait, naming the holder', async () => {
+      const held = take();
+      try {
+        const started = Date.now();
+        const error = await waitForBench(async () => take(), 200, () => {}, POLL_MS).then(() => undefined, (e: Error) => e);
+        expect(Date.now() - started).to.be.within(200, 2_000);
+        expect(error?.message).to.match(new RegExp(`^gave up waiting 200 ms for the bench: the bench on ${PORT} is in use by process ${process.pid} `));
+      } finally {
+        held.release();
+      }
+    });
+
+    it('does not wait on other errors', async () => {
+      const error = await waitForBench(() => Promise.reject(new Error('no such port')), 5_000, () => {}, POLL_MS).then(() => undefined, (e: Error) => e);
+      expect(error?.message).to.equal('no such port');
+    });
   });
 
   it('takes over the lock of a process that is gone, and says so', () => {

@@ -12,17 +12,19 @@ import { ScaledClock } from '../../harness/time/clock.ts';
 const TP = TERMINAL_PROFILE_WITH_BIP;
 
 describe('module profiles', () => {
-  it('are generic-27007, quectel, nordic-nrf91, u-blox and cinterion', () => {
-    expect(Object.keys(MODULE_PROFILES)).to.deep.equal(['generic-27007', 'quectel', 'nordic-nrf91', 'u-blox', 'cinterion']);
-    expect(() => moduleProfile('sierra')).to.throw('unknown module profile "sierra"; known: generic-27007, quectel, nordic-nrf91, u-blox, cinterion');
+  const IDS = ['generic-27007', 'quectel-bg95', 'quectel-eg25', 'ublox-sara-r5', 'nordic-nrf9160', 'simcom-sim7080', 'cinterion'];
+
+  it(`are ${IDS.join(', ')}`, () => {
+    expect(Object.keys(MODULE_PROFILES)).to.deep.equal(IDS);
+    expect(() => moduleProfile('sierra')).to.throw(`unknown module profile "sierra"; known: ${IDS.join(', ')}`);
   });
 
   it('read the terminal profile from each vendor\'s answer', () => {
     const answers: Record<string, string> = {
       'generic-27007': `+CUSATR: 1,"${TP}"`,
-      quectel: `+CUSATR: 1,"${TP}"`,
-      'nordic-nrf91': `+CUSATR: 1,"${TP}"`,
-      'u-blox': `+STKPROF: 20,"${TP}"`,
+      'quectel-bg95': `+CUSATR: 1,"${TP}"`,
+      'nordic-nrf9160': `+CUSATR: 1,"${TP}"`,
+      'ublox-sara-r5': `+STKPROF: 20,"${TP}"`,
       cinterion: `^SSTA: 1,0,1,"${TP}",2`,
     };
     for (const [id, answer] of Object.entries(answers)) {
@@ -32,10 +34,10 @@ describe('module profiles', () => {
 
   it('tell a module set up for the SIM toolkit from one that is not', () => {
     const check = (id: string, what: RegExp) => new RegExp(moduleProfile(id).checks.find((c) => what.test(c.what))!.expect);
-    const qstk = check('quectel', /QSTK/);
+    const qstk = check('quectel-bg95', /QSTK/);
     expect(qstk.test('+QSTK: 1')).to.equal(true);
     expect(qstk.test('+QSTK: 0')).to.equal(false);
-    const cfun = check('u-blox', /STK mode/);
+    const cfun = check('ublox-sara-r5', /STK mode/);
     expect(['+CFUN: 1,6', '+CFUN: 1,7', '+CFUN: 1,9'].map((line) => cfun.test(line))).to.deep.equal([true, true, true]);
     expect(['+CFUN: 1,8', '+CFUN: 1', '+CFUN: 1,0'].map((line) => cfun.test(line))).to.deep.equal([false, false, false]);
   });
@@ -52,7 +54,7 @@ describe('module profiles', () => {
     expect((error as Error).message).to.equal(
       'module profile "generic-27007" has no PWRKEY timings: set power.pwrkey.pulseOff, power.pwrkey.shutdown in the rig file (see the module\'s hardware design guide)',
     );
-    expect(moduleProfile('quectel').pwrkey).to.deep.equal({ pulseOn: 500, pulseOff: 650, shutdown: 30_000 });
+    expect(moduleProfile('quectel-bg95').pwrkey).to.deep.equal({ pulseOn: 500, pulseOff: 650, shutdown: 30_000 });
   });
 
   it('know a Super SIM by its ICCID', () => {

@@ -55,12 +55,12 @@ describe('virtual module: power and the AT port', () => {
   });
 
   it('speaks the dialect of its profile', () => {
-    const rig = new SimRig({ profile: 'quectel' }).ready();
+    const rig = new SimRig({ profile: 'quectel-bg95' }).ready();
     expect(rig.heard.slice(0, 4).map((l) => l.text)).to.deep.equal(['RDY', '+CPIN: READY', '+QUSIM: 1', 'SMS DONE']);
     rig.at('AT+CGEREP=2,1');
     expect(rig.at('AT+CGACT=1,1')).to.deep.equal(['+CGEV: PDN ACT 1', 'OK']);
     expect(rig.at('AT+CGMM')).to.deep.equal(['BG95-M3', 'OK']);
-    expect(() => new SimRig({ profile: 'nokia-3310' })).to.throw(/unknown simulated module profile "nokia-3310"; known: generic-27007, quectel/);
+    expect(() => new SimRig({ profile: 'nokia-3310' })).to.throw(/unknown simulated module profile "nokia-3310"; known: generic-27007, quectel-bg95, quectel-eg25/);
   });
 
   it('ATZ restores the boot settings, echo included', () => {
