@@ -3,9 +3,9 @@
 // capture holds long +CUSATP lines for OPEN CHANNEL, SEND DATA, RECEIVE DATA, CLOSE CHANNEL), with
 // the line-noise fault adding garbage bursts between lines. Recorded on a manual clock, so it is
 // the same on every run and takes no wall time to make.
-import { DEFAULT_FORCE_CHECK_APDU, VirtualModule } from '../harness/sim/index.ts';
+import { VirtualModule } from '../harness/sim/index.ts';
 import { seededRandom } from '../harness/sim/random.ts';
-import { csimCommand } from '../harness/stk/index.ts';
+import { csimCommand, DEFAULT_FORCE_CHECK_APDU } from '../harness/stk/index.ts';
 import { ManualClock } from '../harness/time/clock.ts';
 
 export interface CaptureSegment {

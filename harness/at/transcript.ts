@@ -65,9 +65,17 @@ export class Transcript {
 
 /** `2024-05-01T10:00:00.123Z     12.345s rx info    +CEREG: 2,5  (note)` with control characters escaped. */
 export function formatEntry(entry: TranscriptEntry): string {
-  const rigSeconds = `${(entry.rig / 1000).toFixed(3)}s`.padStart(11);
   const note = entry.note ? `  (${entry.note})` : '';
-  return `${new Date(entry.wall).toISOString()} ${rigSeconds} ${entry.dir} ${entry.kind.padEnd(7)} ${escapeControls(entry.text)}${note}`;
+  return formatLine(entry.wall, entry.rig, entry.dir, entry.kind, `${entry.text}${note}`);
+}
+
+/**
+ * One transcript line; the rig's own events (`--` in the direction column) share the layout
+ * so that readers of transcript.log parse a single format. Control characters are escaped.
+ */
+export function formatLine(wall: number, rig: number, dir: Direction | '--', kind: string, text: string): string {
+  const rigSeconds = `${(rig / 1000).toFixed(3)}s`.padStart(11);
+  return `${new Date(wall).toISOString()} ${rigSeconds} ${dir} ${kind.padEnd(7)} ${escapeControls(text)}`;
 }
 
 function escapeControls(text: string): string {

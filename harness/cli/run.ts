@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatEntry } from '../at/index.ts';
+import { formatEntry, formatLine } from '../at/index.ts';
 import { ConfigError } from '../config/index.ts';
 import { RigController, type ModuleIdentity } from '../rig/controller.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
@@ -115,8 +115,8 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   // The transcript streams to disk as it happens, so a crash loses nothing already seen.
   const transcript = createWriteStream(join(reportDir, 'transcript.log'));
   rig.at.transcript.subscribe((entry) => transcript.write(`${formatEntry(entry)}\n`));
-  rig.on('note', (text, at) => transcript.write(`${new Date().toISOString()} ${`${(at / 1000).toFixed(3)}s`.padStart(11)} -- note    ${text}\n`));
-  rig.on('power', (on, at) => transcript.write(`${new Date().toISOString()} ${`${(at / 1000).toFixed(3)}s`.padStart(11)} -- power   ${on ? 'on' : 'off'}\n`));
+  rig.on('note', (text, at) => transcript.write(`${formatLine(Date.now(), at, '--', 'note', text)}\n`));
+  rig.on('power', (on, at) => transcript.write(`${formatLine(Date.now(), at, '--', 'power', on ? 'on' : 'off')}\n`));
   try {
     await startSafe(rig);
   } catch (error) {

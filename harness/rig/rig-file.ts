@@ -2,14 +2,13 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { expectedGot, expecting, loadYamlFile, onlyWhenValid } from '../config/index.ts';
+import { DEFAULT_FORCE_CHECK_APDU } from '../stk/index.ts';
 import { durationSchema } from '../time/duration.ts';
 
 /** `serial.path` and `power.type` value selecting the in-process simulator. */
 export const VIRTUAL = 'virtual';
 /** Time scale of a virtual rig that does not set one: a 2-minute boot delay takes about a second. */
 export const VIRTUAL_TIME_SCALE = 120;
-/** ENVELOPE (location status event) that makes the Super SIM applet check for updates (DESIGN §5). */
-export const DEFAULT_FORCE_CHECK_APDU = '80C2000015D613190103820282811B0100130799F08900010001';
 
 /** A GPIO line, by chip label and offset (`pinctrl-rp1` line 17) or by its global number (529). */
 export type GpioLineRef = { chip?: string; line: number } | { number: number };

@@ -1,4 +1,4 @@
-export { VirtualModule, DEFAULT_FORCE_CHECK_APDU, type VirtualModuleOptions, type ModuleTiming } from './module.ts';
+export { VirtualModule, type VirtualModuleOptions, type ModuleTiming } from './module.ts';
 export { VirtualBinding, type VirtualPortOptions } from './binding.ts';
 export { PtyEndpoint } from './pty.ts';
 export { serveControl, controlRequest, type ControlRequest } from './control.ts';

@@ -1,7 +1,7 @@
 // The virtual module: power, boot, network registration, PDP contexts, the AT port and the SIM.
 // It is driven like a real one: power switched from outside, bytes in and out of its AT port.
 import { EventEmitter } from 'node:events';
-import { hexToBytes, TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP, buildTerminalProfileApdu } from '../stk/index.ts';
+import { buildTerminalProfileApdu, DEFAULT_FORCE_CHECK_APDU, hexToBytes, TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../stk/index.ts';
 import type { Clock, Timer } from '../time/clock.ts';
 import { OtaApplet, type AppletSettings } from './applet.ts';
 import { AtInterpreter } from './at-commands.ts';
@@ -40,7 +40,6 @@ export interface VirtualModuleOptions {
   applet?: Partial<Omit<AppletSettings, 'forceCheckEnvelope' | 'otaApn'>>;
 }
 
-export const DEFAULT_FORCE_CHECK_APDU = '80C2000015D613190103820282811B0100130799F08900010001';
 // PDP activation and a TLS round trip to the OTA server take a second or two on a cellular link.
 const DEFAULT_TIMING: ModuleTiming = { bootMs: 3_000, simInitMs: 500, registerMs: 4_000, linkSetupMs: 1_500, networkRttMs: 1_200 };
 const SLOW_BOOT_MS = 45_000;
@@ -125,7 +124,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
       serverReachable: !this.faults.has('server-unreachable'),
       linkSetupMs: this.timing.linkSetupMs,
       networkRttMs: this.timing.networkRttMs,
-      hasService: () => this.registration === 1 || this.registration === 5,
+      hasService: () => this.hasService(),
       activateContext: (apn) => this.activateBipContext(apn),
       deactivateContext: (cid) => this.deactivateContext(cid),
       reportToHost: (line) => this.urc(line),

@@ -6,6 +6,12 @@ import { asBytes, byteHex, bytesToHex, concatBytes, type BytesLike } from './hex
 /** Class byte of the toolkit commands. */
 export const CLA_TOOLKIT = 0x80;
 
+/**
+ * The ENVELOPE a SIM vendor documents for forcing an OTA check: an event download of location status
+ * (normal service) from the terminal. A SIM profile may name another; this is the default.
+ */
+export const DEFAULT_FORCE_CHECK_APDU = '80C2000015D613190103820282811B0100130799F08900010001';
+
 const instructions = codeTable({
   TERMINAL_PROFILE: [0x10, 'TERMINAL PROFILE'],
   FETCH: [0x12, 'FETCH'],

@@ -83,6 +83,7 @@ export {
 export { decodeStk, type StkMessage } from './decode.ts';
 export {
   CLA_TOOLKIT,
+  DEFAULT_FORCE_CHECK_APDU,
   Ins,
   Sw,
   csimCommand,

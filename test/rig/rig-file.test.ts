@@ -3,7 +3,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseYamlText } from '../../harness/config/index.ts';
-import { DEFAULT_FORCE_CHECK_APDU, loadRigFile, rigSchema } from '../../harness/rig/rig-file.ts';
+import { loadRigFile, rigSchema } from '../../harness/rig/rig-file.ts';
+import { DEFAULT_FORCE_CHECK_APDU } from '../../harness/stk/index.ts';
 import { configProblems } from '../config/problems.ts';
 
 const parse = (text: string) => parseYamlText(text, 'rig.yaml', rigSchema);
