@@ -1,6 +1,6 @@
 // One run per bench: a lock file named after the bench's serial port, holding the owner's PID.
 // A lock whose process is gone, or whose PID now belongs to another process, is stale and taken over.
-import { existsSync, linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ export interface LockRun {
   id: string;
   suites: string[];
   reportDir: string;
+  /** The suite running now, once one has started. */
+  current?: string;
 }
 
 /** A run's lock could not be taken because a live process holds the bench. */
@@ -35,10 +37,26 @@ export class BenchInUseError extends Error {
 }
 
 let currentRun: LockRun | undefined;
+/** Locks this process holds, rewritten when what it runs changes. */
+const held = new Map<string, LockHolder>();
 
 /** What this process's lock says it is running: set by `hil run` before it opens the rig. */
 export function describeRun(run: LockRun | undefined): void {
   currentRun = run;
+}
+
+/** The suite now running: the locks this process holds say so from now on. */
+export function runningSuite(suite: string): void {
+  if (!currentRun) return;
+  currentRun = { ...currentRun, current: suite };
+  for (const [path, holder] of held) {
+    const updated = { ...holder, run: currentRun };
+    // Replaced whole (write, then rename over it), so that a reader never sees it half written.
+    const draft = `${path}.${process.pid}`;
+    writeFileSync(draft, lockText(updated));
+    renameSync(draft, path);
+    held.set(path, updated);
+  }
 }
 
 function userName(): string {
@@ -51,10 +69,18 @@ function userName(): string {
 
 /** "process 42 (user ana, rig "bench-1", run R, suites boot-delay; report reports/R) since T" */
 export function describeHolder(holder: LockHolder): string {
-  const run = holder.run
-    ? `run ${holder.run.id}, suite(s) ${holder.run.suites.join(', ')}, report ${holder.run.reportDir}`
-    : holder.command;
+  const run = holder.run ? `run ${holder.run.id}, ${describeSuites(holder.run)}, report ${holder.run.reportDir}` : holder.command;
   return `process ${holder.pid} (user ${holder.user ?? '?'}, rig "${holder.rig}", ${run}) since ${holder.since}`;
+}
+
+function describeSuites(run: LockRun): string {
+  const position = run.current === undefined ? -1 : run.suites.indexOf(run.current);
+  if (position < 0) return `suite(s) ${run.suites.join(', ')}`;
+  return `suite ${run.current} running (${position + 1} of ${run.suites.length}: ${run.suites.join(', ')})`;
+}
+
+function lockText(holder: LockHolder): string {
+  return `${JSON.stringify(holder, null, 2)}\n`;
 }
 
 export interface BenchLock {
@@ -95,7 +121,7 @@ function isAlive(holder: LockHolder): boolean {
 function tryCreate(path: string, holder: LockHolder): boolean {
   const draft = `${path}.${process.pid}`;
   try {
-    writeFileSync(draft, `${JSON.stringify(holder, null, 2)}\n`);
+    writeFileSync(draft, lockText(holder));
     linkSync(draft, path);
     return true;
   } catch (error) {
@@ -147,9 +173,11 @@ export function lockBench(serialPath: string, rig: { name: string; file: string 
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot remove the stale bench lock ${path}: ${(error as Error).message}`);
     }
   }
+  held.set(path, me);
   return {
     path,
     release: () => {
+      held.delete(path);
       if (readHolder(path)?.pid === process.pid) unlinkSync(path);
     },
   };

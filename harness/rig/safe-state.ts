@@ -51,18 +51,21 @@ export function guardBench(toSafeState: () => Promise<void>, onAbort: (why: stri
 export interface SafeStartRig {
   readonly config: { safeState: 'off' | 'on' | 'leave' };
   note(text: string): void;
+  powerOn(): Promise<void>;
   powerOff(): Promise<void>;
 }
 
-/**
- * A rig found in an unknown state is driven to its safe state before anything else. Only "off" is
- * driven here: a safe state of "on" is reached by the power-on every run and check starts with.
- */
+/** A rig found in an unknown state is driven to its safe state before anything else. */
 export async function startSafe(rig: SafeStartRig): Promise<void> {
-  if (rig.config.safeState !== 'off') {
-    rig.note(`safe state "${rig.config.safeState}": the bench is left as found until the first power-on`);
-    return;
+  switch (rig.config.safeState) {
+    case 'leave':
+      rig.note('safe state "leave": the bench is left as found until the first power switch');
+      return;
+    case 'on':
+      rig.note('driving the bench to its safe state (power on) before anything else');
+      return rig.powerOn();
+    case 'off':
+      rig.note('driving the bench to its safe state (power off) before anything else');
+      return rig.powerOff();
   }
-  rig.note('driving the bench to its safe state (power off) before anything else');
-  await rig.powerOff();
 }

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import { BenchInUseError, describeRun, lockBench, lockPath, waitForBench, type LockHolder } from '../../harness/rig/lock.ts';
+import { BenchInUseError, describeRun, lockBench, lockPath, runningSuite, waitForBench, type LockHolder } from '../../harness/rig/lock.ts';
 
 const PORT = '/dev/serial/by-id/usb-Quectel_EG25-G-if02-port0';
 const RIG = { name: 'bench-1', file: '/rigs/bench-1.yaml' };
@@ -55,6 +55,21 @@ describe('bench lock', () => {
     } finally {
       lock.release();
     }
+  });
+
+  it('names the suite running now once one has started', () => {
+    describeRun({ id: 'R2', suites: ['boot-delay', 'power-cycle-reset'], reportDir: '/reports/R2' });
+    const lock = take();
+    try {
+      runningSuite('power-cycle-reset');
+      const held = JSON.parse(readFileSync(lock.path, 'utf8')) as LockHolder;
+      expect(held.run?.current).to.equal('power-cycle-reset');
+      expect(held.pid, 'still this process\'s lock').to.equal(process.pid);
+      expect(take).to.throw(`run R2, suite power-cycle-reset running (2 of 2: boot-delay, power-cycle-reset), report /reports/R2`);
+    } finally {
+      lock.release();
+    }
+    expect(existsSync(lock.path), 'released after the update').to.equal(false);
   });
 
   describe('waiting for the bench', () => {
