@@ -8,7 +8,7 @@ import { formatEntry, formatLine } from '../at/index.ts';
 import { ConfigError } from '../config/index.ts';
 import { RigController, type ModuleIdentity } from '../rig/controller.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
-import { describeRun, waitForBench } from '../rig/lock.ts';
+import { describeRun, runningSuite, waitForBench } from '../rig/lock.ts';
 import { guardBench, startSafe, type BenchGuard } from '../rig/safe-state.ts';
 import { parseDuration } from '../time/duration.ts';
 import { EVENTS_FILE } from '../results/event-log.ts';
@@ -154,6 +154,7 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
     totals: totals(results),
     tests: results,
     blindWindows: [...rig.blindWindows],
+    ...(rig.portOutages.length > 0 ? { portOutages: [...rig.portOutages] } : {}),
   });
   const guard = guardBench(() => rig.safeState(), async (why) => {
     await writeSummary(reportDir, summary('aborted', why));
@@ -167,9 +168,15 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
       identity = await readIdentity(rig);
       stream.recorder.identified(identity);
       out.stdout(`module: ${[identity.manufacturer, identity.model, identity.firmware].filter(Boolean).join(' ') || 'unknown'}; IMEI ${identity.imei ?? '?'}, ICCID ${identity.iccid ?? '?'}, IMSI ${identity.imsi ?? '?'}`);
-      results.push(
-        ...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view, listener: stream.recorder.listener, module: identity })),
-      );
+      // The bench lock names the suite running now, for whoever finds the bench busy.
+      const listener = {
+        ...stream.recorder.listener,
+        testStarted: (suite: Suite) => {
+          runningSuite(suite.id);
+          stream.recorder.listener.testStarted?.(suite);
+        },
+      };
+      results.push(...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view, listener, module: identity })));
     } catch (error) {
       if (!guard.aborted()) throw error;
     } finally {

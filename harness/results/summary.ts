@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlindWindow } from '../rig/blind-window.ts';
-import type { ModuleIdentity } from '../rig/controller.ts';
+import type { ModuleIdentity, PortOutage } from '../rig/controller.ts';
 import type { TestResult } from '../suite/mocha-run.ts';
 
 export interface RunSummary {
@@ -17,6 +17,8 @@ export interface RunSummary {
   tests: TestResult[];
   /** Per power-on: rig ms until the AT port opened and until the module's first byte. */
   blindWindows?: BlindWindow[];
+  /** Times the AT port vanished while in use (the module restarted itself, or the adapter dropped). */
+  portOutages?: PortOutage[];
 }
 
 export function totals(tests: TestResult[]): RunSummary['totals'] {

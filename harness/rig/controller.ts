@@ -37,6 +37,14 @@ export interface RigEvents {
   note: [text: string, rig: number];
 }
 
+/** A time the AT port vanished while in use, and when it came back. */
+export interface PortOutage {
+  /** Rig ms the port went away. */
+  lostAt: number;
+  /** Rig ms it was open again; undefined if it never was. */
+  returnedAt: number | undefined;
+}
+
 const VIRTUAL_PATH = 'virtual';
 /** Timeout of each `AT` probe while waiting for a module to be ready, in rig ms. */
 const PROBE_MS = 500;
@@ -51,6 +59,12 @@ const AT_TIMEOUT_MS = 5_000;
 const AT_TIMEOUT_WALL_MS = 250;
 /** Quiet time that ends the recovery after a timeout. */
 const AT_QUIET_MS = 500;
+/**
+ * How long a missing port is retried after power-on when the module's AT port is a UART: it does not
+ * come and go with the module's power, so one that is not there will not appear.
+ */
+const UART_PORT_GRACE_MS = 1_000;
+const UART_PORT_GRACE_WALL_MS = 20;
 
 export class RigController extends EventEmitter<RigEvents> {
   readonly observer: OtaObserver;
@@ -74,6 +88,12 @@ export class RigController extends EventEmitter<RigEvents> {
   private power!: PowerSwitch;
   private lock: BenchLock | undefined;
   private readonly windows = new BlindWindows();
+  /** Switched on by powerOn(), with its port open, and not switched off since. */
+  private switchedOn = false;
+  /** Times the port vanished while in use. */
+  readonly portOutages: PortOutage[] = [];
+  /** Whether the AT port goes away with the module's power (USB) rather than staying (a UART). */
+  readonly reenumerates: boolean;
 
   private constructor(
     readonly config: RigConfig,
@@ -91,7 +111,14 @@ export class RigController extends EventEmitter<RigEvents> {
       defaultTimeoutMs: Math.max(AT_TIMEOUT_MS, AT_TIMEOUT_WALL_MS * clock.scale),
       recoveryQuietMs: Math.max(AT_QUIET_MS, PROBE_WALL_MS * clock.scale),
     });
-    this.link = new SerialLink(config.serial.path, config.serial.baudRate, binding, clock, (bytes) => this.received(bytes), (text) => this.note(text));
+    this.reenumerates = config.serial.reenumerates ?? this.profile.reenumeratesOnUsb;
+    this.link = new SerialLink(config.serial.path, config.serial.baudRate, binding, clock, config.settle.bootTimeout, {
+      data: (bytes) => this.received(bytes),
+      log: (text) => this.note(text),
+      vanished: (error) => this.portVanished(error),
+      returned: () => this.portReturned(),
+      lost: (error) => this.note(`${error.message}; every command from now on fails`),
+    });
     this.observer = new OtaObserver(this.at, this.profile);
     this.at.onUrc((urc) => {
       if (this.profile.readyMarkers.some((marker) => urc.line.startsWith(marker))) this.readyMarkerAt = urc.rig;
@@ -156,19 +183,28 @@ export class RigController extends EventEmitter<RigEvents> {
     this.emit('note', text, this.clock.now());
   }
 
-  /** Switches on, after the rest of the discharge time if the module was switched off just now. */
+  /**
+   * Switches on, after the rest of the discharge time if the module was switched off just now. A
+   * module switched on already stays as it is: its boot, and the power-on mark, are not repeated.
+   */
   async powerOn(): Promise<void> {
+    if (this.switchedOn) return;
     const offAt = this.marks.get('power-off');
     if (offAt !== undefined) await this.clock.sleep(offAt + this.config.settle.discharge - this.clock.now());
     await this.power.on();
     this.readyMarkerAt = undefined;
     this.windows.poweredOn(this.mark('power-on'));
     this.emit('power', true, this.clock.now());
-    await this.link.open(this.config.settle.bootTimeout);
+    await this.link.open(this.reenumerates ? this.config.settle.bootTimeout : Math.max(UART_PORT_GRACE_MS, UART_PORT_GRACE_WALL_MS * this.clock.scale)).catch((error: Error) => {
+      if (this.reenumerates) throw error;
+      throw new Error(`${error.message}; a ${this.profile.id} module's AT port is a UART that stays with or without power, so check the USB-serial adapter and its cable (if this module's AT port is on USB, set serial.reenumerates: true in the rig file)`);
+    });
     this.windows.portUsable(this.mark('port-open'));
+    this.switchedOn = true;
   }
 
   async powerOff(): Promise<void> {
+    this.switchedOn = false;
     await this.link.close();
     this.windows.poweredOff();
     await this.power.off();
@@ -185,34 +221,46 @@ export class RigController extends EventEmitter<RigEvents> {
 
   /** Waits for the ready marker or `AT` answered with OK, turns on the profile's OTA evidence, then waits for the SIM (+CPIN: READY). */
   async waitReady(timeoutMs = this.config.settle.bootTimeout): Promise<number> {
-    const since = this.marks.get('power-on') ?? 0;
     const deadline = this.clock.now() + timeoutMs;
-    const probeMs = Math.max(PROBE_MS, PROBE_WALL_MS * this.clock.scale);
+    await this.waitAnswering(this.marks.get('power-on') ?? 0, deadline, `${Math.round(timeoutMs / 1000)} s after power-on`);
+    await this.enableEvidence();
+    // Identity, AT+CSIM and the SIM's applet all need the SIM itself to be ready, not only the module.
+    await this.pollUntil('AT+CPIN?', '+CPIN:', (line) => line === '+CPIN: READY', deadline, this.probeMs, (last) =>
+      `SIM not ready ${Math.round(timeoutMs / 1000)} s after power-on: AT+CPIN? answered ${last}`);
+    const readyAt = this.mark('ready');
+    this.emit('ready', readyAt);
+    return readyAt;
+  }
+
+  private get probeMs(): number {
+    return Math.max(PROBE_MS, PROBE_WALL_MS * this.clock.scale);
+  }
+
+  /** Until a ready marker came after `since` or `AT` is answered with OK; past `deadline` it throws, saying `when`. */
+  private async waitAnswering(since: number, deadline: number, when: string): Promise<void> {
     while (this.readyMarkerAt === undefined || this.readyMarkerAt < since) {
       if (this.clock.now() > deadline) {
         const markers = this.profile.readyMarkers.length > 0 ? `no ${this.profile.readyMarkers.join('/')} and ` : '';
-        throw new Error(`module not ready ${Math.round(timeoutMs / 1000)} s after power-on: ${markers}no answer to AT`);
+        throw new Error(`module not ready ${when}: ${markers}no answer to AT`);
       }
       // Only a timed-out probe means "not yet"; a closed engine or a dead port ends the wait.
-      const answered = await this.at.send('AT', { timeoutMs: probeMs }).then(
+      const answered = await this.at.send('AT', { timeoutMs: this.probeMs }).then(
         (r) => r.ok,
         (error: unknown) => {
           if (error instanceof AtTimeoutError) return false;
           throw error;
         },
       );
-      if (answered) break;
+      if (answered) return;
     }
+  }
+
+  /** Sends the profile's setup commands, which turn on the URCs the OTA observer reads. */
+  private async enableEvidence(): Promise<void> {
     for (const command of this.profile.setup) {
       const response = await this.at.send(command);
       if (!response.ok) this.note(`${command} answered ${response.final}: the evidence it enables will be missing`);
     }
-    // Identity, AT+CSIM and the SIM's applet all need the SIM itself to be ready, not only the module.
-    await this.pollUntil('AT+CPIN?', '+CPIN:', (line) => line === '+CPIN: READY', deadline, probeMs, (last) =>
-      `SIM not ready ${Math.round(timeoutMs / 1000)} s after power-on: AT+CPIN? answered ${last}`);
-    const readyAt = this.mark('ready');
-    this.emit('ready', readyAt);
-    return readyAt;
   }
 
   /** Polls AT+CEREG? until the module is registered, at home or roaming (TS 27.007 stat 1 or 5). */
@@ -313,6 +361,30 @@ export class RigController extends EventEmitter<RigEvents> {
     } finally {
       this.lock?.release();
     }
+  }
+
+  /**
+   * The port went away while powered: the module restarted itself (a USB port re-enumerates) or
+   * the adapter dropped. Whatever the OTA evidence said was open cannot be followed any more.
+   */
+  private portVanished(error: Error): void {
+    const at = this.mark('port-lost');
+    this.portOutages.push({ lostAt: at, returnedAt: undefined });
+    this.observer.powerLost();
+    const why = this.reenumerates ? 'the module restarted or re-enumerated on USB' : `a ${this.profile.id} module's UART port should not vanish: check the USB-serial adapter and its cable`;
+    this.note(`serial port ${this.link.path} vanished at ${(at / 1000).toFixed(3)} s (${error.message}): ${why}; waiting up to ${Math.round(this.config.settle.bootTimeout / 1000)} s for it to return`);
+  }
+
+  /** A vanished port is back: a restarted module has forgotten its URC settings, so they are sent again. */
+  private portReturned(): void {
+    const at = this.mark('port-returned');
+    const outage = this.portOutages.at(-1)!;
+    outage.returnedAt = at;
+    this.note(`serial port ${this.link.path} returned ${((at - outage.lostAt) / 1000).toFixed(3)} s after it vanished; turning the module's OTA evidence on again`);
+    const deadline = at + this.config.settle.bootTimeout;
+    this.waitAnswering(at, deadline, `${Math.round(this.config.settle.bootTimeout / 1000)} s after its port returned`)
+      .then(() => this.enableEvidence())
+      .catch((restoreError: Error) => this.note(`after the port returned: ${restoreError.message}; OTA evidence may be missing`));
   }
 
   /** Bytes from the module: the first after a power-on closes that power-on's blind window. */

@@ -93,6 +93,8 @@ export const rigSchema = z
     serial: z.strictObject({
       path: z.string().min(1),
       baudRate: z.int().positive().default(115200),
+      /** The AT port goes away with the module's power (USB) or stays (a UART); defaults to the module profile's. */
+      reenumerates: z.boolean().optional(),
     }),
     power: powerSchema,
     safeState: z.enum(['off', 'on', 'leave']).default('off'),

@@ -1,5 +1,6 @@
 // The module's AT port: opened after power-on, closed before power-off, and waited for when it
-// vanishes with power (USB modules re-enumerate). Virtual and real ports share one stream API.
+// vanishes: with power (USB modules re-enumerate) or while powered (the module restarted itself).
+// Virtual and real ports share one stream API.
 import { SerialPortStream } from '@serialport/stream';
 import type { BindingInterface } from '@serialport/bindings-cpp';
 import type { Clock } from '../time/clock.ts';
@@ -8,16 +9,33 @@ import { openFailureHint } from './serial-path.ts';
 /** Wall milliseconds between attempts to open a port that is not there (yet). */
 const RETRY_WALL_MS = 50;
 
+export interface SerialLinkEvents {
+  data(bytes: Buffer): void;
+  log(line: string): void;
+  /** The open port went away without being closed: the link is waiting for it to return. */
+  vanished(error: Error): void;
+  /** A port that vanished is open again. */
+  returned(): void;
+  /** A port that vanished did not return in time: writes fail from now on. */
+  lost(error: Error): void;
+}
+
 export class SerialLink {
   private port: SerialPortStream | undefined;
+  /** Counts open() and close() calls: a wait for the port belongs to the one that started it. */
+  private use = 0;
+  /** The wait for a vanished port to return, while there is one. */
+  private returning: Promise<void> | undefined;
+  private lostError: Error | undefined;
 
   constructor(
     readonly path: string,
     private readonly baudRate: number,
     private readonly binding: BindingInterface,
     private readonly clock: Clock,
-    private readonly onData: (bytes: Buffer) => void,
-    private readonly log: (line: string) => void,
+    /** Rig ms a port that vanished while in use is waited for. */
+    private readonly returnTimeoutMs: number,
+    private readonly events: SerialLinkEvents,
   ) {}
 
   get isOpen(): boolean {
@@ -26,33 +44,47 @@ export class SerialLink {
 
   /** Opens the port, retrying while it does not exist, for at most `timeoutMs` of rig time. */
   async open(timeoutMs: number): Promise<void> {
+    const use = ++this.use;
+    this.lostError = undefined;
     if (this.isOpen) return;
+    await this.openWithin(timeoutMs, use);
+  }
+
+  /** Writes, waiting first for a port that vanished to return. */
+  async write(bytes: Buffer): Promise<void> {
+    if (this.returning) await this.returning;
+    const port = this.port;
+    if (!port?.isOpen) throw this.lostError ?? new Error(`serial port ${this.path} is not open`);
+    await new Promise<void>((resolve, reject) => port.write(bytes, (error) => (error ? reject(error) : resolve())));
+  }
+
+  async close(): Promise<void> {
+    this.use++;
+    const port = this.port;
+    this.port = undefined;
+    if (!port?.isOpen) return;
+    await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  private async openWithin(timeoutMs: number, use: number): Promise<void> {
     const deadline = this.clock.now() + timeoutMs;
     let lastError: Error | undefined;
-    while (this.clock.now() <= deadline) {
+    while (use === this.use && this.clock.now() <= deadline) {
       try {
-        this.port = await this.tryOpen();
-        return;
+        const port = await this.tryOpen();
+        if (use === this.use) {
+          this.port = port;
+          return;
+        }
+        port.close(); // closed meanwhile: this open is no longer wanted
       } catch (error) {
         lastError = error as Error;
         await this.clock.sleep(RETRY_WALL_MS * this.clock.scale);
       }
     }
+    if (use !== this.use) throw new Error(`serial port ${this.path} was closed while waiting for it`);
     const hint = lastError ? openFailureHint(this.path, lastError) : '';
     throw new Error(`serial port ${this.path} did not open within ${Math.round(timeoutMs / 1000)} s: ${lastError?.message ?? 'no attempt made'}${hint ? `; ${hint}` : ''}`);
-  }
-
-  write(bytes: Buffer): Promise<void> {
-    const port = this.port;
-    if (!port?.isOpen) return Promise.reject(new Error(`serial port ${this.path} is not open`));
-    return new Promise((resolve, reject) => port.write(bytes, (error) => (error ? reject(error) : resolve())));
-  }
-
-  async close(): Promise<void> {
-    const port = this.port;
-    this.port = undefined;
-    if (!port?.isOpen) return;
-    await new Promise<void>((resolve) => port.close(() => resolve()));
   }
 
   private tryOpen(): Promise<SerialPortStream> {
@@ -61,13 +93,30 @@ export class SerialLink {
       const port = new SerialPortStream({ binding: this.binding, path: this.path, baudRate: this.baudRate, hupcl: false, autoOpen: false });
       port.open((error) => {
         if (error) return reject(error);
-        port.on('data', this.onData);
+        port.on('data', this.events.data);
+        // An error on close means the device went away (hang-up, USB unplug), not that we closed it.
         port.on('close', (closeError: Error | null) => {
-          if (closeError) this.log(`serial port ${this.path} went away: ${closeError.message}`);
+          if (closeError && port === this.port) this.vanished(closeError);
         });
-        port.on('error', (portError: Error) => this.log(`serial port ${this.path}: ${portError.message}`));
+        port.on('error', (portError: Error) => this.events.log(`serial port ${this.path}: ${portError.message}`));
         resolve(port);
       });
+    });
+  }
+
+  private vanished(error: Error): void {
+    this.port = undefined;
+    this.events.vanished(error);
+    const use = this.use;
+    this.returning = this.openWithin(this.returnTimeoutMs, use).then(
+      () => this.events.returned(),
+      (openError: Error) => {
+        if (use !== this.use) return; // closed on purpose meanwhile (power-off, end of run)
+        this.lostError = new Error(`serial port ${this.path} vanished and did not return: ${openError.message}`);
+        this.events.lost(this.lostError);
+      },
+    ).finally(() => {
+      this.returning = undefined;
     });
   }
 }

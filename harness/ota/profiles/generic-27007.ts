@@ -12,6 +12,7 @@ export const generic27007: ModuleProfile = {
   iccidCommand: 'AT+CCID',
   terminalProfile: CUSATR,
   checks: [],
-  reenumeratesOnUsb: false,
+  // Nothing is known of its port, so a missing one is waited for as for a USB module.
+  reenumeratesOnUsb: true,
   unconfirmed: 'not a real module: no PWRKEY timings, USB behaviour assumed',
 };
