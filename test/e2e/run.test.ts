@@ -1,12 +1,13 @@
 // `hil run` end to end: the boot-delay suite on the virtual rig, measured against the simulator's
 // ground truth, and shown to fail, naming the broken behaviour, against the matching faults.
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../harness/results/summary.ts';
 import type { TruthSnapshot } from '../../harness/sim/index.ts';
-import { runHil } from './cli.ts';
+import { HIL, runHil } from './cli.ts';
 
 async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await readFile(path, 'utf8')) as T;
@@ -58,6 +59,18 @@ describe('hil run on the virtual rig', function () {
       expect(summary.tests[0]!.error).to.match(message);
     });
   }
+
+  it('keeps running to the end when the reader of its output goes away (hil run | head)', async () => {
+    const reportDir = join(dir, 'reader-gone');
+    const child = spawn(process.execPath, [HIL, 'run', '--suite', 'boot-delay', '--report-dir', reportDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy()); // the reader closes after its first line
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code, stderr).to.equal(0);
+    const summary = await readJson<RunSummary>(join(reportDir, 'summary.json'));
+    expect(summary.status).to.equal('passed');
+  });
 
   it('exits 2 naming the file and line of a broken rig file', async () => {
     const rig = join(dir, 'broken.yaml');
