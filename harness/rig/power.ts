@@ -1,4 +1,5 @@
 // Power switches: how a rig turns its module on and off. A suite asks for power, not for a relay.
+import { basename } from 'node:path';
 import type { ModuleProfile, PwrkeyTimings } from '../ota/profiles.ts';
 import type { Clock } from '../time/clock.ts';
 import { controlRequest } from '../sim/index.ts';
@@ -53,51 +54,62 @@ class SimControlPowerSwitch implements PowerSwitch {
   }
 }
 
+type ExecRole = 'on' | 'off' | 'status';
+
 /**
  * Shell commands for on and off (uhubctl, ykushcmd, a PDU's CLI); a non-zero exit is a failure. An
  * optional status command answers with its exit code (0 powered, 1 unpowered) and confirms each
  * switch. The timeout is wall-clock time: the command runs in real time whatever the rig's time scale.
+ * Logs and errors name a command by its rig-file key and program, never by its whole text: a
+ * command line may hold a password or a token, and logs go to the broker.
  */
 class ExecPowerSwitch implements PowerSwitch {
   readonly description: string;
   constructor(private readonly commands: { on: string; off: string; status?: string | undefined; timeout: number }, private readonly log: PowerLog) {
-    this.description = `exec "${commands.on}" / "${commands.off}"`;
+    this.description = `exec ${this.label('on')} / ${this.label('off')}`;
   }
   async on(): Promise<void> {
-    await this.run(this.commands.on);
+    await this.run('on');
     await this.confirm(true);
   }
   async off(): Promise<void> {
-    await this.run(this.commands.off);
+    await this.run('off');
     await this.confirm(false);
   }
   async release(): Promise<void> {}
 
   /** Whether the status command says the module is powered; undefined without one. */
   async status(): Promise<boolean | undefined> {
-    const command = this.commands.status;
-    if (command === undefined) return undefined;
-    const code = await this.run(command, [0, 1]);
+    if (this.commands.status === undefined) return undefined;
+    const code = await this.run('status', [0, 1]);
     return code === 0;
   }
 
   private async confirm(on: boolean): Promise<void> {
     const powered = await this.status();
     if (powered !== undefined && powered !== on) {
-      throw new Error(`power status command "${this.commands.status}" says the module is ${powered ? 'on' : 'off'} after switching it ${on ? 'on' : 'off'}`);
+      throw new Error(`${this.label('status')} says the module is ${powered ? 'on' : 'off'} after switching it ${on ? 'on' : 'off'}`);
     }
   }
 
+  /** `power.on (uhubctl)`: the first word that is not a variable assignment, without its folder. */
+  private label(role: ExecRole): string {
+    const words = (this.commands[role] ?? '').split(/[\s;&|()'"]+/);
+    const program = words.find((word) => word !== '' && !/^\w+=/.test(word)) ?? '';
+    return `power.${role} (${basename(program)})`;
+  }
+
   /** Runs a command, logging its output; returns its exit code if that is one of `accepted`. */
-  private async run(command: string, accepted: number[] = [0]): Promise<number> {
-    const result = await runShell(command, this.commands.timeout);
-    for (const line of result.output) this.log(`${command}: ${line}`);
+  private async run(role: ExecRole, accepted: number[] = [0]): Promise<number> {
+    const label = this.label(role);
+    const result = await runShell(this.commands[role]!, this.commands.timeout);
+    for (const line of result.output) this.log(`${label}: ${line}`);
     // The power edge is stamped when the command returns: the time it took bounds that stamp's error.
-    this.log(`${command}: returned after ${Math.round(result.wallMs)} ms wall time`);
+    this.log(`${label}: returned after ${Math.round(result.wallMs)} ms wall time`);
     if (result.code !== null && accepted.includes(result.code) && !result.timedOut) return result.code;
     const why = result.timedOut ? `timed out after ${this.commands.timeout} ms` : result.code === null ? 'was killed by a signal' : `exited with code ${result.code}`;
     const last = result.output.at(-1);
-    throw new Error(`power command "${command}" ${why}${last ? `: ${last}` : ''}`);
+    throw new Error(`${label} ${why}${last ? `: ${last}` : ''}`);
   }
 }
 

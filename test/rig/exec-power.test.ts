@@ -38,15 +38,24 @@ describe('exec power switch', function () {
     expect((await readFile(state, 'utf8')).trim()).to.equal('on');
     await power.off();
     expect((await readFile(state, 'utf8')).trim()).to.equal('off');
-    expect(log).to.include(`echo on > ${state}; echo switched on: switched on`);
+    expect(log).to.include('power.on (echo): switched on');
+    expect(log.join('\n'), 'command lines are not logged: they may hold secrets').to.not.include(state);
     expect(log.filter((line) => / returned after \d+ ms wall time$/.test(line))).to.have.length(2);
+  });
+
+  it('names a command by its key and program, never by a command line that may hold a secret', async () => {
+    const power = await execSwitch(`on: 'TOKEN=s3cret "/usr/bin/env" true', off: 'exit 4'`);
+    await power.on();
+    expect(log).to.have.length(1);
+    expect(log[0]).to.match(/^power\.on \(env\): returned after \d+ ms wall time$/);
+    expect(power.description).to.equal('exec power.on (env) / power.off (exit)');
   });
 
   it('fails on a non-zero exit, naming the command, the code and its last output line', async () => {
     const power = await execSwitch(`on: 'echo hub 1-1 not found >&2; exit 3', off: 'true'`);
     let error: Error | undefined;
     await power.on().catch((e: Error) => (error = e));
-    expect(error?.message).to.equal('power command "echo hub 1-1 not found >&2; exit 3" exited with code 3: hub 1-1 not found');
+    expect(error?.message).to.equal('power.on (echo) exited with code 3: hub 1-1 not found');
   });
 
   it('confirms each switch with the status command (exit 0 on, 1 off)', async () => {
@@ -62,14 +71,14 @@ describe('exec power switch', function () {
     await stuck.on();
     let error: Error | undefined;
     await stuck.off().catch((e: Error) => (error = e));
-    expect(error?.message).to.equal(`power status command "grep -q on ${state}" says the module is on after switching it off`);
+    expect(error?.message).to.equal('power.status (grep) says the module is on after switching it off');
   });
 
   it('treats a status exit other than 0 or 1 as a failure', async () => {
     const power = await execSwitch(`on: 'true', off: 'true', status: 'exit 2'`);
     let error: Error | undefined;
     await power.status().catch((e: Error) => (error = e));
-    expect(error?.message).to.equal('power command "exit 2" exited with code 2');
+    expect(error?.message).to.equal('power.status (exit) exited with code 2');
   });
 
   it('ends a command that outlives its timeout, and whatever it started', async () => {
@@ -78,7 +87,7 @@ describe('exec power switch', function () {
     const power = await execSwitch(`on: '(sleep 1; touch ${child}) & echo started; wait', off: 'true', timeout: 300 ms`);
     let error: Error | undefined;
     await power.on().catch((e: Error) => (error = e));
-    expect(error?.message).to.match(/^power command ".*" timed out after 300 ms: started$/);
+    expect(error?.message).to.equal('power.on (sleep) timed out after 300 ms: started');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(existsSync(child), 'the background child ran on').to.equal(false);
   });
