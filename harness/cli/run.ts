@@ -157,9 +157,12 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
     ...(rig.portOutages.length > 0 ? { portOutages: [...rig.portOutages] } : {}),
   });
   const guard = guardBench(() => rig.safeState(), async (why) => {
-    await writeSummary(reportDir, summary('aborted', why));
-    transcript.end();
-    await stream.close(summary('aborted', why), ABORT_DRAIN_MS);
+    const aborted = summary('aborted', why);
+    await writeSummary(reportDir, aborted);
+    await new Promise<void>((done) => transcript.end(done));
+    await stream.close(aborted, ABORT_DRAIN_MS);
+    // JUnit and an "incomplete" certificate, so a nightly job's reports show the run that broke off.
+    await writeRunReports({ reportDir, summary: aborted, html: false }).catch((error: Error) => out.stderr(`hil run: no reports for the aborted run: ${error.message}`));
   });
 
   stream.started({ rig: rigInfo, suites: suites.map((s) => ({ id: s.id, title: s.title, tags: s.tags })) });

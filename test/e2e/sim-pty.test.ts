@@ -138,5 +138,8 @@ describe('hil sim on a pseudo-terminal', function () {
     const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.status).to.equal('aborted');
     expect(summary.abortReason).to.match(/SIGINT/);
+    const certificate = JSON.parse(await readFile(join(reportDir, 'certificate.json'), 'utf8')) as { verdict: string };
+    expect(certificate.verdict, 'certificate of an aborted run').to.equal('incomplete');
+    expect(await readFile(join(reportDir, 'junit.xml'), 'utf8')).to.contain('<testsuites');
   });
 });
