@@ -1,8 +1,9 @@
 // `hil sim`: runs the virtual module as its own process on a pseudo-terminal, with a control socket.
 import { parseArgs } from 'node:util';
+import { MODULE_PROFILES, moduleProfile, type PwrkeyTimings } from '../ota/profiles.ts';
 import { ScaledClock } from '../time/clock.ts';
 import { formatRigTime } from '../time/format.ts';
-import { controlRequest, followPowerFile, PtyEndpoint, serveControl, VirtualModule, FAULTS, type ControlRequest } from '../sim/index.ts';
+import { controlRequest, followPowerFile, followPwrkeyFile, PtyEndpoint, serveControl, UsbPtyPort, USB_ENUMERATION_MS, VirtualModule, FAULTS, type ControlRequest } from '../sim/index.ts';
 import { UsageError, type CliOutput } from './output.ts';
 
 export const SIM_USAGE = `usage: hil sim --pty PATH [options]
@@ -18,7 +19,12 @@ Runs the virtual module on a pseudo-terminal linked at PATH.
   --new-imsi IMSI        the staged update switches the SIM to this IMSI
   --power on|off         power at start (default on)
   --power-file FILE      follow a GPIO value file as the power input ('1' = powered)
-  --power-active-low     with --power-file: '0' = powered, as behind an active-low relay`;
+  --power-active-low     with --power-file: '0' = powered, as behind an active-low relay
+  --pwrkey-file FILE     follow a GPIO value file as the PWRKEY input ('1' = pressed): power alone then
+                         leaves the module off; presses of the profile's PWRKEY timings start and stop it
+  --pwrkey-active-low    with --pwrkey-file: '0' = pressed, as on a line driving PWRKEY directly
+  --usb                  the port is a USB device: gone while the module is off or restarting, back
+                         ${USB_ENUMERATION_MS / 1000} s (rig time) after power-on as a new PTY behind the same PATH`;
 
 export async function simCommand(args: string[], out: CliOutput): Promise<number> {
   if (args[0] === 'ctl') return simControl(args.slice(1), out);
@@ -36,11 +42,15 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
       power: { type: 'string', default: 'on' },
       'power-file': { type: 'string' },
       'power-active-low': { type: 'boolean', default: false },
+      'pwrkey-file': { type: 'string' },
+      'pwrkey-active-low': { type: 'boolean', default: false },
+      usb: { type: 'boolean', default: false },
     },
   });
   if (!values.pty) throw new UsageError('hil sim: --pty PATH is required');
   if (values.power !== 'on' && values.power !== 'off') throw new UsageError(`hil sim: --power takes on or off, got "${values.power}"`);
   if (values['power-active-low'] && !values['power-file']) throw new UsageError('hil sim: --power-active-low applies to --power-file only');
+  if (values['pwrkey-active-low'] && !values['pwrkey-file']) throw new UsageError('hil sim: --pwrkey-active-low applies to --pwrkey-file only');
   const clock = new ScaledClock(positiveNumber('--time-scale', values['time-scale']));
   const blocks = values['update-blocks'] === undefined ? undefined : positiveNumber('--update-blocks', values['update-blocks']);
   let module: VirtualModule;
@@ -50,33 +60,52 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
       faults: values.fault,
       ...(values.seed !== undefined ? { seed: positiveNumber('--seed', values.seed) } : {}),
       ...(values.profile ? { profile: values.profile } : {}),
+      ...(values['pwrkey-file'] ? { pwrkey: profilePwrkey(values.profile ?? 'generic-27007') } : {}),
       ...(blocks ? { update: { packages: [{ name: 'operator-settings', version: '2' }], blocks, ...(values['new-imsi'] ? { newImsi: values['new-imsi'] } : {}) } } : {}),
     });
   } catch (error) {
     throw new UsageError(`hil sim: ${(error as Error).message}`);
   }
-  const pty = await PtyEndpoint.open(values.pty);
-  pty.onData((bytes) => module.write(bytes));
-  module.on('data', (bytes) => pty.write(bytes));
+  const port = values.usb ? usbPort(module, values.pty, out) : await uartPort(module, values.pty);
   const controlPath = values.control ?? `${values.pty}.ctl`;
   const control = await serveControl(module, controlPath);
   module.truth.subscribe((event) => {
     const detail = event.detail ? ` ${JSON.stringify(event.detail)}` : '';
     out.stdout(`[${formatRigTime(event.rig)}] ${event.what}${detail}`);
   });
-  out.stdout(`virtual module on ${values.pty} (${pty.devicePath}), control socket ${controlPath}, time scale ${clock.scale}`);
-  const follower = values['power-file'] ? followPowerFile(module, values['power-file'], values['power-active-low'] ? '0' : '1') : undefined;
-  if (!follower) module.power(values.power === 'on');
+  out.stdout(`virtual module on ${values.pty} (${port.device}), control socket ${controlPath}, time scale ${clock.scale}`);
+  const powerFollower = values['power-file'] ? followPowerFile(module, values['power-file'], values['power-active-low'] ? '0' : '1') : undefined;
+  if (!powerFollower) module.power(values.power === 'on');
+  const pwrkeyFollower = values['pwrkey-file'] ? followPwrkeyFile(module, values['pwrkey-file'], values['pwrkey-active-low'] ? '0' : '1') : undefined;
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  follower?.stop();
+  powerFollower?.stop();
+  pwrkeyFollower?.stop();
   module.power(false);
   control.close();
-  await pty.close();
+  await port.close();
   return 0;
+}
+
+interface SimPort {
+  device: string;
+  close(): Promise<void>;
+}
+
+/** A port that stays whatever the module's power, as a UART behind a USB-serial adapter. */
+async function uartPort(module: VirtualModule, link: string): Promise<SimPort> {
+  const pty = await PtyEndpoint.open(link);
+  pty.onData((bytes) => module.write(bytes));
+  module.on('data', (bytes) => pty.write(bytes));
+  return { device: pty.devicePath, close: () => pty.close() };
+}
+
+function usbPort(module: VirtualModule, link: string, out: CliOutput): SimPort {
+  const usb = new UsbPtyPort(module, link, (text) => out.stdout(`[${formatRigTime(module.clock.now())}] ${text}`));
+  return { device: 'USB, there while powered', close: () => usb.close() };
 }
 
 async function simControl(args: string[], out: CliOutput): Promise<number> {
@@ -89,6 +118,14 @@ async function simControl(args: string[], out: CliOutput): Promise<number> {
   const result = await controlRequest(socket, request);
   out.stdout(JSON.stringify(result, null, 2));
   return 0;
+}
+
+/** The PWRKEY timings of the simulated module's profile, which --pwrkey-file follows. */
+function profilePwrkey(id: string): PwrkeyTimings {
+  const timings = moduleProfile(id).pwrkey;
+  if (timings) return timings;
+  const withTimings = Object.values(MODULE_PROFILES).filter((profile) => profile.pwrkey).map((profile) => profile.id);
+  throw new Error(`--pwrkey-file needs PWRKEY timings, and module profile "${id}" has none; pick a --profile with them: ${withTimings.join(', ')}`);
 }
 
 function positiveNumber(flag: string, text: string): number {

@@ -1,10 +1,13 @@
 // Turns what a module shows the host into OTA session events: a session opens when its PDP
 // context (or BIP link) comes up and closes when it goes down. Its APN comes from the OPEN CHANNEL
-// the module reported (+CUSATP) or, failing that, from AT+CGDCONT? for the cid. An OPEN CHANNEL
-// followed by the end of the proactive session with no link is a refused session.
+// the module reported in full (+CUSATP) or, failing that, from AT+CGDCONT? for the cid: a vendor
+// notification that names only the command type (+STKPRO, ^SSTN) dates the request and adds its line
+// to the evidence, and the PDN event that follows gives the APN. An OPEN CHANNEL followed by the end
+// of the proactive session with no link is a refused session; its APN is unknown when only the type
+// was reported, as no context was ever set up to read it from.
 import { EventEmitter } from 'node:events';
 import type { AtEngine, Urc } from '../at/index.ts';
-import { CommandType, decodeStk } from '../stk/index.ts';
+import { CommandType, decodeStk, type ProactiveCommand } from '../stk/index.ts';
 import type { EvidenceKind, ModuleProfile } from './profiles.ts';
 
 export interface OtaSession {
@@ -75,7 +78,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       const cid = match.groups?.cid === undefined ? undefined : Number(match.groups.cid);
       switch (rule.kind) {
         case 'proactive-command':
-          return this.onProactiveCommand(match.groups?.hex ?? '', evidence);
+          return this.onProactiveCommand(reportedCommand(match.groups), evidence);
         case 'proactive-session-end':
           return this.onProactiveSessionEnd(evidence);
         case 'pdn-up':
@@ -88,14 +91,8 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     }
   }
 
-  private onProactiveCommand(hex: string, evidence: { rig: number; line: string }): void {
-    let command;
-    try {
-      command = decodeStk(hex);
-    } catch {
-      return; // a garbled +CUSATP proves nothing
-    }
-    if (command.kind !== 'proactive') return;
+  private onProactiveCommand(command: ReportedCommand | undefined, evidence: { rig: number; line: string }): void {
+    if (!command) return;
     if (command.type === CommandType.OPEN_CHANNEL) {
       this.pendingOpen = { apn: command.apn, at: evidence.rig, evidence: [evidence] };
     } else if (command.type === CommandType.SEND_DATA || command.type === CommandType.RECEIVE_DATA || command.type === CommandType.CLOSE_CHANNEL) {
@@ -173,5 +170,18 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       // a timeout here must not break observation; the session stays without an APN
     }
     return undefined;
+  }
+}
+
+type ReportedCommand = Pick<ProactiveCommand, 'type' | 'apn'>;
+
+/** The proactive command a rule matched: by its type in decimal (`type` group) or in full (`hex` group). */
+function reportedCommand(groups: Record<string, string> | undefined): ReportedCommand | undefined {
+  if (groups?.type !== undefined) return { type: Number(groups.type) };
+  try {
+    const command = decodeStk(groups?.hex ?? '');
+    return command.kind === 'proactive' ? command : undefined;
+  } catch {
+    return undefined; // a garbled +CUSATP proves nothing
   }
 }

@@ -1,6 +1,6 @@
 // Module profiles: what a module shows the host of an OTA session, how to turn that on, how to read
 // its SIM toolkit settings, and how long its PWRKEY is pressed. Profiles are data; patterns are
-// regular expressions with named groups (cid, hex). One file per profile in profiles/.
+// regular expressions with named groups. One file per profile in profiles/.
 import { canonicalProfileId } from './profiles/aliases.ts';
 import { cinterion } from './profiles/cinterion.ts';
 import { generic27007 } from './profiles/generic-27007.ts';
@@ -16,6 +16,10 @@ export type EvidenceKind = 'pdn-up' | 'pdn-down' | 'proactive-command' | 'proact
 
 export interface EvidenceRule {
   kind: EvidenceKind;
+  /**
+   * Named groups: `cid` for PDN events; for a proactive command either `hex`, the whole command, or
+   * `type`, its type in decimal as vendor notifications give it. The first rule that matches a line wins.
+   */
   pattern: string;
 }
 

@@ -199,6 +199,9 @@ export class AtInterpreter {
     return [`${prefix}: ${this.module.uicc.iccid}`];
   };
 
+  /** A vendor command whose read form shows the terminal profile; setting it is not offered. */
+  private readonly terminalProfileRead = (line: () => string) => (form: string) => (form === '?' ? [line()] : fail(CME.OPERATION_NOT_SUPPORTED));
+
   /** Read (`?`) and set (`=`) of one numeric setting. */
   private readonly setting = (name: string, key: 'cmee' | 'cereg' | 'cusata', allowed: readonly number[], read: () => string) =>
     (form: string, args: string) => {
@@ -299,6 +302,11 @@ export class AtInterpreter {
     },
     '%XICCID': this.iccid('%XICCID'),
     '^SCID': this.iccid('^SCID'),
+    // u-blox: the terminal profile and its length in bytes.
+    '+STKPROF': this.terminalProfileRead(() => `+STKPROF: ${this.module.terminalProfile.length / 2},"${this.module.terminalProfile}"`),
+    // Cinterion Remote-SAT: state 1 (off: Automatic Response mode, the module answers the card itself),
+    // GSM alphabet, this instance allowed, the terminal profile, no user timeout, a USIM application.
+    '^SSTA': this.terminalProfileRead(() => `^SSTA: 1,0,1,"${this.module.terminalProfile}",0,2`),
   };
 
   private cgdcont(form: string, args: string): string[] {

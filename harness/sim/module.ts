@@ -1,13 +1,15 @@
 // The virtual module: power, boot, network registration, PDP contexts, the AT port and the SIM.
-// It is driven like a real one: power switched from outside, bytes in and out of its AT port.
+// It is driven like a real one: power (and PWRKEY, where modelled) switched from outside, bytes in
+// and out of its AT port.
 import { EventEmitter } from 'node:events';
+import type { PwrkeyTimings } from '../ota/profiles.ts';
 import { buildTerminalProfileApdu, DEFAULT_FORCE_CHECK_APDU, hexToBytes, TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../stk/index.ts';
 import type { Clock, Timer } from '../time/clock.ts';
 import { OtaApplet, type AppletSettings } from './applet.ts';
 import { AtInterpreter } from './at-commands.ts';
 import { parseFaults, type FaultName } from './faults.ts';
 import { OtaServer, type SettingsPackage } from './ota-server.ts';
-import { fillCid, simulatedProfile, type SimulatedModuleProfile } from './profiles.ts';
+import { fillCid, simulatedProfile, toolkitReportLines, type SimulatedModuleProfile } from './profiles.ts';
 import { seededRandom, type Random } from './random.ts';
 import { TerminalToolkit } from './toolkit.ts';
 import { GroundTruth } from './truth.ts';
@@ -19,6 +21,8 @@ export interface ModuleTiming {
   registerMs: number;
   linkSetupMs: number;
   networkRttMs: number;
+  /** A PWRKEY power-down: from the press reaching `pulseOff` until the module is off. */
+  shutdownMs: number;
 }
 
 export interface VirtualModuleOptions {
@@ -38,10 +42,15 @@ export interface VirtualModuleOptions {
   update?: { packages: SettingsPackage[]; blocks?: number; newImsi?: string };
   timing?: Partial<ModuleTiming>;
   applet?: Partial<Omit<AppletSettings, 'forceCheckEnvelope' | 'otaApn'>>;
+  /**
+   * Models the PWRKEY line with these timings: the supply (`power`) alone leaves the module off until
+   * PWRKEY is held for `pulseOn`; a hold of `pulseOff` while it runs shuts it down.
+   */
+  pwrkey?: PwrkeyTimings;
 }
 
 // PDP activation and a TLS round trip to the OTA server take a second or two on a cellular link.
-const DEFAULT_TIMING: ModuleTiming = { bootMs: 3_000, simInitMs: 500, registerMs: 4_000, linkSetupMs: 1_500, networkRttMs: 1_200 };
+const DEFAULT_TIMING: ModuleTiming = { bootMs: 3_000, simInitMs: 500, registerMs: 4_000, linkSetupMs: 1_500, networkRttMs: 1_200, shutdownMs: 2_000 };
 const SLOW_BOOT_MS = 45_000;
 const DAY_MS = 24 * 3600 * 1000;
 const NOISE_INTERVAL_MS: [number, number] = [1_000, 5_000];
@@ -55,7 +64,7 @@ export interface PdpContext {
   dynamic: boolean;
 }
 
-export type Phase = 'off' | 'booting' | 'ready';
+export type Phase = 'off' | 'booting' | 'ready' | 'shutting-down';
 /** 27.007 +CEREG <stat>: 0 not registered, 1 home, 2 searching, 5 roaming. */
 export type RegistrationStatus = 0 | 1 | 2 | 5;
 
@@ -69,6 +78,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
   readonly imei: string;
   readonly timing: ModuleTiming;
   readonly contexts = new Map<number, PdpContext>();
+  readonly pwrkeyTimings: PwrkeyTimings | undefined;
 
   phase: Phase = 'off';
   simReady = false;
@@ -81,6 +91,10 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
   private readonly toolkit: TerminalToolkit;
   private readonly at: AtInterpreter;
   private readonly timers = new Set<Timer>();
+  private supplied = false;
+  private keyPressed = false;
+  /** Fires when the current PWRKEY press has been held long enough to act. */
+  private keyHold: Timer | undefined;
 
   constructor(options: VirtualModuleOptions) {
     super();
@@ -92,6 +106,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     this.server = new OtaServer(this.clock);
     this.imei = options.imei ?? '356938035643809';
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.pwrkeyTimings = options.pwrkey;
     const forceCheckApdu = hexToBytes(options.forceCheckApdu ?? DEFAULT_FORCE_CHECK_APDU);
     this.applet = new OtaApplet(
       {
@@ -127,12 +142,15 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
       hasService: () => this.hasService(),
       activateContext: (apn) => this.activateBipContext(apn),
       deactivateContext: (cid) => this.deactivateContext(cid),
-      reportToHost: (line) => this.urc(line),
+      reportToHost: (line) => {
+        for (const urc of toolkitReportLines(this.profile, line, this.settings.cusata > 0)) this.urc(urc);
+      },
       channelChanged: (open) => {
         const urcs = this.profile.bipUrcs;
         if (urcs && this.settings.bipEvents) this.urc(open ? urcs.connected : urcs.closed);
       },
-      reportsProactiveCommands: () => this.settings.cusata > 0,
+      // Dialects with their own toolkit notifications print them whatever AT+CUSATA says.
+      reportsProactiveCommands: () => this.settings.cusata > 0 || this.profile.toolkitUrcs !== undefined,
       refreshSim: () => this.refreshSim(),
     });
     this.uicc.onProactivePending = () => this.later(0, () => this.toolkit.poll());
@@ -146,11 +164,35 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     return this.phase !== 'off';
   }
 
+  /** The supply. Losing it switches the module off at once; gaining it starts it unless PWRKEY is modelled. */
   power(on: boolean): void {
-    if (on === this.powered) return;
-    if (on) this.powerOn();
-    else this.powerOff();
-    this.emit('power', on);
+    if (on === this.supplied) return;
+    this.supplied = on;
+    if (this.pwrkeyTimings) this.truth.record(on ? 'supply-on' : 'supply-off');
+    if (on && !this.pwrkeyTimings) this.switchOn();
+    if (!on && this.powered) this.switchOff();
+  }
+
+  /**
+   * The PWRKEY input, with the `pwrkey` option. As in the vendors' timing diagrams, the module starts
+   * booting (or shutting down) the moment the hold reaches `pulseOn` (`pulseOff`); shorter presses do nothing.
+   */
+  pwrkey(pressed: boolean): void {
+    const timings = this.pwrkeyTimings;
+    if (!timings) throw new Error('this virtual module has no PWRKEY line: create it with the pwrkey option');
+    if (pressed === this.keyPressed) return;
+    this.keyPressed = pressed;
+    this.truth.record(pressed ? 'pwrkey-pressed' : 'pwrkey-released');
+    this.keyHold?.cancel();
+    this.keyHold = undefined;
+    if (!pressed) return;
+    const starting = this.phase === 'off';
+    this.keyHold = this.clock.setTimer(() => {
+      this.keyHold = undefined;
+      if (!this.supplied) return;
+      if (starting) this.switchOn();
+      else if (this.phase === 'booting' || this.phase === 'ready') this.shutDown();
+    }, starting ? timings.pulseOn : timings.pulseOff);
   }
 
   /** Bytes from the host on the AT port. Ignored unless the module has booted. */
@@ -210,11 +252,14 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     this.setRegistration(0);
   }
 
-  /** The module restarts (AT+CFUN=1,1): the SIM loses power like on a power cycle. */
+  /**
+   * The module restarts (AT+CFUN=1,1): the SIM loses power like on a power cycle, and whatever
+   * follows the module's power (a USB port) goes and comes back.
+   */
   restart(): void {
     this.truth.record('module-restart');
-    this.powerOff();
-    this.powerOn();
+    this.switchOff();
+    this.switchOn();
   }
 
   activateContext(cid: number): void {
@@ -241,6 +286,26 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     return cid;
   }
 
+  private switchOn(): void {
+    this.powerOn();
+    this.emit('power', true);
+  }
+
+  private switchOff(): void {
+    this.powerOff();
+    this.emit('power', false);
+  }
+
+  /** A PWRKEY power-down: the module deactivates its contexts and detaches, then switches itself off. */
+  private shutDown(): void {
+    this.truth.record('shutdown');
+    for (const context of this.contexts.values()) if (context.active) this.deactivateContext(context.cid);
+    this.setRegistration(0);
+    this.phase = 'shutting-down';
+    this.halt();
+    this.later(this.timing.shutdownMs, () => this.switchOff());
+  }
+
   private powerOn(): void {
     this.phase = 'booting';
     this.truth.powered(true);
@@ -250,11 +315,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
   }
 
   private powerOff(): void {
-    for (const timer of this.timers) timer.cancel();
-    this.timers.clear();
-    this.toolkit.reset();
-    this.uicc.powerOff();
-    this.at.reset();
+    this.halt();
     for (const [cid, context] of this.contexts) {
       if (context.dynamic) this.contexts.delete(cid);
       else context.active = false;
@@ -264,6 +325,15 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     this.registration = 0;
     this.functionality = 1;
     this.truth.powered(false);
+  }
+
+  /** Stops what runs by itself: timers, the toolkit, the SIM (and with it the applet's timer), AT input. */
+  private halt(): void {
+    for (const timer of this.timers) timer.cancel();
+    this.timers.clear();
+    this.toolkit.reset();
+    this.uicc.powerOff();
+    this.at.reset();
   }
 
   private booted(): void {

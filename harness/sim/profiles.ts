@@ -1,10 +1,11 @@
 // How a simulated module presents itself on the AT port, one dialect per harness module profile
 // (same ids). Profiles are data so dialects can be added without touching the simulator's logic.
-// `{cid}` in a template is replaced by the context id.
+// `{cid}` in a template is replaced by the context id, `{type}` by a proactive command's type in decimal.
 import { canonicalProfileId } from '../ota/profiles/aliases.ts';
+import { decodeStk } from '../stk/index.ts';
 
 /** Commands only some dialects know (see AtInterpreter's vendor handlers). */
-export type VendorCommand = '%USATEV' | '%XICCID' | '^SCID';
+export type VendorCommand = '%USATEV' | '%XICCID' | '^SCID' | '+STKPROF' | '^SSTA';
 
 export interface SimulatedModuleProfile {
   id: string;
@@ -22,6 +23,11 @@ export interface SimulatedModuleProfile {
   vendorCommands: VendorCommand[];
   /** Printed when a BIP channel opens and closes, once AT%USATEV=1 asks for them. */
   bipUrcs?: { connected: string; closed: string };
+  /**
+   * The module's own notifications of its SIM toolkit, printed whatever AT+CUSATA says: `command` for
+   * each proactive command it fetches, `sessionEnd` when the card has no further command.
+   */
+  toolkitUrcs?: { command: string; sessionEnd?: string };
 }
 
 const CGEV_27007 = { pdnActivated: '+CGEV: ME PDN ACT {cid}', pdnDeactivated: '+CGEV: ME PDN DEACT {cid}' };
@@ -72,7 +78,8 @@ const profiles: SimulatedModuleProfile[] = [
     simReadyUrcs: ['+CPIN: READY'],
     ...CGEV_27007,
     echoAtBoot: true,
-    vendorCommands: [],
+    vendorCommands: ['+STKPROF'],
+    toolkitUrcs: { command: '+STKPRO: {type}' },
   },
   {
     id: 'nordic-nrf9160',
@@ -106,7 +113,8 @@ const profiles: SimulatedModuleProfile[] = [
     simReadyUrcs: ['+CPIN: READY'],
     ...CGEV_27007,
     echoAtBoot: true,
-    vendorCommands: ['^SCID'],
+    vendorCommands: ['^SCID', '^SSTA'],
+    toolkitUrcs: { command: '^SSTN: {type}', sessionEnd: '^SSTN: 254' },
   },
 ];
 
@@ -121,4 +129,26 @@ export function simulatedProfile(id: string): SimulatedModuleProfile {
 
 export function fillCid(template: string, cid: number): string {
   return template.replaceAll('{cid}', String(cid));
+}
+
+/**
+ * What a module of this dialect prints for one report of its SIM toolkit in TS 27.007 form (`+CUSATP:
+ * <hex>` or `+CUSATEND`): the report itself while AT+CUSATA asks for it, then the dialect's own notification.
+ */
+export function toolkitReportLines(profile: SimulatedModuleProfile, report: string, cusata: boolean): string[] {
+  const lines = cusata ? [report] : [];
+  const own = profile.toolkitUrcs;
+  if (!own) return lines;
+  if (report === '+CUSATEND') return own.sessionEnd ? [...lines, own.sessionEnd] : lines;
+  const type = proactiveType(report.slice('+CUSATP: '.length));
+  return type === undefined ? lines : [...lines, own.command.replaceAll('{type}', String(type))];
+}
+
+function proactiveType(hex: string): number | undefined {
+  try {
+    const command = decodeStk(hex);
+    return command.kind === 'proactive' ? command.type : undefined;
+  } catch {
+    return undefined; // the card sent something undecodable: the module has no type to show
+  }
 }

@@ -32,8 +32,9 @@ export class PtyEndpoint {
     this.relay.stdout.on('data', listener);
   }
 
+  /** Bytes for the PTY; dropped once it is closing, as a device that is going away drops them. */
   write(bytes: Uint8Array): void {
-    this.relay.stdin.write(bytes);
+    if (!this.relay.stdin.writableEnded) this.relay.stdin.write(bytes);
   }
 
   close(): Promise<void> {
@@ -41,7 +42,8 @@ export class PtyEndpoint {
     if (this.relay.exitCode !== null || this.relay.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       this.relay.once('exit', () => resolve());
-      this.relay.kill('SIGTERM');
+      // End of input lets the relay pass on what it was given before it goes, as a device flushes.
+      this.relay.stdin.end();
     });
   }
 }

@@ -29,7 +29,12 @@ export interface TruthEvent {
 
 export interface TruthSnapshot {
   timeScale: number;
+  /**
+   * Rig times the module started booting, which the boot delay counts from: the supply coming on or,
+   * with PWRKEY modelled, the press reaching its `pulseOn` (events record the supply and the presses).
+   */
   powerOns: number[];
+  /** Rig times the module was off: the supply lost, or the end of a PWRKEY power-down. */
   powerOffs: number[];
   readyAt: number[];
   checksScheduled: { at: number; due: number; trigger: CheckTrigger }[];

@@ -1,12 +1,15 @@
-// Every module profile against the simulator playing its dialect: each setup command is accepted,
-// and `hil run` measures the boot delay through that profile's evidence.
+// Every module profile against the simulator playing its dialect: each setup command is accepted, the
+// terminal profile reads as the profile says, and `hil run` measures the boot delay through that
+// profile's evidence, dating the session by its OPEN CHANNEL where the profile reads proactive commands.
 import { expect } from 'chai';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MODULE_PROFILES, moduleProfile } from '../../harness/ota/profiles.ts';
+import { readEventLog } from '../../harness/results/event-log.ts';
 import type { RunSummary } from '../../harness/results/summary.ts';
 import { SIMULATED_PROFILES } from '../../harness/sim/index.ts';
+import { TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../../harness/stk/index.ts';
 import { SimRig } from '../sim/helpers.ts';
 import { runHil } from './cli.ts';
 
@@ -22,12 +25,16 @@ describe('module profiles on the simulator', () => {
   });
 
   for (const id of PROFILE_IDS) {
-    it(`${id}: has a simulated dialect that accepts every setup command and reads the ICCID`, () => {
+    it(`${id}: has a simulated dialect that accepts every setup command, reads the ICCID and the terminal profile`, () => {
       expect(SIMULATED_PROFILES[id], id).to.exist;
       const rig = new SimRig({ profile: id }).ready();
       const profile = moduleProfile(id);
       for (const command of profile.setup) expect(rig.at(command).at(-1), command).to.equal('OK');
       expect(rig.at(profile.iccidCommand).join(' ')).to.match(/89883070000012345674.* OK$/);
+      const { command, pattern } = profile.terminalProfile;
+      const terminalProfile = (at: SimRig) => at.at(command).map((line) => new RegExp(pattern).exec(line)?.groups?.hex).find(Boolean);
+      expect(terminalProfile(rig)).to.equal(TERMINAL_PROFILE_WITH_BIP);
+      expect(terminalProfile(new SimRig({ profile: id, faults: ['no-bip'] }).ready())).to.equal(TERMINAL_PROFILE_WITHOUT_BIP);
     });
   }
 
@@ -69,6 +76,14 @@ describe('hil run boot-delay with every module profile', function () {
       expect(summary.rig.module).to.equal(id);
       expect(summary.module.iccid).to.match(/^89883070/);
       expect(summary.tests[0]!.measurements.map((m) => m.name)).to.include('boot_delay');
+      const { events } = await readEventLog(reportDir);
+      const session = events.flatMap((event) => (event.type === 'ota.opened' && event.data.apn === 'ota.super' ? [event.data] : []))[0];
+      expect(session, 'an ota.super session').to.exist;
+      if (moduleProfile(id).evidence.some((rule) => rule.kind === 'proactive-command')) {
+        expect(session!.requestedAt, 'the OPEN CHANNEL the session was requested by').to.be.a('number').and.below(session!.openedAt);
+      } else {
+        expect(session!.requestedAt).to.equal(null);
+      }
     });
   }
 });

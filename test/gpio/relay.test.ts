@@ -1,6 +1,7 @@
 // onoff driving real sysfs GPIO files: `hil run` and `hil doctor` run in a private mount namespace
 // where test/gpio/sysfs-gpio.ts plays a Raspberry Pi 5's kernel, and the virtual module (`hil sim`)
-// takes its power from the relay line's pin level. SIGINT and SIGTERM during a run leave the relay open.
+// takes its power from the relay line's pin level (and, where the rig has one, its PWRKEY from the
+// PWRKEY line's). SIGINT and SIGTERM during a run leave the relay open.
 // Skipped, saying why, where unshare is not allowed.
 import { expect } from 'chai';
 import { chmod, readFile } from 'node:fs/promises';
@@ -15,16 +16,17 @@ const SCALE = 25;
 /** pinctrl-rp1 lines 17 and 27 on a Pi 5 (chip base 571). */
 const RELAY = 588;
 const PWRKEY = 598;
-/** pinctrl-rp1 line 17 where the chip's base is 512. */
+/** pinctrl-rp1 lines 17 and 27 where the chip's base is 512. */
 const RELAY_AT_512 = 529;
+const PWRKEY_AT_512 = 539;
 
 const RELAY_LINES = ['power:', '  type: gpio', '  line: { chip: pinctrl-rp1, line: 17 }', '  activeLow: true'];
-/** PWRKEY behind an NPN transistor: line high = key pressed. */
-const pwrkeyLines = (timings: string) => ['  pwrkey: { chip: pinctrl-rp1, line: 27, activeLow: false, ' + timings + ' }'];
+/** PWRKEY behind an NPN transistor (line high = key pressed), or driven directly (`activeLow: true`). */
+const pwrkeyLines = (timings: string, activeLow = false) => [`  pwrkey: { chip: pinctrl-rp1, line: 27, activeLow: ${activeLow}, ${timings} }`];
 
 /** The pin levels the emulator saw, as "relay 0" / "pwrkey 1" / "relay z". */
-function levels(gpio: GpioBench, relay = RELAY): string[] {
-  const name: Record<string, string> = { [relay]: 'relay', [PWRKEY]: 'pwrkey' };
+function levels(gpio: GpioBench, relay = RELAY, pwrkey = PWRKEY): string[] {
+  const name: Record<string, string> = { [relay]: 'relay', [pwrkey]: 'pwrkey' };
   return gpio.log.flatMap((line) => {
     const [what, number, level] = line.split(' ');
     return what === 'level' && name[number!] ? [`${name[number!]} ${level}`] : [];
@@ -84,6 +86,40 @@ describe('GPIO relays through onoff on sysfs', function () {
       expect(summary.rig.power).to.equal(`gpio pinctrl-rp1 line 17 (GPIO ${RELAY_AT_512}), active-low`);
       expect(summary.tests.map((t) => t.status)).to.not.include('failed');
       expect(await readFile(join(reportDir, 'transcript.log'), 'utf8')).to.contain('note    driving the bench to its safe state (power off) before anything else');
+    });
+
+    it('runs boot-delay on a module that boots only on PWRKEY, and measures the delay from the real boot', async () => {
+      // Slow enough that a press outlasts the module's threshold by 40 ms of wall time, on a busy machine too.
+      const scale = 5;
+      const pwrkeyFile = join(gpio!.pins, `gpio${PWRKEY_AT_512}`);
+      // The simulated Quectel boots once PWRKEY has been held 500 ms and powers down after 650 ms.
+      await startSim(scale, ['--seed', '7', '--profile', 'quectel', '--pwrkey-file', pwrkeyFile, '--pwrkey-active-low'], RELAY_AT_512);
+      // Presses longer than the module's minimum, as designs do: the boot counts from the 500 ms
+      // threshold, so the harness's power-on, taken at the release, is 200 ms late (well inside 1 %).
+      const pwrkey = pwrkeyLines('pulseOn: 700 ms, pulseOff: 1 s, shutdown: 5 s', true);
+      const rig = await bench.rig('pi5-pwrkey', scale, [...RELAY_LINES, ...pwrkey, 'module: quectel']);
+      const reportDir = join(bench.dir, 'report');
+      const run = await gpio!.run(['node', HIL, 'run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir]);
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+
+      // Opened inactive (PWRKEY high: not pressed); on and off for the identity; the suite's power-on; the safe state's off.
+      const on = ['relay 0', 'pwrkey 0', 'pwrkey 1'];
+      const off = ['pwrkey 0', 'pwrkey 1', 'relay 1'];
+      expect(levels(gpio!, RELAY_AT_512, PWRKEY_AT_512)).to.deep.equal(['relay 1', 'pwrkey 1', ...on, ...off, ...on, ...off, 'relay z', 'pwrkey z']);
+      const truth = (await controlRequest(bench.socket, { op: 'truth' })) as TruthSnapshot;
+      const kinds = ['supply-on', 'supply-off', 'power-on', 'shutdown', 'power-off'];
+      const cycle = ['supply-on', 'power-on', 'shutdown', 'power-off', 'supply-off'];
+      expect(truth.events.map((e) => e.what).filter((what) => kinds.includes(what)), 'each power-off a PWRKEY power-down').to.deep.equal([...cycle, ...cycle]);
+
+      const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+      expect(summary.rig.power).to.contain(`PWRKEY pinctrl-rp1 line 27 (GPIO ${PWRKEY_AT_512}), active-low, 700/1000 ms presses`);
+      const measured = summary.tests[0]!.measurements.find((m) => m.name === 'boot_delay')!;
+      const boot = truth.powerOns.at(-1)!;
+      const session = truth.sessions.find((s) => s.openedAt !== undefined && s.openedAt > boot)!;
+      const real = (session.openedAt! - boot) / 1000;
+      // Within 1 %, or within the bound the harness states for the figure, whichever is wider.
+      const allowed = Math.max(real * 0.01, measured.uncertainty ?? 0);
+      expect(Math.abs(measured.value - real), `measured ${measured.value} s, truth ${real} s`).to.be.at.most(allowed);
     });
   });
 

@@ -2,16 +2,22 @@
 // and a port that never appears are each named with their fix; the bench ends powered off and free.
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { AtEngine } from '../../harness/at/index.ts';
 import { lockPath } from '../../harness/rig/lock.ts';
 import { controlRequest } from '../../harness/sim/index.ts';
+import { TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../../harness/stk/index.ts';
 import { ScaledClock } from '../../harness/time/clock.ts';
 import { runHil, startHil, stop } from '../e2e/cli.ts';
 import { PtyBench } from './pty-bench.ts';
 
 const SCALE = 25;
 const failures = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('  ✗'));
+/** What doctor names missing from the terminal profile of a module with the no-bip fault. */
+const NO_BIP = `${TERMINAL_PROFILE_WITHOUT_BIP} lacks OPEN CHANNEL, CLOSE CHANNEL, RECEIVE DATA, SEND DATA, GET CHANNEL STATUS, packet bearer (GPRS or E-UTRAN), ` +
+  'at least one channel, TCP or UDP client remote transport, data available event, channel status event';
 
 /** Sets the module's data context as its last user left it, over its AT port. */
 async function setDataApn(bench: PtyBench, apn: string): Promise<void> {
@@ -48,6 +54,20 @@ describe('hil doctor', function () {
     expect(run.stdout).to.match(/\nthe bench is ready\n$/);
   });
 
+  // These modules read the terminal profile with their own commands, not AT+CUSATR.
+  for (const [module, command] of [['ublox-sara-r5', 'AT+STKPROF?'], ['cinterion', 'AT^SSTA?']]) {
+    it(`reads the terminal profile of a ${module} module with ${command}, and fails it under the no-bip fault`, async () => {
+      const virtual = (await readFile('rigs/virtual.yaml', 'utf8')).replace(/^module: .*$/m, `module: ${module}`);
+      const doctor = async (faults: string) => {
+        const rig = join(bench.dir, `${module}-${faults}.yaml`);
+        await writeFile(rig, virtual.replace(/^( +faults:) \[\]/m, `$1 [${faults}]`));
+        return (await runHil(['doctor', '--rig', rig])).stdout;
+      };
+      expect(await doctor('')).to.contain(`  ✓ TERMINAL PROFILE has BIP: ${command}: ${TERMINAL_PROFILE_WITH_BIP}\n`);
+      expect(failures(await doctor('no-bip'))).to.include(`  ✗ TERMINAL PROFILE has BIP: ${command}: ${NO_BIP}`);
+    });
+  }
+
   it('passes a hil sim --pty bench powered by an exec switch, switching it off first', async () => {
     await bench.startSim(['--time-scale', String(SCALE)]);
     await controlRequest(bench.socket, { op: 'power', on: true }); // as a previous user left it
@@ -76,10 +96,7 @@ describe('hil doctor', function () {
     await bench.startSim(['--time-scale', String(SCALE), '--fault', 'no-bip']);
     const run = await runHil(['doctor', '--rig', await bench.execRig('no-bip', SCALE)]);
     expect(run.code, run.stdout + run.stderr).to.equal(1);
-    expect(failures(run.stdout)).to.deep.equal([
-      '  ✗ TERMINAL PROFILE has BIP: AT+CUSATR=1: FFFFFFFF1F000003000000000000000000000000 lacks OPEN CHANNEL, CLOSE CHANNEL, RECEIVE DATA, SEND DATA, ' +
-        'GET CHANNEL STATUS, packet bearer (GPRS or E-UTRAN), at least one channel, TCP or UDP client remote transport, data available event, channel status event',
-    ]);
+    expect(failures(run.stdout)).to.deep.equal([`  ✗ TERMINAL PROFILE has BIP: AT+CUSATR=1: ${NO_BIP}`]);
   });
 
   it('refuses a bench that a run is using, naming the run, to hil doctor and to a second hil run that waits too little', async () => {

@@ -25,11 +25,28 @@ describe('module profiles', () => {
       'quectel-bg95': `+CUSATR: 1,"${TP}"`,
       'nordic-nrf9160': `+CUSATR: 1,"${TP}"`,
       'ublox-sara-r5': `+STKPROF: 20,"${TP}"`,
-      cinterion: `^SSTA: 1,0,1,"${TP}",2`,
+      cinterion: `^SSTA: 1,0,1,"${TP}",0,2`,
     };
     for (const [id, answer] of Object.entries(answers)) {
       expect(new RegExp(moduleProfile(id).terminalProfile.pattern).exec(answer)?.groups?.hex, id).to.equal(TP);
     }
+  });
+
+  it('read a proactive command in full or by its type, and the end of the proactive session, from each vendor\'s lines', () => {
+    // What the observer takes from a line: the kind and groups of the first rule that matches it.
+    const read = (id: string, line: string) => {
+      for (const rule of moduleProfile(id).evidence) {
+        const match = new RegExp(rule.pattern).exec(line);
+        if (match) return { kind: rule.kind, ...match.groups };
+      }
+      return undefined;
+    };
+    const close = 'D009810301410082028121';
+    expect(read('generic-27007', `+CUSATP: ${close}`)).to.deep.equal({ kind: 'proactive-command', hex: close });
+    expect(read('ublox-sara-r5', '+STKPRO: 64')).to.deep.equal({ kind: 'proactive-command', type: '64' });
+    expect(read('ublox-sara-r5', `+STKPROF: 20,"${TP}"`)).to.equal(undefined);
+    expect(read('cinterion', '^SSTN: 65')).to.deep.equal({ kind: 'proactive-command', type: '65' });
+    expect(read('cinterion', '^SSTN: 254')).to.deep.equal({ kind: 'proactive-session-end' });
   });
 
   it('tell a module set up for the SIM toolkit from one that is not', () => {

@@ -3,13 +3,17 @@ import { PDN_27007 } from './common.ts';
 
 export const ubloxSaraR5: ModuleProfile = {
   id: 'ublox-sara-r5',
-  description: 'u-blox SARA-R4/R5: +CGEV PDN events; the SIM toolkit mode is the second value of AT+CFUN?; +STKPRO notifications',
+  description: 'u-blox SARA-R4/R5: +CGEV PDN events, +STKPRO proactive command notifications; the SIM toolkit mode is the second value of AT+CFUN?',
   manufacturers: ['u-blox'],
   // No boot URC: `AT` answered with OK means ready.
   readyMarkers: [],
   setup: ['AT+CMEE=1', 'AT+CGEREP=2,1', 'AT+CEREG=1'],
   urcPrefixes: ['+STKPRO:', '+STKCNF:', '+STKCC:'],
-  evidence: PDN_27007,
+  evidence: [
+    ...PDN_27007,
+    // "+STKPRO: <proactive_cmd>,...": the command type in decimal (64 OPEN CHANNEL, 65 CLOSE CHANNEL).
+    { kind: 'proactive-command', pattern: '^\\+STKPRO: ?(?<type>\\d+)\\b' },
+  ],
   iccidCommand: 'AT+CCID',
   terminalProfile: { command: 'AT+STKPROF?', pattern: '^\\+STKPROF: \\d+,"?(?<hex>[0-9A-Fa-f]+)' },
   checks: [
@@ -26,5 +30,9 @@ export const ubloxSaraR5: ModuleProfile = {
   pwrkey: { pulseOn: 1_000, pulseOff: 2_000, shutdown: 10_000 },
   // AT commands run over the UART; USB serves diagnostics and firmware updates.
   reenumeratesOnUsb: false,
-  unconfirmed: 'PWRKEY timings are the SARA-R4 figures; the absence of a boot URC and the USB role are not confirmed for SARA-R5',
+  unconfirmed:
+    'PWRKEY timings are the SARA-R4 figures; the absence of a boot URC and the USB role are not confirmed for SARA-R5. ' +
+    '+STKPRO is documented for the dedicated STK mode (AT+CFUN=6); that SARA-R5 shows it for the BIP commands it carries out itself, ' +
+    'and what follows the command type, are not confirmed; nor is the +STKPROF answer "<length in bytes>,\"<hex>\"". ' +
+    'No end of the proactive session is read (+STKCNF\'s fields are not confirmed), so a refused OPEN CHANNEL is not seen as such',
 };

@@ -1,0 +1,107 @@
+// The OTA observer on vendor notifications that name a proactive command by its type alone (u-blox
+// +STKPRO, Cinterion ^SSTN): the OPEN CHANNEL dates the session and joins its evidence, the PDN event
+// gives the cid and AT+CGDCONT? the APN; an OPEN CHANNEL the card gives up on is a refused session.
+// First against scripted lines, then against the simulated modules printing them.
+import { expect } from 'chai';
+import { AtEngine } from '../../harness/at/index.ts';
+import { OtaObserver, type OtaSession } from '../../harness/ota/observer.ts';
+import { moduleProfile } from '../../harness/ota/profiles.ts';
+import { VirtualModule } from '../../harness/sim/index.ts';
+import { ManualClock } from '../../harness/time/clock.ts';
+import { fakeRig, flush, framed } from '../at/fake-module.ts';
+
+const CONTEXTS = framed('+CGDCONT: 1,"IP","super","0.0.0.0",0,0', '+CGDCONT: 2,"IP","ota.super","0.0.0.0",0,0', 'OK');
+
+/** An observer with `profileId`'s rules, reading lines a scripted module says at given rig times. */
+function scripted(profileId: string) {
+  const profile = moduleProfile(profileId);
+  const rig = fakeRig((input) => (input === 'AT+CGDCONT?' ? CONTEXTS : framed('ERROR')), { urcPrefixes: profile.urcPrefixes });
+  rig.module.echo = false;
+  const observer = new OtaObserver(rig.engine, profile);
+  const announced: string[] = [];
+  for (const event of ['opened', 'closed', 'refused'] as const) observer.on(event, (session) => announced.push(`${event} ${session.index}`));
+  const say = async (at: number, line: string) => {
+    rig.clock.advance(at - rig.clock.now());
+    rig.module.say(framed(line));
+    await flush();
+  };
+  return { observer, announced, say, commands: rig.module.read };
+}
+
+describe('OTA observer on proactive commands named by their type', () => {
+  it('u-blox +STKPRO: dates the session by its OPEN CHANNEL, reads the APN of the PDN event\'s cid, and keeps every line', async () => {
+    const { observer, announced, say } = scripted('ublox-sara-r5');
+    const lines: [number, string][] = [
+      [1_000, '+STKPRO: 64'],
+      [2_500, '+CGEV: ME PDN ACT 2'],
+      [3_000, '+STKPRO: 67'],
+      [4_000, '+STKPRO: 65'],
+      [4_000, '+CGEV: ME PDN DEACT 2'],
+    ];
+    for (const [at, line] of lines) await say(at, line);
+    expect(announced).to.deep.equal(['opened 0', 'closed 0']);
+    expect(observer.sessions).to.deep.equal([
+      {
+        index: 0, apn: 'ota.super', cid: 2, requestedAt: 1_000, openedAt: 2_500, closedAt: 4_000, state: 'closed', exchangedData: true,
+        evidence: lines.map(([rig, line]) => ({ rig, line })),
+      } satisfies OtaSession,
+    ]);
+  });
+
+  it('Cinterion ^SSTN: an OPEN CHANNEL the card ends its command cycle on is refused, with its APN unknown', async () => {
+    const { observer, announced, say, commands } = scripted('cinterion');
+    await say(500, '^SSTN: 254'); // a command cycle with no OPEN CHANNEL in it
+    await say(1_000, '^SSTN: 64');
+    await say(1_200, '^SSTN: 254');
+    expect(announced).to.deep.equal(['refused 0']);
+    expect(observer.sessions).to.deep.equal([
+      {
+        index: 0, apn: undefined, cid: undefined, requestedAt: 1_000, openedAt: 1_200, closedAt: undefined, state: 'refused', exchangedData: false,
+        evidence: [{ rig: 1_000, line: '^SSTN: 64' }, { rig: 1_200, line: '^SSTN: 254' }],
+      } satisfies OtaSession,
+    ]);
+    // No context came up, so there was none to ask the APN of.
+    expect(commands).to.deep.equal([]);
+  });
+});
+
+describe('OTA observer on the simulated u-blox and Cinterion modules', () => {
+  /** The first OTA session after power-up of a simulated module, observed through its profile. */
+  async function firstSession(profileId: string, faults: string[] = []): Promise<OtaSession | undefined> {
+    const clock = new ManualClock();
+    const profile = moduleProfile(profileId);
+    const module = new VirtualModule({ clock, seed: 1, profile: profileId, faults });
+    const engine = new AtEngine({ clock, write: (bytes) => module.write(bytes), urcPrefixes: profile.urcPrefixes });
+    module.on('data', (bytes) => engine.feed(bytes));
+    const observer = new OtaObserver(engine, profile);
+    module.power(true);
+    clock.advance(10_000);
+    for (const command of profile.setup) await engine.expectOk(command);
+    // The applet's first check comes within two minutes of power-up; a session takes seconds.
+    for (let t = 0; t < 200_000 && !observer.sessions.some((s) => s.state !== 'open'); t += 500) {
+      clock.advance(500);
+      await flush();
+    }
+    engine.close();
+    return observer.sessions[0];
+  }
+
+  const NOTIFICATION: Record<string, string> = { 'ublox-sara-r5': '+STKPRO: ', cinterion: '^SSTN: ' };
+  for (const [id, prefix] of Object.entries(NOTIFICATION)) {
+    it(`${id}: the session carries the ${prefix.trim()} OPEN CHANNEL and CLOSE CHANNEL it was read from`, async () => {
+      const session = await firstSession(id);
+      expect(session?.state).to.equal('closed');
+      expect(session?.apn).to.equal('ota.super');
+      const lines = session!.evidence.map((e) => e.line);
+      expect(lines[0]).to.equal(`${prefix}64`);
+      expect(lines).to.include(`${prefix}65`);
+      expect(session!.requestedAt).to.equal(session!.evidence[0]!.rig).and.to.be.below(session!.openedAt);
+    });
+  }
+
+  it('cinterion: with the no-bip fault the OPEN CHANNEL is seen refused', async () => {
+    const session = await firstSession('cinterion', ['no-bip']);
+    expect(session?.state).to.equal('refused');
+    expect(session?.evidence.map((e) => e.line)).to.deep.equal(['^SSTN: 64', '^SSTN: 254']);
+  });
+});
