@@ -4,7 +4,9 @@
 // notification that names only the command type (+STKPRO, ^SSTN) dates the request and adds its line
 // to the evidence, and the PDN event that follows gives the APN. An OPEN CHANNEL followed by the end
 // of the proactive session with no link is a refused session; its APN is unknown when only the type
-// was reported, as no context was ever set up to read it from.
+// was reported, as no context was ever set up to read it from. A module that reports both the PDN
+// context and the BIP link on it (nRF91 +CGEV and %USATEV) shows one session: the second of the two
+// events joins the session the first one opened, when they come close together.
 import { EventEmitter } from 'node:events';
 import type { AtEngine, Urc } from '../at/index.ts';
 import { CommandType, decodeStk, type ProactiveCommand } from '../stk/index.ts';
@@ -38,6 +40,11 @@ interface CompiledRule {
   regex: RegExp;
 }
 
+/** Rig ms within which a PDN event and a BIP link event are taken for the same session's. */
+const LINK_PAIR_MS = 5_000;
+
+type LinkLayer = 'pdn' | 'bip';
+
 interface PendingOpen {
   apn: string | undefined;
   at: number;
@@ -50,6 +57,8 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   private pendingOpen: PendingOpen | undefined;
   /** Sessions whose opening has been announced (the APN look-up can delay it). */
   private readonly announced = new WeakSet<OtaSession>();
+  /** Which link events each session has seen. */
+  private readonly layers = new WeakMap<OtaSession, Set<LinkLayer>>();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly at: AtEngine, profile: ModuleProfile) {
@@ -83,7 +92,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
           return this.onProactiveSessionEnd(evidence);
         case 'pdn-up':
         case 'bip-up':
-          return void this.open(cid, evidence);
+          return void this.linkUp(rule.kind === 'pdn-up' ? 'pdn' : 'bip', cid, evidence);
         case 'pdn-down':
         case 'bip-down':
           return this.close(this.openSession(cid), evidence);
@@ -114,10 +123,27 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     this.emit('refused', session);
   }
 
-  private async open(cid: number | undefined, evidence: { rig: number; line: string }): Promise<void> {
+  /** The other layer's event of a session opened just now joins it; otherwise a new session opens. */
+  private async linkUp(layer: LinkLayer, cid: number | undefined, evidence: { rig: number; line: string }): Promise<void> {
+    const newest = this.sessions.at(-1);
+    const layers = newest && this.layers.get(newest);
+    if (newest?.state === 'open' && layers && !layers.has(layer) && evidence.rig - newest.openedAt <= LINK_PAIR_MS && (cid === undefined || newest.cid === undefined || newest.cid === cid)) {
+      layers.add(layer);
+      newest.evidence.push(evidence);
+      if (newest.cid === undefined && cid !== undefined) {
+        newest.cid = cid;
+        if (newest.apn === undefined) newest.apn = await this.apnOf(cid);
+      }
+      return;
+    }
+    return this.open(layer, cid, evidence);
+  }
+
+  private async open(layer: LinkLayer, cid: number | undefined, evidence: { rig: number; line: string }): Promise<void> {
     const pending = this.pendingOpen;
     this.pendingOpen = undefined;
     const session = this.newSession(pending?.apn, cid, evidence.rig, pending);
+    this.layers.set(session, new Set([layer]));
     session.evidence.push(evidence);
     if (session.apn === undefined && cid !== undefined) session.apn = await this.apnOf(cid);
     this.announced.add(session);

@@ -245,7 +245,10 @@ export class AtInterpreter {
       return [];
     },
     '+CFUN': (form, args) => {
-      if (form === '?') return [`+CFUN: ${this.module.functionality}`];
+      if (form === '?') {
+        const stkMode = this.module.profile.cfunStkMode;
+        return [`+CFUN: ${this.module.functionality}${stkMode === undefined ? '' : `,${stkMode}`}`];
+      }
       if (form !== '=') return fail();
       const [fun, reset] = splitParams(args);
       const level = intParam(fun, [0, 1, 4]);

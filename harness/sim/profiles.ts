@@ -28,6 +28,8 @@ export interface SimulatedModuleProfile {
    * each proactive command it fetches, `sessionEnd` when the card has no further command.
    */
   toolkitUrcs?: { command: string; sessionEnd?: string };
+  /** AT+CFUN? adds this SIM toolkit mode after `<fun>` (u-blox: 6, 7 and 9 fetch proactive commands). */
+  cfunStkMode?: number;
 }
 
 const CGEV_27007 = { pdnActivated: '+CGEV: ME PDN ACT {cid}', pdnDeactivated: '+CGEV: ME PDN DEACT {cid}' };
@@ -80,6 +82,8 @@ const profiles: SimulatedModuleProfile[] = [
     echoAtBoot: true,
     vendorCommands: ['+STKPROF'],
     toolkitUrcs: { command: '+STKPRO: {type}' },
+    // Mode 7: the module carries out proactive commands itself, BIP included.
+    cfunStkMode: 7,
   },
   {
     id: 'nordic-nrf9160',

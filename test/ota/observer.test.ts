@@ -65,6 +65,30 @@ describe('OTA observer on proactive commands named by their type', () => {
   });
 });
 
+describe('OTA observer on a module reporting both the PDN context and the BIP link (nRF91)', () => {
+  it('shows one session for a context and the BIP link on it, and keeps an older data context apart', async () => {
+    const { observer, announced, say } = scripted('nordic-nrf9160');
+    await say(1_000, '+CGEV: ME PDN ACT 1'); // the data context, long before any OTA check
+    await say(90_000, '+CGEV: ME PDN ACT 2');
+    await say(90_300, '%USATEV: BIP Connected');
+    await say(95_000, '%USATEV: BIP Closed');
+    await say(95_100, '+CGEV: ME PDN DEACT 2');
+    expect(announced).to.deep.equal(['opened 0', 'opened 1', 'closed 1']);
+    expect(observer.sessions.map((s) => [s.apn, s.cid, s.openedAt, s.closedAt, s.state])).to.deep.equal([
+      ['super', 1, 1_000, undefined, 'open'],
+      ['ota.super', 2, 90_000, 95_000, 'closed'],
+    ]);
+    expect(observer.sessions[1]!.evidence.map((e) => e.line)).to.deep.equal(['+CGEV: ME PDN ACT 2', '%USATEV: BIP Connected', '%USATEV: BIP Closed']);
+  });
+
+  it('takes a BIP link that comes long after the last context for a session of its own', async () => {
+    const { observer, say } = scripted('nordic-nrf9160');
+    await say(1_000, '+CGEV: ME PDN ACT 1');
+    await say(90_000, '%USATEV: BIP Connected');
+    expect(observer.sessions.map((s) => s.openedAt)).to.deep.equal([1_000, 90_000]);
+  });
+});
+
 describe('OTA observer on the simulated u-blox and Cinterion modules', () => {
   /** The first OTA session after power-up of a simulated module, observed through its profile. */
   async function firstSession(profileId: string, faults: string[] = []): Promise<OtaSession | undefined> {

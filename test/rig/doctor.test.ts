@@ -63,7 +63,9 @@ describe('hil doctor', function () {
         await writeFile(rig, virtual.replace(/^( +faults:) \[\]/m, `$1 [${faults}]`));
         return (await runHil(['doctor', '--rig', rig])).stdout;
       };
-      expect(await doctor('')).to.contain(`  ✓ TERMINAL PROFILE has BIP: ${command}: ${TERMINAL_PROFILE_WITH_BIP}\n`);
+      const healthy = await doctor('');
+      expect(healthy).to.contain(`  ✓ TERMINAL PROFILE has BIP: ${command}: ${TERMINAL_PROFILE_WITH_BIP}\n`);
+      expect(healthy, 'every check of a healthy module passes').to.match(/\nthe bench is ready\n$/);
       expect(failures(await doctor('no-bip'))).to.include(`  ✗ TERMINAL PROFILE has BIP: ${command}: ${NO_BIP}`);
     });
   }
