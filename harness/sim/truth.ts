@@ -106,4 +106,19 @@ export class GroundTruth {
   toJSON(): TruthSnapshot {
     return structuredClone(this.snapshot);
   }
+
+  /** What happened from `from` to `to` (rig ms): a session counts if any of it falls in that span. */
+  between(from: number, to: number): TruthSnapshot {
+    const within = (at: number) => at >= from && at <= to;
+    const { timeScale, powerOns, powerOffs, readyAt, checksScheduled, sessions, events } = this.toJSON();
+    return {
+      timeScale,
+      powerOns: powerOns.filter(within),
+      powerOffs: powerOffs.filter(within),
+      readyAt: readyAt.filter(within),
+      checksScheduled: checksScheduled.filter((check) => within(check.at) || within(check.due)),
+      sessions: sessions.filter((session) => session.requestedAt <= to && (session.closedAt ?? Infinity) >= from),
+      events: events.filter((event) => within(event.rig)),
+    };
+  }
 }

@@ -152,7 +152,10 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
     const sessions = rig.observer.sessions.slice(sessionsBefore);
     await allure.attachment('AT transcript', transcriptSlice(rig.at.transcript.entries(), trace.start, rig.clock.now()), { contentType: 'text/plain' });
     await allure.attachment('OTA sessions', JSON.stringify(sessions, null, 2), { contentType: 'application/json' });
-    if (rig.simulator) await allure.attachment('simulator ground truth', JSON.stringify(rig.simulator.truth.toJSON(), null, 2), { contentType: 'application/json' });
+    if (rig.simulator) {
+      const truth = rig.simulator.truth.between(trace.start, rig.clock.now());
+      await allure.attachment('simulator ground truth', JSON.stringify(truth, null, 2), { contentType: 'application/json' });
+    }
     const status = failure ? statusOf(failure) : 'passed';
     const timeline = renderTimeline(trace.finish({ ...result, status, ...(failure ? { error: failure.message } : {}) }));
     await allure.attachment('timeline', timeline, { contentType: 'image/svg+xml' });
