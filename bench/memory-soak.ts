@@ -5,6 +5,7 @@
 //
 // Back-to-back commands over the in-process binding complete within promise callbacks, so the
 // simulator's timers (its OTA checks) wait until the soak pauses: this measures the command path.
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { RigController } from '../harness/rig/controller.ts';
 import { figure, progress, runBenchmark } from './figures.ts';
 import { openReady, virtualRig } from './rigs.ts';
@@ -30,6 +31,12 @@ async function soak(rig: RigController, count: number, label: string): Promise<v
 interface Usage {
   rss: number;
   heap: number;
+  /**
+   * Resident pages of V8's young generation. Its semi-spaces grow (to 16 MiB each by default) while
+   * objects keep surviving collections, as transcript entries do, and are not given back afterwards:
+   * the part of RSS growth that is the garbage collector sizing itself, not memory held.
+   */
+  young: number;
 }
 
 /**
@@ -43,10 +50,12 @@ async function settled(): Promise<Usage> {
   for (let i = 0; i < SETTLE_SAMPLES; i++) {
     globalThis.gc();
     const usage = process.memoryUsage();
-    samples.push({ rss: usage.rss / MB, heap: usage.heapUsed / MB });
+    const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.physical_space_size ?? 0;
+    samples.push({ rss: usage.rss / MB, heap: usage.heapUsed / MB, young: young / MB });
     await new Promise((resolve) => setTimeout(resolve, SETTLE_GAP_MS));
   }
-  return { rss: Math.min(...samples.map((s) => s.rss)), heap: Math.min(...samples.map((s) => s.heap)) };
+  const least = (key: keyof Usage) => Math.min(...samples.map((s) => s[key]));
+  return { rss: least('rss'), heap: least('heap'), young: least('young') };
 }
 
 /** Growth over one soak: RSS (the figure with the target) and the live heap behind it. */
@@ -59,6 +68,13 @@ function growth(name: string, from: Usage, to: Usage, reference: Usage, what: st
       reference: { name: 'RSS before the soak', value: reference.rss },
       ...(target && { target: { on: 'value', op: '<', limit: 10 } as const }),
       note: `RSS ${from.rss.toFixed(1)} → ${to.rss.toFixed(1)} MiB over ${what}`,
+    }),
+    figure({
+      name: `memory.young-growth${name}`,
+      value: to.young - from.young,
+      unit: 'MiB',
+      reference: { name: 'RSS growth', value: to.rss - from.rss },
+      note: `V8 young generation resident ${from.young.toFixed(1)} → ${to.young.toFixed(1)} MiB`,
     }),
     figure({
       name: `memory.heap-growth${name}`,

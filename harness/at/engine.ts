@@ -27,7 +27,7 @@ import { LineFramer, type Frame } from './framer.ts';
 import { Listeners } from './listeners.ts';
 import { DEFAULT_URC_PREFIXES, matchPrefix, responsePrefix, unknownUrcPrefix } from './prefixes.ts';
 import { parseFinal, type AtFailure, type FinalResult } from './result-codes.ts';
-import { Transcript, type Direction, type EntryKind, type Stamp } from './transcript.ts';
+import { Transcript, transcriptEntry, type Direction, type EntryKind, type Stamp } from './transcript.ts';
 
 export interface AtResponse {
   command: string;
@@ -120,6 +120,8 @@ export class AtEngine {
   private recovery: { quiet: Timer; cap: Timer } | undefined;
   private gateNext = false;
   private feeding = false;
+  /** When the chunk being framed was read: every line in one read shares its stamp. */
+  private readStamp: Stamp | undefined;
   private dispatching = false;
   private closed = false;
 
@@ -151,6 +153,7 @@ export class AtEngine {
     try {
       for (let next = this.inbox.shift(); next && !this.closed; next = this.inbox.shift()) {
         this.heardBytes();
+        this.readStamp = undefined; // taken at the chunk's first frame, if it has any
         this.framer.push(next);
       }
     } finally {
@@ -237,11 +240,12 @@ export class AtEngine {
 
   private transmit(flight: InFlight, kind: EntryKind, text: string, data: string): void {
     this.record('tx', kind, text);
-    const failed = (err: unknown) => this.writeFailed(flight, err);
     try {
-      Promise.resolve(this.write(Buffer.from(data))).catch(failed);
+      const written = this.write(Buffer.from(data));
+      // Most writes return nothing: no promise to wait on for them.
+      if (written !== undefined) Promise.resolve(written).catch((err: unknown) => this.writeFailed(flight, err));
     } catch (err) {
-      failed(err);
+      this.writeFailed(flight, err);
     }
   }
 
@@ -256,7 +260,7 @@ export class AtEngine {
 
   private onFrame(frame: Frame): void {
     if (this.closed) return;
-    const stamp = this.stamp();
+    const stamp = (this.readStamp ??= this.stamp());
     if (frame.kind === 'noise') this.record('rx', 'noise', frame.text, frame.reason, stamp);
     else if (frame.kind === 'prompt') this.onPrompt(stamp);
     else this.onLine({ text: frame.text, stamp });
@@ -387,7 +391,7 @@ export class AtEngine {
   }
 
   private record(dir: Direction, kind: EntryKind, text: string, note?: string, stamp = this.stamp()): void {
-    this.transcript.record({ ...stamp, dir, kind, text, ...(note !== undefined && { note }) });
+    this.transcript.record(transcriptEntry(stamp, dir, kind, text, note));
   }
 }
 

@@ -1,6 +1,10 @@
 // Splits the module's byte stream into lines, `>` prompts and noise.
 // Any CR or LF ends a line, so `\r\n`, `\r\r\n`, bare `\r` and bare `\n` all work and empty lines vanish.
-// Every decision is taken byte by byte, so how the stream happens to be chunked never changes the result.
+// How the stream happens to be chunked never changes the result: a line that ends inside the chunk
+// it started in is decoded straight from that chunk, and only a line split across chunks is copied
+// into the line buffer.
+
+import { isUtf8 } from 'node:buffer';
 
 export type Frame =
   | { kind: 'line'; text: string }
@@ -23,11 +27,18 @@ const SUB = 0x1a; // Ctrl-Z ends a payload; modules may echo it
 const DEL = 0x7f;
 const PREVIEW_BYTES = 48;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Every byte as escapeBytes() writes it. */
+const ESCAPED = Array.from({ length: 256 }, (_, b) =>
+  b >= SPACE && b < DEL ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0').toUpperCase()}`,
+);
 
 export class LineFramer {
-  private readonly buf: Uint8Array;
+  private readonly buf: Buffer;
+  /** Bytes of the current line held in `buf`. */
   private length = 0;
+  /** The current line held only blanks so far, so a `>` would open it. */
+  private blank = true;
+  /** The current line overflowed: its bytes are dropped up to its end. */
   private discarding = false;
 
   constructor(
@@ -37,68 +48,109 @@ export class LineFramer {
     if (!(options.maxLineLength >= 1) || !Number.isInteger(options.maxLineLength)) {
       throw new RangeError(`maxLineLength must be a positive integer, got ${options.maxLineLength}`);
     }
-    this.buf = new Uint8Array(options.maxLineLength);
+    this.buf = Buffer.alloc(options.maxLineLength);
   }
 
-  push(bytes: Uint8Array): void {
-    for (const byte of bytes) {
-      if (byte === CR || byte === LF) {
-        this.endLine();
-      } else if (this.discarding) {
-        continue;
-      } else if (this.length === this.buf.length) {
-        this.emit({
-          kind: 'noise',
-          text: `${escapeBytes(this.buf.subarray(0, PREVIEW_BYTES))}...`,
-          reason: `line longer than ${this.buf.length} bytes; dropped up to the next line end`,
-        });
+  push(input: Uint8Array): void {
+    // A Buffer over the same memory (no copy), for Buffer#toString: see decodeLine().
+    const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    for (let from = 0; from < bytes.length; ) {
+      const end = lineEnd(bytes, from);
+      const start = this.discarding ? end : this.afterPrompts(bytes, from, end);
+      if (end === bytes.length) {
+        this.hold(bytes, start, end);
+        return;
+      }
+      if (this.length === 0 && end - start <= this.buf.length) {
+        this.endLine(bytes, start, end);
+      } else {
+        this.hold(bytes, start, end);
+        this.endLine(this.buf, 0, this.length);
+      }
+      from = end + 1;
+    }
+  }
+
+  /**
+   * Where the line's text starts in bytes[from, end): past any prompts. A `>` after nothing but
+   * blanks is a prompt while one is awaited; the prompt has no line end after it, so it has to be
+   * seen before the line completes, and the blanks before it go with it.
+   */
+  private afterPrompts(bytes: Uint8Array, from: number, end: number): number {
+    let at = from;
+    while (this.blank && at < end) {
+      while (at < end && (bytes[at] === SPACE || bytes[at] === TAB)) at++;
+      if (at === end) break;
+      const column = this.length + (at - from);
+      if (bytes[at] === GT && column < this.buf.length && this.options.promptArmed()) {
         this.length = 0;
-        this.discarding = true;
-      } else if (byte === GT && this.onlyBlanksSoFar() && this.options.promptArmed()) {
-        // The prompt is `> ` with no line end after it: it has to be seen before the line completes.
-        this.length = 0;
+        from = ++at;
         this.emit({ kind: 'prompt' });
       } else {
-        this.buf[this.length++] = byte;
+        this.blank = false;
       }
     }
+    return from;
   }
 
-  private onlyBlanksSoFar(): boolean {
-    for (let i = 0; i < this.length; i++) {
-      if (this.buf[i] !== SPACE && this.buf[i] !== TAB) return false;
+  /** Keeps bytes[from, end) of a line that is not complete yet, dropping what overflows the buffer. */
+  private hold(bytes: Uint8Array, from: number, end: number): void {
+    if (this.discarding || from === end) return;
+    if (this.length + (end - from) > this.buf.length) {
+      this.buf.set(bytes.subarray(from, from + this.buf.length - this.length), this.length);
+      this.emit({
+        kind: 'noise',
+        text: `${escapeBytes(this.buf.subarray(0, PREVIEW_BYTES))}...`,
+        reason: `line longer than ${this.buf.length} bytes; dropped up to the next line end`,
+      });
+      this.length = 0;
+      this.discarding = true;
+      return;
     }
-    return true;
+    this.buf.set(bytes.subarray(from, end), this.length);
+    this.length += end - from;
   }
 
-  private endLine(): void {
-    const frame = this.discarding || this.length === 0 ? undefined : decodeLine(this.buf.subarray(0, this.length));
+  /** The line in bytes[start, end) is complete. */
+  private endLine(bytes: Buffer, start: number, end: number): void {
+    const frame = this.discarding || start === end ? undefined : decodeLine(bytes, start, end);
     this.length = 0;
+    this.blank = true;
     this.discarding = false;
     if (frame) this.emit(frame);
   }
 }
 
-/** A line is text unless it holds bytes that never occur in AT text (C0 controls, DEL, broken UTF-8). */
-function decodeLine(bytes: Uint8Array): Frame | undefined {
-  if (bytes.some((b) => (b < SPACE && b !== TAB && b !== SUB) || b === DEL)) {
-    return { kind: 'noise', text: escapeBytes(bytes), reason: 'control bytes in line' };
+/** The index of the first CR or LF in bytes[from...], or bytes.length. */
+function lineEnd(bytes: Uint8Array, from: number): number {
+  let at = from;
+  while (at < bytes.length && bytes[at] !== CR && bytes[at] !== LF) at++;
+  return at;
+}
+
+/**
+ * A line is text unless it holds bytes that never occur in AT text (C0 controls, DEL, broken UTF-8).
+ * Nearly every line is ASCII, which needs no UTF-8 check, and Buffer#toString decodes at about half
+ * the cost of a TextDecoder (whose fatal mode would also throw, slowly, on every garbled line).
+ */
+function decodeLine(bytes: Buffer, start: number, end: number): Frame | undefined {
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b >= SPACE && b < DEL) continue;
+    if (b > DEL) ascii = false;
+    else if (b !== TAB && b !== SUB) return { kind: 'noise', text: escapeBytes(bytes.subarray(start, end)), reason: 'control bytes in line' };
   }
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return { kind: 'noise', text: escapeBytes(bytes), reason: 'invalid UTF-8' };
+  if (!ascii && !isUtf8(bytes.subarray(start, end))) {
+    return { kind: 'noise', text: escapeBytes(bytes.subarray(start, end)), reason: 'invalid UTF-8' };
   }
-  text = text.trim();
+  const text = bytes.toString(ascii ? 'latin1' : 'utf8', start, end).trim();
   return text === '' ? undefined : { kind: 'line', text };
 }
 
 /** Printable ASCII as is, every other byte as `\xHH`. */
 export function escapeBytes(bytes: Uint8Array): string {
   let out = '';
-  for (const b of bytes) {
-    out += b >= SPACE && b < DEL ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0').toUpperCase()}`;
-  }
+  for (const b of bytes) out += ESCAPED[b];
   return out;
 }

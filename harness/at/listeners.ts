@@ -4,18 +4,22 @@
  * (as with Node's EventTarget) instead of corrupting the emitter's state halfway through a line.
  */
 export class Listeners<T> {
-  private readonly set = new Set<(value: T) => void>();
+  /**
+   * Replaced, never changed in place: an emit goes through the listeners there were when it began,
+   * whoever subscribes or unsubscribes meanwhile, without copying them for every event.
+   */
+  private list: ReadonlyArray<(value: T) => void> = [];
 
   add(listener: (value: T) => void): () => void {
     const entry = (value: T) => listener(value); // own identity: the same function may subscribe twice
-    this.set.add(entry);
+    this.list = [...this.list, entry];
     return () => {
-      this.set.delete(entry);
+      this.list = this.list.filter((l) => l !== entry);
     };
   }
 
   emit(value: T): void {
-    for (const listener of [...this.set]) {
+    for (const listener of this.list) {
       try {
         listener(value);
       } catch (err) {

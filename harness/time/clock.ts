@@ -33,6 +33,14 @@ function sleepWith(clock: Clock, rigMs: number, signal?: AbortSignal): Promise<v
   });
 }
 
+/** A class rather than a closure per timer: every AT command sets one, so its cost shows in ingest. */
+class WallTimer implements Timer {
+  constructor(private readonly handle: NodeJS.Timeout) {}
+  cancel(): void {
+    clearTimeout(this.handle);
+  }
+}
+
 /** The clock of a running rig: wall time from the monotonic performance counter, scaled. */
 export class ScaledClock implements Clock {
   private readonly originWall = performance.now();
@@ -50,8 +58,7 @@ export class ScaledClock implements Clock {
   }
 
   setTimer(fn: () => void, rigMs: number): Timer {
-    const handle = setTimeout(fn, Math.max(0, rigMs / this.scale));
-    return { cancel: () => clearTimeout(handle) };
+    return new WallTimer(setTimeout(fn, Math.max(0, rigMs / this.scale)));
   }
 
   sleep(rigMs: number, signal?: AbortSignal): Promise<void> {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { LineFramer, type Frame } from '../../harness/at/index.ts';
+import { seededRandom } from '../../harness/sim/random.ts';
 
 function frames(input: Array<string | number[]>, options: { maxLineLength?: number; armed?: boolean } = {}): Frame[] {
   const out: Frame[] = [];
@@ -61,6 +62,45 @@ describe('LineFramer', () => {
 
   it('accepts a line of exactly the maximum length', () => {
     expect(frames(['y'.repeat(16) + '\r'], { maxLineLength: 16 })).to.deep.equal([line('y'.repeat(16))]);
+  });
+
+  it('frames a hostile stream the same however it is chunked, in Buffers or plain Uint8Arrays', () => {
+    // Lines that end in the chunk they began in are decoded from it, others from the line buffer:
+    // both paths, prompts and overflows must give the same frames at every cut.
+    const pieces = ['OK\r\n', '\r\r\n', '> ', ' >', '\t>>', '+CEREG: 2,5\n', 'Telefónica', '\ufeff', 'y'.repeat(20), '\r', ' '];
+    for (let seed = 1; seed <= 200; seed++) {
+      const { next } = seededRandom(seed);
+      const int = (n: number) => Math.floor(next() * n);
+      const parts = Array.from({ length: 5 + int(30) }, () =>
+        next() < 0.85 ? Buffer.from(pieces[int(pieces.length)]!) : Buffer.from(Array.from({ length: 1 + int(6) }, () => int(256))),
+      );
+      const bytes = Buffer.concat(parts);
+      const maxLineLength = 8 + int(24);
+      const run = (chunks: Uint8Array[]): Frame[] => {
+        const out: Frame[] = [];
+        let armed = true; // like the engine: armed until the prompt, again after each OK
+        const framer = new LineFramer(
+          (frame) => {
+            out.push(frame);
+            if (frame.kind === 'prompt') armed = false;
+            if (frame.kind === 'line' && frame.text === 'OK') armed = true;
+          },
+          { maxLineLength, promptArmed: () => armed },
+        );
+        for (const chunk of chunks) framer.push(chunk);
+        return out;
+      };
+      const whole = run([bytes]);
+      const cuts: Uint8Array[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + int(12);
+        const piece = bytes.subarray(at, at + size);
+        cuts.push(next() < 0.5 ? piece : Uint8Array.from(piece));
+        at += size;
+      }
+      expect(run(cuts), `seed ${seed}`).to.deep.equal(whole);
+      expect(run([...bytes].map((b) => Uint8Array.of(b))), `seed ${seed} byte by byte`).to.deep.equal(whole);
+    }
   });
 
   it('rejects a maximum line length that is not a positive integer', () => {
