@@ -237,11 +237,12 @@ export class AtInterpreter {
     '+CEREG': this.setting('+CEREG', 'cereg', [0, 1, 2], () => `${this.module.settings.cereg},${this.module.registrationInfo()}`),
     '+CUSATA': this.setting('+CUSATA', 'cusata', [0, 1, 2], () => String(this.module.settings.cusata)),
     '+CGEREP': (form, args) => {
-      if (form === '?') return [`+CGEREP: ${this.module.settings.cgerep},0`];
+      if (form === '?') return [`+CGEREP: ${this.module.settings.cgerep},${this.module.settings.cgerepBfr}`];
       if (form !== '=') return fail();
       const [mode, buffer] = splitParams(args);
       this.module.settings.cgerep = intParam(mode, [0, 1, 2]);
-      if (buffer !== undefined && buffer !== '') intParam(buffer, [0, 1]);
+      // No events are buffered while reporting is off, so <bfr> has nothing to flush: it is only kept.
+      if (buffer !== undefined && buffer !== '') this.module.settings.cgerepBfr = intParam(buffer, [0, 1]);
       return [];
     },
     '+CFUN': (form, args) => {

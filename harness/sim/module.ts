@@ -84,7 +84,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
   simReady = false;
   registration: RegistrationStatus = 0;
   functionality = 1;
-  settings!: { echo: boolean; cmee: number; cereg: number; cgerep: number; cusata: number; bipEvents: boolean };
+  settings!: { echo: boolean; cmee: number; cereg: number; cgerep: number; cgerepBfr: number; cusata: number; bipEvents: boolean };
 
   private readonly random: Random;
   private readonly applet: OtaApplet;
@@ -223,7 +223,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
 
   /** The settings a boot (or ATZ) starts from. */
   resetSettings(): void {
-    this.settings = { echo: this.profile.echoAtBoot, cmee: 0, cereg: 0, cgerep: 0, cusata: 0, bipEvents: false };
+    this.settings = { echo: this.profile.echoAtBoot, cmee: 0, cereg: 0, cgerep: 0, cgerepBfr: 0, cusata: 0, bipEvents: false };
   }
 
   /** +CEREG's `<stat>`, with `<tac>,<ci>,<AcT>` while registered when +CEREG=2 asks for location. */

@@ -172,7 +172,9 @@ describe('virtual module: PDP contexts and registration', () => {
     rig.at('AT+CGACT=1,1');
     rig.at('AT+CGACT=0,1');
     expect(rig.linesFrom('+CGEV')).to.deep.equal([]);
+    expect(rig.at('AT+CGEREP?')).to.deep.equal(['+CGEREP: 0,0', 'OK']);
     expect(rig.at('AT+CGEREP=2,1')).to.deep.equal(['OK']);
+    expect(rig.at('AT+CGEREP?'), 'mode and <bfr> as set').to.deep.equal(['+CGEREP: 2,1', 'OK']);
     expect(rig.at('AT+CGACT=1,1')).to.deep.equal(['+CGEV: ME PDN ACT 1', 'OK']);
     expect(rig.at('AT+CGACT?')).to.deep.equal(['+CGACT: 1,1', 'OK']);
     expect(rig.at('AT+CGACT=0,1')).to.deep.equal(['+CGEV: ME PDN DEACT 1', 'OK']);
