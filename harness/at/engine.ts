@@ -52,7 +52,11 @@ export interface Urc {
 }
 
 export interface AtEngineOptions {
-  write: (bytes: Buffer) => void | Promise<void>;
+  /**
+   * Sends bytes to the module. A write that has to wait (for a port to return) asks `stillWanted`
+   * before sending: a command the engine has given up on meanwhile must not reach the module late.
+   */
+  write: (bytes: Buffer, stillWanted: () => boolean) => void | Promise<void>;
   clock: Clock;
   /** Added to DEFAULT_URC_PREFIXES. */
   urcPrefixes?: readonly string[];
@@ -241,7 +245,7 @@ export class AtEngine {
   private transmit(flight: InFlight, kind: EntryKind, text: string, data: string): void {
     this.record('tx', kind, text);
     try {
-      const written = this.write(Buffer.from(data));
+      const written = this.write(Buffer.from(data), () => this.active === flight && !this.closed);
       // Most writes return nothing: no promise to wait on for them.
       if (written !== undefined) Promise.resolve(written).catch((err: unknown) => this.writeFailed(flight, err));
     } catch (err) {

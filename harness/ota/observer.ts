@@ -76,6 +76,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     this.pendingOpen = undefined;
     for (const session of this.sessions) {
       if (session.state === 'open') this.close(session, undefined);
+      this.layers.get(session)?.clear(); // no link outlives the power
     }
   }
 
@@ -95,7 +96,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
           return void this.linkUp(rule.kind === 'pdn-up' ? 'pdn' : 'bip', cid, evidence);
         case 'pdn-down':
         case 'bip-down':
-          return this.close(this.openSession(cid), evidence);
+          return this.linkDown(rule.kind === 'pdn-down' ? 'pdn' : 'bip', cid, evidence);
       }
     }
   }
@@ -137,6 +138,22 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       return;
     }
     return this.open(layer, cid, evidence);
+  }
+
+  /**
+   * A link went down: the newest session that link was up for closes, or, if its partner event closed
+   * it already, keeps the line as evidence. A session never had the link: the event is not its own.
+   */
+  private linkDown(layer: LinkLayer, cid: number | undefined, evidence: { rig: number; line: string }): void {
+    for (let i = this.sessions.length - 1; i >= 0; i--) {
+      const session = this.sessions[i]!;
+      const layers = this.layers.get(session);
+      if (!layers?.has(layer) || (cid !== undefined && session.cid !== undefined && session.cid !== cid)) continue;
+      layers.delete(layer);
+      if (session.state === 'open') this.close(session, evidence);
+      else session.evidence.push(evidence);
+      return;
+    }
   }
 
   private async open(layer: LinkLayer, cid: number | undefined, evidence: { rig: number; line: string }): Promise<void> {

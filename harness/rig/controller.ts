@@ -105,7 +105,7 @@ export class RigController extends EventEmitter<RigEvents> {
     super();
     this.profile = moduleProfile(config.module);
     this.at = new AtEngine({
-      write: (bytes) => this.link.write(bytes),
+      write: (bytes, stillWanted) => this.link.write(bytes, stillWanted),
       clock,
       urcPrefixes: this.profile.urcPrefixes,
       defaultTimeoutMs: Math.max(AT_TIMEOUT_MS, AT_TIMEOUT_WALL_MS * clock.scale),
@@ -117,7 +117,11 @@ export class RigController extends EventEmitter<RigEvents> {
       log: (text) => this.note(text),
       vanished: (error) => this.portVanished(error),
       returned: () => this.portReturned(),
-      lost: (error) => this.note(`${error.message}; every command from now on fails`),
+      lost: (error) => {
+        // The next power-on must switch and open the port again, not take the module for running.
+        this.switchedOn = false;
+        this.note(`${error.message}; every command from now on fails until the next power-on`);
+      },
     });
     this.observer = new OtaObserver(this.at, this.profile);
     this.at.onUrc((urc) => {
@@ -236,9 +240,12 @@ export class RigController extends EventEmitter<RigEvents> {
     return Math.max(PROBE_MS, PROBE_WALL_MS * this.clock.scale);
   }
 
-  /** Until a ready marker came after `since` or `AT` is answered with OK; past `deadline` it throws, saying `when`. */
-  private async waitAnswering(since: number, deadline: number, when: string): Promise<void> {
-    while (this.readyMarkerAt === undefined || this.readyMarkerAt < since) {
+  /**
+   * Until a ready marker came after `since` or `AT` is answered with OK; past `deadline` it throws,
+   * saying `when`. It gives up quietly once `wanted` says no.
+   */
+  private async waitAnswering(since: number, deadline: number, when: string, wanted = () => true): Promise<void> {
+    while (wanted() && (this.readyMarkerAt === undefined || this.readyMarkerAt < since)) {
       if (this.clock.now() > deadline) {
         const markers = this.profile.readyMarkers.length > 0 ? `no ${this.profile.readyMarkers.join('/')} and ` : '';
         throw new Error(`module not ready ${when}: ${markers}no answer to AT`);
@@ -382,9 +389,13 @@ export class RigController extends EventEmitter<RigEvents> {
     outage.returnedAt = at;
     this.note(`serial port ${this.link.path} returned ${((at - outage.lostAt) / 1000).toFixed(3)} s after it vanished; turning the module's OTA evidence on again`);
     const deadline = at + this.config.settle.bootTimeout;
-    this.waitAnswering(at, deadline, `${Math.round(this.config.settle.bootTimeout / 1000)} s after its port returned`)
-      .then(() => this.enableEvidence())
-      .catch((restoreError: Error) => this.note(`after the port returned: ${restoreError.message}; OTA evidence may be missing`));
+    // A power-off (or the end of the run) meanwhile ends this: the next power-on does it all again.
+    const stillOn = () => this.switchedOn && this.link.isOpen;
+    this.waitAnswering(at, deadline, `${Math.round(this.config.settle.bootTimeout / 1000)} s after its port returned`, stillOn)
+      .then(() => (stillOn() ? this.enableEvidence() : undefined))
+      .catch((restoreError: Error) => {
+        if (stillOn()) this.note(`after the port returned: ${restoreError.message}; OTA evidence may be missing`);
+      });
   }
 
   /** Bytes from the module: the first after a power-on closes that power-on's blind window. */

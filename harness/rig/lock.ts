@@ -50,12 +50,17 @@ export function runningSuite(suite: string): void {
   if (!currentRun) return;
   currentRun = { ...currentRun, current: suite };
   for (const [path, holder] of held) {
+    if (readHolder(path)?.pid !== process.pid) continue; // taken from us: not ours to rewrite
     const updated = { ...holder, run: currentRun };
     // Replaced whole (write, then rename over it), so that a reader never sees it half written.
     const draft = `${path}.${process.pid}`;
-    writeFileSync(draft, lockText(updated));
-    renameSync(draft, path);
-    held.set(path, updated);
+    try {
+      writeFileSync(draft, lockText(updated));
+      renameSync(draft, path);
+      held.set(path, updated);
+    } catch {
+      rmSync(draft, { force: true }); // the lock still holds the bench, only its description is older
+    }
   }
 }
 

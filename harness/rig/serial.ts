@@ -50,9 +50,12 @@ export class SerialLink {
     await this.openWithin(timeoutMs, use);
   }
 
-  /** Writes, waiting first for a port that vanished to return. */
-  async write(bytes: Buffer): Promise<void> {
-    if (this.returning) await this.returning;
+  /** Writes, waiting first for a port that vanished to return, unless the bytes are no longer wanted by then. */
+  async write(bytes: Buffer, stillWanted: () => boolean = () => true): Promise<void> {
+    if (this.returning) {
+      await this.returning;
+      if (!stillWanted()) throw new Error(`serial port ${this.path} returned after the command was given up on; not sent`);
+    }
     const port = this.port;
     if (!port?.isOpen) throw this.lostError ?? new Error(`serial port ${this.path} is not open`);
     await new Promise<void>((resolve, reject) => port.write(bytes, (error) => (error ? reject(error) : resolve())));
@@ -74,6 +77,7 @@ export class SerialLink {
         const port = await this.tryOpen();
         if (use === this.use) {
           this.port = port;
+          port.on('data', this.events.data);
           return;
         }
         port.close(); // closed meanwhile: this open is no longer wanted
@@ -93,7 +97,6 @@ export class SerialLink {
       const port = new SerialPortStream({ binding: this.binding, path: this.path, baudRate: this.baudRate, hupcl: false, autoOpen: false });
       port.open((error) => {
         if (error) return reject(error);
-        port.on('data', this.events.data);
         // An error on close means the device went away (hang-up, USB unplug), not that we closed it.
         port.on('close', (closeError: Error | null) => {
           if (closeError && port === this.port) this.vanished(closeError);

@@ -171,6 +171,8 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     if (this.pwrkeyTimings) this.truth.record(on ? 'supply-on' : 'supply-off');
     if (on && !this.pwrkeyTimings) this.switchOn();
     if (!on && this.powered) this.switchOff();
+    // A hold counts only while the module has supply: a key held (or tied) active starts it once power comes.
+    if (this.pwrkeyTimings) this.holdKey();
   }
 
   /**
@@ -183,13 +185,18 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     if (pressed === this.keyPressed) return;
     this.keyPressed = pressed;
     this.truth.record(pressed ? 'pwrkey-pressed' : 'pwrkey-released');
+    this.holdKey();
+  }
+
+  /** (Re)starts timing the PWRKEY hold from now, while the key is pressed and the module has supply. */
+  private holdKey(): void {
     this.keyHold?.cancel();
     this.keyHold = undefined;
-    if (!pressed) return;
+    const timings = this.pwrkeyTimings;
+    if (!timings || !this.keyPressed || !this.supplied) return;
     const starting = this.phase === 'off';
     this.keyHold = this.clock.setTimer(() => {
       this.keyHold = undefined;
-      if (!this.supplied) return;
       if (starting) this.switchOn();
       else if (this.phase === 'booting' || this.phase === 'ready') this.shutDown();
     }, starting ? timings.pulseOn : timings.pulseOff);

@@ -78,7 +78,22 @@ describe('OTA observer on a module reporting both the PDN context and the BIP li
       ['super', 1, 1_000, undefined, 'open'],
       ['ota.super', 2, 90_000, 95_000, 'closed'],
     ]);
-    expect(observer.sessions[1]!.evidence.map((e) => e.line)).to.deep.equal(['+CGEV: ME PDN ACT 2', '%USATEV: BIP Connected', '%USATEV: BIP Closed']);
+    expect(observer.sessions[1]!.evidence.map((e) => e.line)).to.deep.equal(['+CGEV: ME PDN ACT 2', '%USATEV: BIP Connected', '%USATEV: BIP Closed', '+CGEV: ME PDN DEACT 2']);
+  });
+
+  it('keeps the second link-down event of a session to that session, whichever comes first', async () => {
+    const { observer, announced, say } = scripted('nordic-nrf9160');
+    await say(1_000, '+CGEV: ME PDN ACT 1');
+    await say(90_000, '+CGEV: ME PDN ACT 2');
+    await say(90_300, '%USATEV: BIP Connected');
+    await say(95_000, '+CGEV: NW PDN DEACT 2');
+    await say(95_100, '%USATEV: BIP Closed');
+    expect(announced).to.deep.equal(['opened 0', 'opened 1', 'closed 1']);
+    expect(observer.sessions.map((s) => [s.cid, s.state, s.closedAt])).to.deep.equal([
+      [1, 'open', undefined],
+      [2, 'closed', 95_000],
+    ]);
+    expect(observer.sessions[1]!.evidence.at(-1)!.line).to.equal('%USATEV: BIP Closed');
   });
 
   it('takes a BIP link that comes long after the last context for a session of its own', async () => {

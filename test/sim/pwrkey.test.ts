@@ -131,6 +131,20 @@ describe('virtual module: PWRKEY', () => {
     expect(powerEvents(rig)).to.deep.equal(['supply-on', 'pwrkey-pressed', 'power-on', 'pwrkey-released', 'supply-off', 'power-off', 'supply-on']);
   });
 
+  it('times a hold from the supply: a key held (or tied) active starts the module pulseOn after power comes', () => {
+    const rig = new SimRig({ pwrkey: PWRKEY });
+    rig.module.pwrkey(true);
+    rig.advance(PWRKEY.pulseOn + 100); // held with no supply: nothing yet
+    expect(rig.module.phase).to.equal('off');
+    rig.module.power(true);
+    const suppliedAt = rig.clock.now();
+    rig.advance(PWRKEY.pulseOn - 1);
+    expect(rig.module.phase, 'a hold before the supply does not count').to.equal('off');
+    rig.advance(1);
+    expect(rig.module.phase).to.equal('booting');
+    expect(rig.module.truth.toJSON().powerOns).to.deep.equal([suppliedAt + PWRKEY.pulseOn]);
+  });
+
   it('cuts a power-down short when the supply goes', () => {
     const rig = new SimRig({ pwrkey: PWRKEY });
     rig.module.power(true);
