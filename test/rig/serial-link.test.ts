@@ -52,6 +52,7 @@ describe('a serial link whose port vanishes while in use', function () {
     } finally {
       engine.close();
       await link.close();
+      module.power(false); // its timers (a week's recheck) would keep the process alive
     }
   });
 
@@ -71,6 +72,7 @@ describe('a serial link whose port vanishes while in use', function () {
     } finally {
       engine.close();
       await link.close();
+      module.power(false); // its timers (a week's recheck) would keep the process alive
     }
   });
 });
