@@ -50,8 +50,11 @@ const VIRTUAL_PATH = 'virtual';
 const PROBE_MS = 500;
 /** Probes get at least this much wall time, so a fast rig clock does not starve a slow port. */
 const PROBE_WALL_MS = 5;
-/** Wall ms an event may wait in the event loop and the port before the harness stamps it. */
-const EVENT_LATENCY_WALL_MS = 1;
+/**
+ * Wall ms an event may wait in the event loop and the port before the harness stamps it: on a
+ * shared two-core host under load, stamps of the virtual rig have come up to 1.8 ms late.
+ */
+const EVENT_LATENCY_WALL_MS = 2;
 /** Rig ms between registration polls. */
 const REGISTRATION_POLL_MS = 1_000;
 /** A command's default timeout in rig ms, and the wall time it never goes below on a fast rig clock. */
@@ -75,8 +78,8 @@ export class RigController extends EventEmitter<RigEvents> {
   readonly markUncertainty = new Map<string, number>();
 
   /**
-   * Rig ms within which the harness can time an event at all: a wall-clock millisecond of event-loop
-   * and port latency, stretched by the time scale. A bench at scale 1 resolves to a millisecond.
+   * Rig ms within which the harness can time an event at all: a couple of wall-clock milliseconds of
+   * event-loop and port latency, stretched by the time scale. A bench at scale 1 resolves to 2 ms.
    */
   get timingResolution(): number {
     return this.clock.scale * EVENT_LATENCY_WALL_MS;
