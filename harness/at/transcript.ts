@@ -75,7 +75,7 @@ export class Transcript {
 
   private entry(slot: number): TranscriptEntry {
     const stamp = { mono: this.mono[slot]!, wall: this.wall[slot]!, rig: this.rig[slot]! };
-    return transcriptEntry(stamp, this.dir[slot]!, this.kind[slot]!, this.text[slot]!, this.note[slot]);
+    return Object.freeze(transcriptEntry(stamp, this.dir[slot]!, this.kind[slot]!, this.text[slot]!, this.note[slot]));
   }
 
   toText(): string {
@@ -85,11 +85,11 @@ export class Transcript {
   }
 }
 
-/** A frozen entry, `note` only where there is one. */
+/** An entry, `note` only where there is one; the transcript freezes what it hands out. */
 export function transcriptEntry(stamp: Stamp, dir: Direction, kind: EntryKind, text: string, note: string | undefined): TranscriptEntry {
   const { mono, wall, rig } = stamp;
   // Literals, not a spread: V8 gives a spread object a property store three times the size.
-  return Object.freeze(note === undefined ? { mono, wall, rig, dir, kind, text } : { mono, wall, rig, dir, kind, text, note });
+  return note === undefined ? { mono, wall, rig, dir, kind, text } : { mono, wall, rig, dir, kind, text, note };
 }
 
 /** `2024-05-01T10:00:00.123Z     12.345s rx info    +CEREG: 2,5  (note)` with control characters escaped. */

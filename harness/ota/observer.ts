@@ -128,7 +128,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   private async linkUp(layer: LinkLayer, cid: number | undefined, evidence: { rig: number; line: string }): Promise<void> {
     const newest = this.sessions.at(-1);
     const layers = newest && this.layers.get(newest);
-    if (newest?.state === 'open' && layers && !layers.has(layer) && evidence.rig - newest.openedAt <= LINK_PAIR_MS && (cid === undefined || newest.cid === undefined || newest.cid === cid)) {
+    if (newest?.state === 'open' && layers && !layers.has(layer) && evidence.rig - newest.openedAt <= LINK_PAIR_MS && cidFits(newest, cid)) {
       layers.add(layer);
       newest.evidence.push(evidence);
       if (newest.cid === undefined && cid !== undefined) {
@@ -148,7 +148,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     for (let i = this.sessions.length - 1; i >= 0; i--) {
       const session = this.sessions[i]!;
       const layers = this.layers.get(session);
-      if (!layers?.has(layer) || (cid !== undefined && session.cid !== undefined && session.cid !== cid)) continue;
+      if (!layers?.has(layer) || !cidFits(session, cid)) continue;
       layers.delete(layer);
       if (session.state === 'open') this.close(session, evidence);
       else session.evidence.push(evidence);
@@ -196,7 +196,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   private openSession(cid: number | undefined): OtaSession | undefined {
     for (let i = this.sessions.length - 1; i >= 0; i--) {
       const session = this.sessions[i]!;
-      if (session.state === 'open' && (cid === undefined || session.cid === undefined || session.cid === cid)) return session;
+      if (session.state === 'open' && cidFits(session, cid)) return session;
     }
     return undefined;
   }
@@ -214,6 +214,11 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     }
     return undefined;
   }
+}
+
+/** An event naming `cid` may be the session's: one of the two does not know its cid, or they agree. */
+function cidFits(session: OtaSession, cid: number | undefined): boolean {
+  return cid === undefined || session.cid === undefined || session.cid === cid;
 }
 
 type ReportedCommand = Pick<ProactiveCommand, 'type' | 'apn'>;

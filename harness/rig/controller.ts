@@ -8,6 +8,7 @@ import { OtaObserver } from '../ota/observer.ts';
 import { controlRequest, VirtualBinding, VirtualModule, type SettingsPackage, type SettingsUpdate } from '../sim/index.ts';
 import { csimCommand, parseCsimResponse } from '../stk/index.ts';
 import { ScaledClock, type Clock } from '../time/clock.ts';
+import { formatRigTime } from '../time/format.ts';
 import { BlindWindows, type BlindWindow } from './blind-window.ts';
 import { lockBench, type BenchLock } from './lock.ts';
 import { createPowerSwitch, type PowerSwitch } from './power.ts';
@@ -204,7 +205,7 @@ export class RigController extends EventEmitter<RigEvents> {
     this.emit('power', true, this.clock.now());
     await this.link.open(this.reenumerates ? this.config.settle.bootTimeout : Math.max(UART_PORT_GRACE_MS, UART_PORT_GRACE_WALL_MS * this.clock.scale)).catch((error: Error) => {
       if (this.reenumerates) throw error;
-      throw new Error(`${error.message}; a ${this.profile.id} module's AT port is a UART that stays with or without power, so check the USB-serial adapter and its cable (if this module's AT port is on USB, set serial.reenumerates: true in the rig file)`);
+      throw new Error(`${error.message}; ${this.uartAdvice()} (if this module's AT port is on USB, set serial.reenumerates: true in the rig file)`);
     });
     this.windows.portUsable(this.mark('port-open'));
     this.switchedOn = true;
@@ -381,8 +382,12 @@ export class RigController extends EventEmitter<RigEvents> {
     const at = this.mark('port-lost');
     this.portOutages.push({ lostAt: at, returnedAt: undefined });
     this.observer.powerLost();
-    const why = this.reenumerates ? 'the module restarted or re-enumerated on USB' : `a ${this.profile.id} module's UART port should not vanish: check the USB-serial adapter and its cable`;
-    this.note(`serial port ${this.link.path} vanished at ${(at / 1000).toFixed(3)} s (${error.message}): ${why}; waiting up to ${Math.round(this.config.settle.bootTimeout / 1000)} s for it to return`);
+    const why = this.reenumerates ? 'the module restarted or re-enumerated on USB' : this.uartAdvice();
+    this.note(`serial port ${this.link.path} vanished at ${formatRigTime(at)} (${error.message}): ${why}; waiting up to ${Math.round(this.config.settle.bootTimeout / 1000)} s for it to return`);
+  }
+
+  private uartAdvice(): string {
+    return `a ${this.profile.id} module's AT port is a UART that stays with or without power, so check the USB-serial adapter and its cable`;
   }
 
   /** A vanished port is back: a restarted module has forgotten its URC settings, so they are sent again. */
@@ -390,7 +395,7 @@ export class RigController extends EventEmitter<RigEvents> {
     const at = this.mark('port-returned');
     const outage = this.portOutages.at(-1)!;
     outage.returnedAt = at;
-    this.note(`serial port ${this.link.path} returned ${((at - outage.lostAt) / 1000).toFixed(3)} s after it vanished; turning the module's OTA evidence on again`);
+    this.note(`serial port ${this.link.path} returned ${formatRigTime(at - outage.lostAt)} after it vanished; turning the module's OTA evidence on again`);
     const deadline = at + this.config.settle.bootTimeout;
     // A power-off (or the end of the run) meanwhile ends this: the next power-on does it all again.
     const stillOn = () => this.switchedOn && this.link.isOpen;
@@ -406,8 +411,7 @@ export class RigController extends EventEmitter<RigEvents> {
     const window = this.windows.byte(this.clock.now());
     if (window) {
       this.marks.set('first-byte', window.powerOnAt + window.firstByteMs!);
-      const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
-      this.note(`blind window: port usable ${seconds(window.portUsableMs!)} and first byte ${seconds(window.firstByteMs!)} after power-on`);
+      this.note(`blind window: port usable ${formatRigTime(window.portUsableMs!)} and first byte ${formatRigTime(window.firstByteMs!)} after power-on`);
     }
     this.at.feed(bytes);
   }

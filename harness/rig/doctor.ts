@@ -4,6 +4,7 @@
 import { AtTimeoutError, type AtResponse } from '../at/index.ts';
 import { MODULE_PROFILES } from '../ota/profiles.ts';
 import { terminalProfileBip } from '../stk/index.ts';
+import { formatRigTime } from '../time/format.ts';
 import type { RigController } from './controller.ts';
 
 export type Verdict = 'ok' | 'warn' | 'fail' | 'skip';
@@ -29,7 +30,7 @@ const EVIDENCE: Record<string, string> = {
   '+CMEE': 'numbered +CME ERROR codes',
 };
 
-const seconds = (ms: number | undefined) => (ms === undefined ? '?' : `${(ms / 1000).toFixed(3)} s`);
+const seconds = (ms: number | undefined) => (ms === undefined ? '?' : formatRigTime(ms));
 
 export function isSuperSimIccid(iccid: string): boolean {
   return SUPER_SIM_ICCID_PREFIXES.some((prefix) => iccid.startsWith(prefix));

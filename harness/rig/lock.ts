@@ -53,7 +53,7 @@ export function runningSuite(suite: string): void {
     if (readHolder(path)?.pid !== process.pid) continue; // taken from us: not ours to rewrite
     const updated = { ...holder, run: currentRun };
     // Replaced whole (write, then rename over it), so that a reader never sees it half written.
-    const draft = `${path}.${process.pid}`;
+    const draft = draftOf(path);
     try {
       writeFileSync(draft, lockText(updated));
       renameSync(draft, path);
@@ -82,6 +82,11 @@ function describeSuites(run: LockRun): string {
   const position = run.current === undefined ? -1 : run.suites.indexOf(run.current);
   if (position < 0) return `suite(s) ${run.suites.join(', ')}`;
   return `suite ${run.current} running (${position + 1} of ${run.suites.length}: ${run.suites.join(', ')})`;
+}
+
+/** Where this process writes a lock's content before it becomes the lock. */
+function draftOf(path: string): string {
+  return `${path}.${process.pid}`;
 }
 
 function lockText(holder: LockHolder): string {
@@ -124,7 +129,7 @@ function isAlive(holder: LockHolder): boolean {
 
 /** Creates the lock with its content in one step (a hard link), so no reader sees it half written. */
 function tryCreate(path: string, holder: LockHolder): boolean {
-  const draft = `${path}.${process.pid}`;
+  const draft = draftOf(path);
   try {
     writeFileSync(draft, lockText(holder));
     linkSync(draft, path);

@@ -172,7 +172,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     if (on && !this.pwrkeyTimings) this.switchOn();
     if (!on && this.powered) this.switchOff();
     // A hold counts only while the module has supply: a key held (or tied) active starts it once power comes.
-    if (this.pwrkeyTimings) this.holdKey();
+    this.holdKey();
   }
 
   /**
