@@ -3,13 +3,13 @@
 // and out of its AT port.
 import { EventEmitter } from 'node:events';
 import type { PwrkeyTimings } from '../ota/profiles.ts';
-import { buildTerminalProfileApdu, DEFAULT_FORCE_CHECK_APDU, hexToBytes, TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../stk/index.ts';
+import { buildTerminalProfileApdu, bytesToHex, DEFAULT_FORCE_CHECK_APDU, hexToBytes, TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../stk/index.ts';
 import type { Clock, Timer } from '../time/clock.ts';
 import { OtaApplet, type AppletSettings } from './applet.ts';
 import { AtInterpreter } from './at-commands.ts';
 import { parseFaults, type FaultName } from './faults.ts';
 import { OtaServer, type SettingsPackage } from './ota-server.ts';
-import { fillCid, simulatedProfile, toolkitReportLines, type SimulatedModuleProfile } from './profiles.ts';
+import { fillCid, fillType, simulatedProfile, type SimulatedModuleProfile } from './profiles.ts';
 import { seededRandom, type Random } from './random.ts';
 import { TerminalToolkit } from './toolkit.ts';
 import { GroundTruth } from './truth.ts';
@@ -142,15 +142,21 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
       hasService: () => this.hasService(),
       activateContext: (apn) => this.activateBipContext(apn),
       deactivateContext: (cid) => this.deactivateContext(cid),
-      reportToHost: (line) => {
-        for (const urc of toolkitReportLines(this.profile, line, this.settings.cusata > 0)) this.urc(urc);
+      // TS 27.007 +CUSATP / +CUSATEND while AT+CUSATA asks for them; a dialect's own notifications always.
+      proactiveCommand: (command, type) => {
+        if (this.settings.cusata > 0) this.urc(`+CUSATP: ${bytesToHex(command)}`);
+        const own = this.profile.toolkitUrcs;
+        if (own && type !== undefined) this.urc(fillType(own.command, type));
+      },
+      proactiveSessionEnded: () => {
+        if (this.settings.cusata > 0) this.urc('+CUSATEND');
+        const own = this.profile.toolkitUrcs?.sessionEnd;
+        if (own) this.urc(own);
       },
       channelChanged: (open) => {
         const urcs = this.profile.bipUrcs;
         if (urcs && this.settings.bipEvents) this.urc(open ? urcs.connected : urcs.closed);
       },
-      // Dialects with their own toolkit notifications print them whatever AT+CUSATA says.
-      reportsProactiveCommands: () => this.settings.cusata > 0 || this.profile.toolkitUrcs !== undefined,
       refreshSim: () => this.refreshSim(),
     });
     this.uicc.onProactivePending = () => this.later(0, () => this.toolkit.poll());

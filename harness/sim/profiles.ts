@@ -2,7 +2,6 @@
 // (same ids). Profiles are data so dialects can be added without touching the simulator's logic.
 // `{cid}` in a template is replaced by the context id, `{type}` by a proactive command's type in decimal.
 import { canonicalProfileId } from '../ota/profiles/aliases.ts';
-import { decodeStk } from '../stk/index.ts';
 
 /** Commands only some dialects know (see AtInterpreter's vendor handlers). */
 export type VendorCommand = '%USATEV' | '%XICCID' | '^SCID' | '+STKPROF' | '^SSTA';
@@ -135,24 +134,6 @@ export function fillCid(template: string, cid: number): string {
   return template.replaceAll('{cid}', String(cid));
 }
 
-/**
- * What a module of this dialect prints for one report of its SIM toolkit in TS 27.007 form (`+CUSATP:
- * <hex>` or `+CUSATEND`): the report itself while AT+CUSATA asks for it, then the dialect's own notification.
- */
-export function toolkitReportLines(profile: SimulatedModuleProfile, report: string, cusata: boolean): string[] {
-  const lines = cusata ? [report] : [];
-  const own = profile.toolkitUrcs;
-  if (!own) return lines;
-  if (report === '+CUSATEND') return own.sessionEnd ? [...lines, own.sessionEnd] : lines;
-  const type = proactiveType(report.slice('+CUSATP: '.length));
-  return type === undefined ? lines : [...lines, own.command.replaceAll('{type}', String(type))];
-}
-
-function proactiveType(hex: string): number | undefined {
-  try {
-    const command = decodeStk(hex);
-    return command.kind === 'proactive' ? command.type : undefined;
-  } catch {
-    return undefined; // the card sent something undecodable: the module has no type to show
-  }
+export function fillType(template: string, type: number): string {
+  return template.replaceAll('{type}', String(type));
 }

@@ -3,7 +3,7 @@
 // as modules with an internal BIP client do. With AT+CUSATA enabled every fetched command is also
 // shown to the host as +CUSATP, and the end of each proactive session as +CUSATEND.
 import {
-  buildEnvelopeApdu, buildFetchApdu, buildTerminalResponseApdu, bytesToHex, CommandType, decodeStk, encodeTerminalResponse,
+  buildEnvelopeApdu, buildFetchApdu, buildTerminalResponseApdu, CommandType, decodeStk, encodeTerminalResponse,
   Event, eventDownload, type ProactiveCommand,
 } from '../stk/index.ts';
 import type { Clock, Timer } from '../time/clock.ts';
@@ -25,10 +25,12 @@ export interface ToolkitHost {
   /** Brings up a PDP context on `apn`, returning its cid. */
   activateContext(apn: string): number;
   deactivateContext(cid: number): void;
-  reportToHost(line: string): void;
+  /** A proactive command was fetched, with its type where it could be decoded: the module may show the host. */
+  proactiveCommand(command: Uint8Array, type: number | undefined): void;
+  /** The card has no further proactive command. */
+  proactiveSessionEnded(): void;
   /** A BIP channel opened or closed (vendor URCs such as %USATEV report it). */
   channelChanged(open: boolean): void;
-  reportsProactiveCommands(): boolean;
   /** The card asked for a refresh: the module re-reads the SIM and registers again. */
   refreshSim(): void;
 }
@@ -99,14 +101,9 @@ export class TerminalToolkit {
     const command = response.subarray(0, response.length - 2);
     if (response.at(-2) !== 0x90 || command.length === 0) return;
     this.busy = true;
-    if (this.host.reportsProactiveCommands()) this.host.reportToHost(`+CUSATP: ${bytesToHex(command)}`);
-    let decoded;
-    try {
-      decoded = decodeStk(command);
-    } catch {
-      return this.respond(rawCommandDetails(command), { result: { general: 0x32 } });
-    }
-    if (decoded.kind !== 'proactive') return this.respond(rawCommandDetails(command), { result: { general: 0x32 } });
+    const decoded = decodeProactive(command);
+    this.host.proactiveCommand(command, decoded?.type);
+    if (!decoded) return this.respond(rawCommandDetails(command), { result: { general: 0x32 } });
     this.carryOut(decoded);
   }
 
@@ -203,7 +200,7 @@ export class TerminalToolkit {
     const status = this.host.uicc.transmit(buildTerminalResponseApdu(terminalResponse));
     this.busy = false;
     if (status.at(-2) === 0x91) this.fetch(status.at(-1)!);
-    else if (this.host.reportsProactiveCommands()) this.host.reportToHost('+CUSATEND');
+    else this.host.proactiveSessionEnded();
     this.flushIdle();
   }
 
@@ -229,4 +226,14 @@ export class TerminalToolkit {
 function rawCommandDetails(command: Uint8Array): Pick<ProactiveCommand, 'number' | 'type' | 'qualifier'> {
   const at = command.indexOf(0x81) >= 0 ? command.indexOf(0x81) : command.indexOf(0x01);
   return { number: command[at + 2] ?? 0, type: command[at + 3] ?? 0, qualifier: command[at + 4] ?? 0 };
+}
+
+/** The proactive command in `bytes`; undefined for anything the toolkit cannot take as one. */
+function decodeProactive(bytes: Uint8Array): ProactiveCommand | undefined {
+  try {
+    const decoded = decodeStk(bytes);
+    return decoded.kind === 'proactive' ? decoded : undefined;
+  } catch {
+    return undefined;
+  }
 }
