@@ -17,14 +17,10 @@ export class UsbPtyPort {
 
   constructor(private readonly module: VirtualModule, readonly linkPath: string, private readonly say: (text: string) => void) {
     module.on('data', (bytes: Buffer) => this.endpoint?.write(bytes)); // lost while the port is not there
-    module.on('power', (on: boolean) => (on ? this.poweredOn() : this.poweredOff()));
+    module.on('power', (on: boolean) => (on ? this.poweredOn() : void this.close()));
   }
 
-  /** The PTY device behind the link, while there is one. */
-  get devicePath(): string | undefined {
-    return this.endpoint?.devicePath;
-  }
-
+  /** Removes the port, as power loss does. */
   close(): Promise<void> {
     this.edge++;
     return this.change(() => this.remove());
@@ -33,19 +29,13 @@ export class UsbPtyPort {
   private poweredOn(): void {
     const edge = ++this.edge;
     this.module.later(USB_ENUMERATION_MS, () => {
-      if (edge !== this.edge) return;
       void this.change(async () => {
-        if (edge !== this.edge) return;
+        if (edge !== this.edge) return; // switched off (or closed) since
         this.endpoint = await PtyEndpoint.open(this.linkPath);
         this.endpoint.onData((bytes) => this.module.write(bytes));
         this.say(`USB port enumerated: ${this.linkPath} -> ${this.endpoint.devicePath}`);
       });
     });
-  }
-
-  private poweredOff(): void {
-    this.edge++;
-    void this.change(() => this.remove());
   }
 
   private async remove(): Promise<void> {
