@@ -1,8 +1,9 @@
 // Loads YAML config files (rigs, suites) through a zod schema. Every problem is reported with the
 // file, line and column of the YAML node it concerns, so the author can jump straight to it.
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import { excessiveAlias, MAX_ALIASED_VALUES } from './aliases.ts';
 import { describeIssue, didYouMean } from './messages.ts';
 
 export { didYouMean, expectedGot, expecting } from './messages.ts';
@@ -50,12 +51,19 @@ class YamlSource {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
   }
 
-  syntaxProblems(): ConfigProblem[] {
-    return this.doc.errors.map((e) => {
+  /** YAML syntax errors; on a file free of them, an alias bomb. */
+  documentProblems(): ConfigProblem[] {
+    const problems = this.doc.errors.map((e) => {
       // The parser's own wording for this one names its API, not the file's problem.
       const message = e.code === 'MULTIPLE_DOCS' ? 'expected one YAML document, got several (separated by ---)' : e.message;
       return this.problem(e.pos[0], [], `YAML syntax error: ${message}`);
     });
+    const alias = problems.length === 0 ? excessiveAlias(this.doc) : undefined;
+    if (alias) {
+      const message = `expected aliases that repeat at most ${MAX_ALIASED_VALUES} values in all, got more by this one (an alias bomb?)`;
+      problems.push(this.problem(alias.range?.[0] ?? 0, [], message));
+    }
+    return problems;
   }
 
   /**
@@ -105,12 +113,13 @@ function schemaProblems(source: YamlSource, issues: readonly z.core.$ZodIssue[],
 /** Parses YAML `text` (named `sourceName` in messages) and validates it; throws ConfigError listing every problem. */
 export function parseYamlText<S extends z.ZodType>(text: string, sourceName: string, schema: S): z.output<S> {
   const source = new YamlSource(text, sourceName);
-  const syntax = source.syntaxProblems();
-  if (syntax.length > 0) throw new ConfigError(syntax);
+  const documentProblems = source.documentProblems();
+  if (documentProblems.length > 0) throw new ConfigError(documentProblems);
 
   // zod reports unknown keys without the allowed ones; collect those here for the "did you mean" hint.
   const knownKeys = new Map<string, string[]>();
-  const result = schema.safeParse(source.doc.toJS(), {
+  // The yaml package's own guard, set to the limit excessiveAlias() has already held the file to.
+  const result = schema.safeParse(source.doc.toJS({ maxAliasCount: MAX_ALIASED_VALUES }), {
     error: (issue) => {
       if (issue.code === 'unrecognized_keys') {
         knownKeys.set(formatPath(issue.path ?? []), Object.keys((issue.inst as z.ZodObject).shape));
@@ -125,8 +134,27 @@ export function parseYamlText<S extends z.ZodType>(text: string, sourceName: str
   return result.data;
 }
 
+/** Larger files are refused unread: configs are a few kilobytes, and parsing YAML takes many times a file's size in memory. */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
+/** The text of the config file at `path`; a folder or an oversized file is a ConfigError. */
+async function readConfigFile(path: string): Promise<string> {
+  const file = await open(path, 'r');
+  try {
+    const stats = await file.stat();
+    const refuse = (message: string) => new ConfigError([{ file: path, line: 1, col: 1, path: '', message }]);
+    if (stats.isDirectory()) throw refuse('expected a YAML file, got a folder');
+    if (stats.size > MAX_CONFIG_FILE_BYTES) {
+      throw refuse(`expected a config file of at most 1 MiB (${MAX_CONFIG_FILE_BYTES} bytes), got ${stats.size} bytes`);
+    }
+    return await file.readFile('utf8');
+  } finally {
+    await file.close();
+  }
+}
+
 export async function loadYamlFile<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
-  return parseYamlText(await readFile(path, 'utf8'), path, schema);
+  return parseYamlText(await readConfigFile(path), path, schema);
 }
 
 /** A problem found after loading (e.g. across files), located at `path` inside the YAML `text`. */

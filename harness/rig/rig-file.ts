@@ -1,9 +1,12 @@
 // Rig files: what a bench is made of (serial port, power switch, module, SIM) as data (DESIGN §2).
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { expectedGot, expecting, loadYamlFile, onlyWhenValid } from '../config/index.ts';
+import { didYouMean, expectedGot, expecting, loadYamlFile, onlyWhenValid } from '../config/index.ts';
+import { MODULE_PROFILES, PROFILE_ALIASES } from '../ota/profiles.ts';
+import { FAULTS, type FaultName } from '../sim/faults.ts';
 import { DEFAULT_FORCE_CHECK_APDU } from '../stk/index.ts';
-import { durationSchema } from '../time/duration.ts';
+import { durationUpTo } from '../time/duration.ts';
+import { timeScaleSchema } from '../time/scale.ts';
 
 /** `serial.path` and `power.type` value selecting the in-process simulator. */
 export const VIRTUAL = 'virtual';
@@ -35,14 +38,17 @@ const gpioLineSchema = z
   .superRefine(checkLineRef, onlyWhenValid)
   .transform((ref) => ref as GpioLineRef);
 
+/** Longest a power switch or PWRKEY step may take; data sheets speak of seconds. */
+const switchDuration = durationUpTo('10 min');
+
 /** Press lengths and the shutdown wait default to the module profile's (harness/ota/profiles.ts). */
 const pwrkeySchema = z
   .strictObject({
     ...lineRefFields,
     activeLow: z.boolean().default(true),
-    pulseOn: durationSchema.optional(),
-    pulseOff: durationSchema.optional(),
-    shutdown: durationSchema.optional(),
+    pulseOn: switchDuration.optional(),
+    pulseOff: switchDuration.optional(),
+    shutdown: switchDuration.optional(),
   })
   .superRefine(checkLineRef, onlyWhenValid)
   .transform((key) => key as GpioLineRef & { activeLow: boolean; pulseOn?: number; pulseOff?: number; shutdown?: number });
@@ -63,14 +69,14 @@ const powerSchema = z.discriminatedUnion('type', [
     off: shellCommand,
     status: shellCommand.optional(),
     /** Wall-clock time, unlike every other duration: an external command runs in real time. */
-    timeout: durationSchema.prefault('10 s'),
+    timeout: switchDuration.prefault('10 s'),
   }),
   z.strictObject({ type: z.literal('sim-control'), socket: z.string().min(1) }),
 ]);
 
 const virtualSchema = z.strictObject({
   seed: z.int().optional(),
-  faults: z.array(z.string().min(1)).default([]),
+  faults: z.array(z.enum(Object.keys(FAULTS) as [FaultName, ...FaultName[]])).default([]),
   update: z
     .strictObject({
       blocks: z.int().positive().default(1),
@@ -80,11 +86,18 @@ const virtualSchema = z.strictObject({
     .optional(),
 });
 
+const moduleIds = Object.keys(MODULE_PROFILES);
+const moduleSchema = z.string().refine((id) => moduleIds.includes(id) || Object.hasOwn(PROFILE_ALIASES, id), {
+  error: (issue) =>
+    expectedGot(`a module profile (${moduleIds.join(', ')})`, issue.input) +
+    (typeof issue.input === 'string' ? didYouMean(issue.input, [...moduleIds, ...Object.keys(PROFILE_ALIASES)]) : ''),
+});
+
 export const rigSchema = z
   .strictObject({
     name: z.string().min(1),
     description: z.string().optional(),
-    timeScale: z.number().positive().optional(),
+    timeScale: timeScaleSchema.optional(),
     /**
      * The module behind serial.path is a `hil sim --pty` process: its control socket lets the rig stage
      * OTA updates and read ground truth, and rig time may run faster than wall time.
@@ -98,7 +111,7 @@ export const rigSchema = z
     }),
     power: powerSchema,
     safeState: z.enum(['off', 'on', 'leave']).default('off'),
-    module: z.string().min(1).default('generic-27007'),
+    module: moduleSchema.default('generic-27007'),
     sim: z
       .strictObject({
         profile: z.string().min(1).default('super-sim'),
@@ -114,8 +127,8 @@ export const rigSchema = z
     settle: z
       .strictObject({
         /** Wait after power-off before power-on. */
-        discharge: durationSchema.prefault('2 s'),
-        bootTimeout: durationSchema.prefault('60 s'),
+        discharge: durationUpTo('10 min').prefault('2 s'),
+        bootTimeout: durationUpTo('1 h').prefault('60 s'),
       })
       .prefault({}),
     /** Options of the built-in simulator. */

@@ -63,6 +63,11 @@ function mapStep<K extends string, S extends z.ZodObject>(kind: K, options: S) {
 
 const apn = z.string().min(1);
 
+/** The engine ends a command with CR, so one with CR, LF or another control character in it cannot be sent. */
+const atCommandLine = z
+  .string()
+  .regex(/^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$/, expecting('an AT command on one line, without CR, LF or other control characters'));
+
 // Each key is a step name; its value holds the step's options. Durations are milliseconds of rig time.
 const stepKinds = z.strictObject({
   power: z.enum(['off', 'on', 'cycle']).transform((action) => ({ kind: 'power' as const, action })),
@@ -73,7 +78,7 @@ const stepKinds = z.strictObject({
   at: mapStep(
     'at',
     z.strictObject({
-      send: z.string().min(1),
+      send: atCommandLine,
       expect: z.enum(['OK', 'ERROR']).default('OK'),
       /** Some information line of the answer must match. */
       match: regexSchema.optional(),

@@ -1,5 +1,6 @@
 // One clock for every wait, timeout and measurement (DESIGN §4).
 // Rig time runs `scale` times faster than wall time; a real bench has scale 1.
+import { checkTimeScale } from './scale.ts';
 
 export interface Timer {
   cancel(): void;
@@ -33,32 +34,77 @@ function sleepWith(clock: Clock, rigMs: number, signal?: AbortSignal): Promise<v
   });
 }
 
+/** What a ScaledClock schedules with: Node's timers and monotonic counter, or a test's stand-in. */
+export interface WallScheduler {
+  /** Monotonic wall milliseconds. */
+  now(): number;
+  setTimeout(fn: () => void, wallMs: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const nodeTimers: WallScheduler = {
+  now: () => performance.now(),
+  setTimeout: (fn, wallMs) => setTimeout(fn, wallMs),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Node runs a timeout longer than this (about 24.8 days) after 1 ms instead; longer waits are chained. */
+export const MAX_WALL_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** A class rather than a closure per timer: every AT command sets one, so its cost shows in ingest. */
 class WallTimer implements Timer {
-  constructor(private readonly handle: NodeJS.Timeout) {}
-  cancel(): void {
-    clearTimeout(this.handle);
+  private handle: unknown;
+  /** Wall time the timer is due at, set only for a wait longer than one timeout can hold. */
+  private due = 0;
+
+  constructor(private readonly wall: WallScheduler, private readonly fn: () => void, wallMs: number) {
+    if (wallMs <= MAX_WALL_TIMEOUT_MS) this.handle = wall.setTimeout(fn, wallMs);
+    else {
+      this.due = wall.now() + wallMs;
+      this.nextLink();
+    }
   }
+
+  /** One more link of a long wait: the longest timeout there is, or the rest of the wait. */
+  private nextLink(): void {
+    const left = this.due - this.wall.now();
+    this.handle = left > MAX_WALL_TIMEOUT_MS
+      ? this.wall.setTimeout(() => this.nextLink(), MAX_WALL_TIMEOUT_MS)
+      : this.wall.setTimeout(this.fn, Math.max(0, left));
+  }
+
+  cancel(): void {
+    this.wall.clearTimeout(this.handle);
+  }
+}
+
+/** A timer's delay, never negative; NaN is refused, since a timer would take it for "at once". */
+function delayOf(rigMs: number): number {
+  if (Number.isNaN(rigMs)) throw new RangeError('timer delay must be a number of rig ms, got NaN');
+  return Math.max(0, rigMs);
 }
 
 /** The clock of a running rig: wall time from the monotonic performance counter, scaled. */
 export class ScaledClock implements Clock {
-  private readonly originWall = performance.now();
+  readonly scale: number;
+  private readonly originWall: number;
 
-  constructor(readonly scale = 1) {
-    if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`time scale must be a positive number, got ${scale}`);
+  constructor(scale = 1, private readonly wall = nodeTimers) {
+    this.scale = checkTimeScale(scale);
+    this.originWall = wall.now();
   }
 
   now(): number {
-    return (performance.now() - this.originWall) * this.scale;
+    return (this.wall.now() - this.originWall) * this.scale;
   }
 
   wallNow(): number {
     return performance.timeOrigin + performance.now();
   }
 
+  /** Correct for any delay: one beyond Node's longest timeout is chained from several; Infinity never fires. */
   setTimer(fn: () => void, rigMs: number): Timer {
-    return new WallTimer(setTimeout(fn, Math.max(0, rigMs / this.scale)));
+    return new WallTimer(this.wall, fn, delayOf(rigMs) / this.scale);
   }
 
   sleep(rigMs: number, signal?: AbortSignal): Promise<void> {
@@ -83,7 +129,7 @@ export class ManualClock implements Clock {
 
   setTimer(fn: () => void, rigMs: number): Timer {
     const id = ++this.seq;
-    this.timers.set(id, { due: this.time + Math.max(0, rigMs), fn });
+    this.timers.set(id, { due: this.time + delayOf(rigMs), fn });
     return { cancel: () => this.timers.delete(id) };
   }
 

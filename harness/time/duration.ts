@@ -8,6 +8,9 @@ const durationPattern = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|min|h|d)\s*$/;
 
 const expectation = 'a duration like "90 s" or "2 min"';
 
+/** Longest duration any config or flag may give: a year and a bit. Beyond it lies a typo, not a test. */
+export const MAX_DURATION = '400 d';
+
 /** Milliseconds, or undefined when `value` is not a duration. */
 function toMs(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
@@ -16,20 +19,34 @@ function toMs(value: unknown): number | undefined {
   return match ? Number(match[1]) * unitMs[match[2] as keyof typeof unitMs] : undefined;
 }
 
-/** `500 ms`, `90 s`, `90s`, `2 min`, `1.5 h`, `7 d` or a number of seconds → milliseconds. */
-export function parseDuration(value: unknown): number {
+/** Milliseconds of `value`, or the problem with it: not a duration, or longer than `max`. */
+function check(value: unknown, max: string): number | string {
   const ms = toMs(value);
-  if (ms === undefined) throw new RangeError(expectedGot(expectation, value));
+  if (ms === undefined) return expectedGot(expectation, value);
+  // Also refuses "1e999 s"-like values that come out infinite.
+  if (!(ms <= toMs(max)!)) return expectedGot(`a duration of at most ${max}`, value);
   return ms;
 }
 
+/** `500 ms`, `90 s`, `90s`, `2 min`, `1.5 h`, `7 d` or a number of seconds, up to `max` → milliseconds. */
+export function parseDuration(value: unknown, max = MAX_DURATION): number {
+  const ms = check(value, max);
+  if (typeof ms === 'string') throw new RangeError(ms);
+  return ms;
+}
+
+/** A duration in a config file of at most `max` (itself a duration), parsed to milliseconds. */
+export function durationUpTo(max: string) {
+  return z.unknown().transform((value, ctx) => {
+    const ms = check(value, max);
+    if (typeof ms === 'number') return ms;
+    ctx.addIssue({ code: 'custom', message: ms, input: value });
+    return z.NEVER;
+  });
+}
+
 /** A duration in a config file, parsed to milliseconds. */
-export const durationSchema = z.unknown().transform((value, ctx) => {
-  const ms = toMs(value);
-  if (ms !== undefined) return ms;
-  ctx.addIssue({ code: 'custom', message: expectedGot(expectation, value), input: value });
-  return z.NEVER;
-});
+export const durationSchema = durationUpTo(MAX_DURATION);
 
 /** Milliseconds for humans, in the two largest units that matter: `850 ms`, `32.4 s`, `1 min 32.4 s`, `2 min`, `7 d 3 h`. */
 export function formatDuration(ms: number): string {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { z } from 'zod';
-import { durationSchema, formatDuration, parseDuration } from '../../harness/time/duration.ts';
+import { durationSchema, durationUpTo, formatDuration, parseDuration } from '../../harness/time/duration.ts';
 
 describe('durations', () => {
   it('parses numbers as seconds and strings with units into milliseconds', () => {
@@ -23,6 +23,24 @@ describe('durations', () => {
     for (const bad of ['90', '2 minutes', '-1 s', '1e3 s', -5, Infinity, null, true, [], {}]) {
       expect(() => parseDuration(bad), String(bad)).to.throw(/expected a duration like "90 s" or "2 min", got /);
     }
+  });
+
+  it('refuses durations beyond 400 days, or beyond the limit a setting gives', () => {
+    expect(parseDuration('400 d')).to.equal(400 * 86_400_000);
+    expect(parseDuration('2 min', '2 min')).to.equal(120_000);
+    const tooLong: [unknown, string][] = [
+      ['401 d', '"401 d"'],
+      ['3000 d', '"3000 d"'],
+      ['1000000 d', '"1000000 d"'],
+      [`${'9'.repeat(400)} s`, `"${'9'.repeat(57)}..."`], // a number too large for a double
+      [1e12, '1000000000000'],
+    ];
+    for (const [value, shown] of tooLong) {
+      expect(() => parseDuration(value), String(value)).to.throw(RangeError, `expected a duration of at most 400 d, got ${shown}`);
+    }
+    expect(() => parseDuration('3 min', '2 min')).to.throw('expected a duration of at most 2 min, got "3 min"');
+    const result = z.strictObject({ discharge: durationUpTo('10 min') }).safeParse({ discharge: '11 min' });
+    expect(result.error?.issues.map((i) => [i.path, i.message])).to.deep.equal([[['discharge'], 'expected a duration of at most 10 min, got "11 min"']]);
   });
 
   it('works as a zod schema producing milliseconds', () => {

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, loadYamlFile, parseYamlText } from '../../harness/config/index.ts';
+import { ConfigError, loadYamlFile, MAX_CONFIG_FILE_BYTES, parseYamlText } from '../../harness/config/index.ts';
 import { configProblems } from './problems.ts';
+import { tempDirEach } from './temp-dir.ts';
 
 const schema = z.strictObject({
   name: z.string(),
@@ -91,16 +91,51 @@ describe('config loader', () => {
     ]);
   });
 
-  it('loads files and names them as given', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'config-'));
-    try {
-      const file = join(dir, 'x.yaml');
+  describe('aliases', () => {
+    const rig = 'name: x\npower: {type: virtual}\n';
+
+    it('refuses an alias bomb at the alias past which the aliases repeat too much, before making data of it', async () => {
+      // Each line repeats the one before nine times: a billion "lol"s by the ninth.
+      const lines = ['lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+      for (let i = 1; i <= 9; i++) lines.push(`lol${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+      expect(await configProblems(() => parseYamlText(`${rig}${lines.join('\n')}\n`, 'bomb.yaml', schema))).to.deep.equal([
+        // Line 7 (lol4) is the first whose aliases take the count past 10 000.
+        'bomb.yaml:7:12: expected aliases that repeat at most 10000 values in all, got more by this one (an alias bomb?)',
+      ]);
+    });
+
+    it('accepts aliases a config may well use, even more of them than the yaml package allows by default (100)', () => {
+      const tags = Array(300).fill('*t').join(', ');
+      expect(parseYamlText(`${rig}tags: [&t bench, ${tags}]\n`, 'a.yaml', schema).tags).to.have.length(301);
+    });
+  });
+
+  describe('files', () => {
+    const dir = tempDirEach('config-');
+
+    it('refuses a folder given as a config file', async () => {
+      const folder = join(dir(), 'x.yaml');
+      await mkdir(folder);
+      expect(await configProblems(() => loadYamlFile(folder, schema))).to.deep.equal([`${folder}:1:1: expected a YAML file, got a folder`]);
+    });
+
+    it('refuses a file over 1 MiB unread, and loads one of exactly 1 MiB', async () => {
+      const file = join(dir(), 'big.yaml');
+      const text = 'name: x\npower: {type: virtual}\n#';
+      await writeFile(file, text.padEnd(MAX_CONFIG_FILE_BYTES, '#'));
+      expect((await loadYamlFile(file, schema)).name).to.equal('x');
+      await writeFile(file, text.padEnd(MAX_CONFIG_FILE_BYTES + 1, '#'));
+      expect(await configProblems(() => loadYamlFile(file, schema))).to.deep.equal([
+        `${file}:1:1: expected a config file of at most 1 MiB (1048576 bytes), got 1048577 bytes`,
+      ]);
+    });
+
+    it('loads files and names them as given', async () => {
+      const file = join(dir(), 'x.yaml');
       await writeFile(file, 'name: x\npower: {type: virtual, extra: 1}\n');
       expect(await configProblems(() => loadYamlFile(file, schema))).to.deep.equal([`${file}:2:24: power.extra: unknown key`]);
       await writeFile(file, 'name: x\npower: {type: virtual}\n');
       expect(await loadYamlFile(file, schema)).to.deep.equal({ name: 'x', power: { type: 'virtual' }, tags: [] });
-    } finally {
-      await rm(dir, { recursive: true });
-    }
+    });
   });
 });

@@ -1,11 +1,13 @@
 import { expect } from 'chai';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseYamlText } from '../../harness/config/index.ts';
 import { loadRigFile, rigSchema } from '../../harness/rig/rig-file.ts';
+import { MODULE_PROFILES } from '../../harness/ota/profiles.ts';
+import { FAULTS } from '../../harness/sim/faults.ts';
 import { DEFAULT_FORCE_CHECK_APDU } from '../../harness/stk/index.ts';
 import { configProblems } from '../config/problems.ts';
+import { tempDirEach } from '../config/temp-dir.ts';
 
 const parse = (text: string) => parseYamlText(text, 'rig.yaml', rigSchema);
 const problems = (text: string) => configProblems(() => parse(text));
@@ -93,6 +95,58 @@ describe('rig files', () => {
     ]);
   });
 
+  describe('bounds', () => {
+    const VIRTUAL_RIG = 'name: v\nserial: {path: virtual}\npower: {type: virtual}\n';
+    const SCALE = 'a time scale from 0.001 to 1000000 (how many times faster than wall time rig time runs)';
+
+    it('refuses a time scale outside 0.001 to 1000000 where it is written', async () => {
+      const refused: [string, string][] = [
+        ['0', '0'],
+        ['-5', '-5'],
+        ['1e-300', '1e-300'],
+        ['0.0009', '0.0009'],
+        ['1000001', '1000001'],
+        ['1e308', '1e+308'],
+        ['.inf', 'Infinity'],
+        ['.nan', 'NaN'],
+        ['fast', '"fast"'],
+      ];
+      for (const [written, shown] of refused) {
+        expect(await problems(`name: v\ntimeScale: ${written}\nserial: {path: virtual}\npower: {type: virtual}\n`), written).to.deep.equal([
+          `rig.yaml:2:12: timeScale: expected ${SCALE}, got ${shown}`,
+        ]);
+      }
+      for (const scale of [0.001, 1, 120, 1e6]) expect(parse(`${VIRTUAL_RIG}timeScale: ${scale}\n`).timeScale).to.equal(scale);
+    });
+
+    it('refuses settle, switch and PWRKEY durations beyond their limits', async () => {
+      const refused: [rig: string, problem: string][] = [
+        [`${VIRTUAL_RIG}settle:\n  discharge: 1000000 d\n`, 'rig.yaml:5:14: settle.discharge: expected a duration of at most 10 min, got "1000000 d"'],
+        [`${VIRTUAL_RIG}settle:\n  discharge: 11 min\n`, 'rig.yaml:5:14: settle.discharge: expected a duration of at most 10 min, got "11 min"'],
+        [`${VIRTUAL_RIG}settle:\n  bootTimeout: 2 h\n`, 'rig.yaml:5:16: settle.bootTimeout: expected a duration of at most 1 h, got "2 h"'],
+        [`${VIRTUAL_RIG}settle:\n  bootTimeout: .inf\n`, 'rig.yaml:5:16: settle.bootTimeout: expected a duration like "90 s" or "2 min", got Infinity'],
+        [`name: e\n${REAL_SERIAL}power:\n  type: exec\n  on: a\n  off: b\n  timeout: 1 h\n`, 'rig.yaml:7:12: power.timeout: expected a duration of at most 10 min, got "1 h"'],
+        [`name: g\n${REAL_SERIAL}power:\n  type: gpio\n  line: {line: 17}\n  pwrkey: {number: 539, pulseOn: 20 min}\n`, 'rig.yaml:6:34: power.pwrkey.pulseOn: expected a duration of at most 10 min, got "20 min"'],
+      ];
+      for (const [rig, problem] of refused) expect(await problems(rig), rig).to.deep.equal([problem]);
+      expect(parse(`${VIRTUAL_RIG}settle: {discharge: 10 min, bootTimeout: 1 h}\n`).settle).to.deep.equal({ discharge: 600_000, bootTimeout: 3_600_000 });
+    });
+
+    it('refuses an unknown module profile where it is written, naming the known ones', async () => {
+      expect(await problems(`${VIRTUAL_RIG}module: quectel-bg69\n`)).to.deep.equal([
+        `rig.yaml:4:9: module: expected a module profile (${Object.keys(MODULE_PROFILES).join(', ')}), got "quectel-bg69"; did you mean "quectel-bg95"?`,
+      ]);
+      expect(parse(`${VIRTUAL_RIG}module: quectel\n`).module).to.equal('quectel');
+    });
+
+    it('refuses an unknown fault where it is written, naming the known ones', async () => {
+      const known = Object.keys(FAULTS).map((name) => `"${name}"`).join(', ');
+      expect(await problems(`${VIRTUAL_RIG}virtual:\n  faults: [no-bip, slow-bot]\n`)).to.deep.equal([
+        `rig.yaml:5:20: virtual.faults[1]: expected one of ${known}, got "slow-bot"; did you mean "slow-boot"?`,
+      ]);
+    });
+  });
+
   describe('cross-field rules', () => {
     it('a virtual serial port needs virtual power', async () => {
       expect(await problems('name: r\nserial: {path: virtual}\npower:\n  type: gpio\n  line: {line: 17}\n')).to.deep.equal([
@@ -124,23 +178,25 @@ describe('rig files', () => {
   });
 
   describe('loadRigFile', () => {
-    let dir: string;
-    beforeEach(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'rig-'));
-    });
-    afterEach(() => rm(dir, { recursive: true }));
+    const dir = tempDirEach('rig-');
 
     it('resolves relative paths against the rig file folder', async () => {
-      const file = join(dir, 'pty.yaml');
+      const file = join(dir(), 'pty.yaml');
       await writeFile(file, 'name: pty\nserial: {path: links/module}\npower: {type: sim-control, socket: ./sim.sock}\n');
       const rig = await loadRigFile(file);
       expect(rig.file).to.equal(file);
-      expect(rig.serial.path).to.equal(join(dir, 'links/module'));
-      expect(rig.power).to.deep.equal({ type: 'sim-control', socket: join(dir, 'sim.sock') });
+      expect(rig.serial.path).to.equal(join(dir(), 'links/module'));
+      expect(rig.power).to.deep.equal({ type: 'sim-control', socket: join(dir(), 'sim.sock') });
+    });
+
+    it('refuses a folder given as the rig file', async () => {
+      const folder = join(dir(), 'x.yaml');
+      await mkdir(folder);
+      expect(await configProblems(() => loadRigFile(folder))).to.deep.equal([`${folder}:1:1: expected a YAML file, got a folder`]);
     });
 
     it('keeps absolute paths and the virtual port as written', async () => {
-      const file = join(dir, 'v.yaml');
+      const file = join(dir(), 'v.yaml');
       await writeFile(file, 'name: v\nserial: {path: virtual}\npower: {type: virtual}\n');
       expect((await loadRigFile(file)).serial.path).to.equal('virtual');
       await writeFile(file, 'name: r\nserial: {path: /dev/ttyUSB2}\npower: {type: sim-control, socket: /run/sim.sock}\n');

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseYamlText } from '../../harness/config/index.ts';
 import { loadSuiteFile, loadSuites, suiteSchema } from '../../harness/suite/suite-file.ts';
 import { configProblems } from '../config/problems.ts';
+import { tempDirEach } from '../config/temp-dir.ts';
 
 const HEAD = 'id: s\ntitle: T\nrequirement: {source: S, text: R}\n';
 const parse = (text: string) => parseYamlText(text, 'suite.yaml', suiteSchema);
@@ -158,40 +158,69 @@ describe('suite files', () => {
     ]);
   });
 
+  it('refuses durations beyond 400 days where they are written', async () => {
+    expect(await problems(withSteps('  - wait: 30 d\n  - wait: 401 d\n  - expectNoSession: {for: 3000 d}\n  - wait: 1e999\n'))).to.deep.equal([
+      'suite.yaml:6:11: steps[1].wait: expected a duration of at most 400 d, got "401 d"',
+      'suite.yaml:7:28: steps[2].expectNoSession.for: expected a duration of at most 400 d, got "3000 d"',
+      'suite.yaml:8:11: steps[3].wait: expected a duration like "90 s" or "2 min", got Infinity',
+    ]);
+  });
+
+  it('refuses an AT command with CR, LF or another control character where it is written', async () => {
+    const expected = 'expected an AT command on one line, without CR, LF or other control characters';
+    const refused: [written: string, shown: string][] = [
+      ['"AT\\r"', '"AT\\r"'],
+      ['"AT+CFUN=1\\nATD112;"', '"AT+CFUN=1\\nATD112;"'],
+      ['"AT\\tI"', '"AT\\tI"'],
+      ['"AT\\x00"', '"AT\\u0000"'],
+      ['"AT\\x1a"', '"AT\\u001a"'],
+      ['"  "', '"  "'],
+      ["''", '""'],
+    ];
+    for (const [written, shown] of refused) {
+      expect(await problems(withSteps(`  - at: {send: ${written}}\n`)), written).to.deep.equal([`suite.yaml:5:16: steps[0].at.send: ${expected}, got ${shown}`]);
+    }
+    expect(parse(withSteps('  - at: {send: \'AT+CGDCONT=1,"IP","super"\'}\n')).steps[0]).to.deep.include({ send: 'AT+CGDCONT=1,"IP","super"' });
+  });
+
   describe('loading folders', () => {
-    let dir: string;
-    beforeEach(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'suites-'));
-    });
-    afterEach(() => rm(dir, { recursive: true }));
+    const dir = tempDirEach('suites-');
 
     const suiteText = (id: string) => `# a suite\nid: ${id}\ntitle: T\nrequirement: {source: S, text: R}\nsteps:\n  - wait: 1 s\n`;
 
     it('loads every .yaml file, sorted by name', async () => {
-      await writeFile(join(dir, 'b.yaml'), suiteText('second'));
-      await writeFile(join(dir, 'a.yaml'), suiteText('first'));
-      await writeFile(join(dir, 'notes.txt'), 'not a suite');
-      const suites = await loadSuites(dir);
+      await writeFile(join(dir(), 'b.yaml'), suiteText('second'));
+      await writeFile(join(dir(), 'a.yaml'), suiteText('first'));
+      await writeFile(join(dir(), 'notes.txt'), 'not a suite');
+      const suites = await loadSuites(dir());
       expect(suites.map((s) => [s.id, s.file])).to.deep.equal([
-        ['first', join(dir, 'a.yaml')],
-        ['second', join(dir, 'b.yaml')],
+        ['first', join(dir(), 'a.yaml')],
+        ['second', join(dir(), 'b.yaml')],
       ]);
     });
 
     it('rejects a duplicate id, naming both files', async () => {
-      await writeFile(join(dir, 'a.yaml'), suiteText('boot-delay'));
-      await writeFile(join(dir, 'b.yaml'), suiteText('boot-delay'));
-      expect(await configProblems(() => loadSuites(dir))).to.deep.equal([
-        `${join(dir, 'b.yaml')}:2:5: id: expected an id no other suite uses (${join(dir, 'a.yaml')} has it), got "boot-delay"`,
+      await writeFile(join(dir(), 'a.yaml'), suiteText('boot-delay'));
+      await writeFile(join(dir(), 'b.yaml'), suiteText('boot-delay'));
+      expect(await configProblems(() => loadSuites(dir()))).to.deep.equal([
+        `${join(dir(), 'b.yaml')}:2:5: id: expected an id no other suite uses (${join(dir(), 'a.yaml')} has it), got "boot-delay"`,
       ]);
     });
 
+    it('refuses a folder named like a suite, and a folder given as the suite file', async () => {
+      await writeFile(join(dir(), 'a.yaml'), suiteText('first'));
+      await mkdir(join(dir(), 'x.yaml'));
+      const problem = `${join(dir(), 'x.yaml')}:1:1: expected a YAML file, got a folder`;
+      expect(await configProblems(() => loadSuites(dir()))).to.deep.equal([problem]);
+      expect(await configProblems(() => loadSuiteFile(join(dir(), 'x.yaml')))).to.deep.equal([problem]);
+    });
+
     it('reports the problems of every file at once', async () => {
-      await writeFile(join(dir, 'a.yaml'), suiteText('Bad_Id'));
-      await writeFile(join(dir, 'b.yaml'), suiteText('fine').replace('wait: 1 s', 'wiat: 1 s'));
-      expect(await configProblems(() => loadSuites(dir))).to.deep.equal([
-        `${join(dir, 'a.yaml')}:2:5: id: expected a kebab-case id like "boot-delay", got "Bad_Id"`,
-        `${join(dir, 'b.yaml')}:6:5: steps[0].wiat: unknown key; did you mean "wait"?`,
+      await writeFile(join(dir(), 'a.yaml'), suiteText('Bad_Id'));
+      await writeFile(join(dir(), 'b.yaml'), suiteText('fine').replace('wait: 1 s', 'wiat: 1 s'));
+      expect(await configProblems(() => loadSuites(dir()))).to.deep.equal([
+        `${join(dir(), 'a.yaml')}:2:5: id: expected a kebab-case id like "boot-delay", got "Bad_Id"`,
+        `${join(dir(), 'b.yaml')}:6:5: steps[0].wiat: unknown key; did you mean "wait"?`,
       ]);
     });
   });
