@@ -1,6 +1,8 @@
-// One run per bench: a lock file named after the bench's serial port, holding the owner's PID.
-// A lock whose process is gone, or whose PID now belongs to another process, is stale and taken over.
-import { existsSync, linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+// One run per bench: lock files named after the bench's serial port as the rig file names it and
+// after the device it resolves to, so that a /dev/serial/by-id/ link and its target are one bench.
+// Each holds the owner's PID; a lock whose process is gone, or whose PID now belongs to another
+// process, is stale and taken over.
+import { existsSync, linkSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,9 @@ export interface LockHolder {
   startTicks: number | undefined;
   rig: string;
   rigFile: string;
+  /** The serial port as the holder's rig file names it, and the device it resolved to, if it did. */
+  serialPath?: string;
+  device?: string;
   /** Who started the run. */
   user: string;
   since: string;
@@ -72,10 +77,11 @@ function userName(): string {
   }
 }
 
-/** "process 42 (user ana, rig "bench-1", run R, suites boot-delay; report reports/R) since T" */
+/** "process 42 (user ana, rig "bench-1" on /dev/serial/by-id/…, run R, suites boot-delay; report reports/R) since T" */
 export function describeHolder(holder: LockHolder): string {
   const run = holder.run ? `run ${holder.run.id}, ${describeSuites(holder.run)}, report ${holder.run.reportDir}` : holder.command;
-  return `process ${holder.pid} (user ${holder.user ?? '?'}, rig "${holder.rig}", ${run}) since ${holder.since}`;
+  const port = holder.serialPath ? ` on ${holder.serialPath}` : '';
+  return `process ${holder.pid} (user ${holder.user ?? '?'}, rig "${holder.rig}"${port}, ${run}) since ${holder.since}`;
 }
 
 function describeSuites(run: LockRun): string {
@@ -94,7 +100,10 @@ function lockText(holder: LockHolder): string {
 }
 
 export interface BenchLock {
+  /** The lock named after the serial port as written. */
   readonly path: string;
+  /** Every lock file taken: that one and the one named after the device. */
+  readonly paths: readonly string[];
   release(): void;
 }
 
@@ -103,8 +112,41 @@ function lockDir(): string {
   return process.env.HIL_LOCK_DIR ?? (existsSync('/run/lock') ? '/run/lock' : tmpdir());
 }
 
+/** The lock named after the serial port as written (`hil-dev_serial_by-id_….lock`). */
 export function lockPath(serialPath: string, dir = lockDir()): string {
   return join(dir, `hil-${serialPath.replace(/^\/+/, '').replace(/[^A-Za-z0-9._-]/g, '_')}.lock`);
+}
+
+/** What a serial path resolves to: its real path, and major.minor where it is a device node. */
+export interface ResolvedDevice {
+  realPath: string;
+  /** `188.0`, as `ls -l` shows a device's major and minor number. */
+  number?: string;
+}
+
+export function resolveDevice(serialPath: string): ResolvedDevice | undefined {
+  try {
+    const realPath = realpathSync(serialPath);
+    const { rdev } = statSync(realPath, { bigint: true });
+    if (rdev === 0n) return { realPath };
+    // The kernel's encoding of dev_t (glibc's gnu_dev_major / gnu_dev_minor).
+    const major = ((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn);
+    const minor = (rdev & 0xffn) | ((rdev >> 12n) & ~0xffn);
+    return { realPath, number: `${major}.${minor}` };
+  } catch {
+    return undefined; // not there (yet): a USB module that is switched off has no device
+  }
+}
+
+/**
+ * Every lock a run on `serialPath` takes: the one named after the path as written, which holds
+ * while a USB module is off and its device gone, and the one named after the device it resolves to
+ * now (its device number, else its real path), which every other name of that device shares.
+ */
+export function lockPaths(serialPath: string, dir = lockDir()): string[] {
+  const device = resolveDevice(serialPath);
+  const byDevice = device?.number ? join(dir, `hil-device-${device.number}.lock`) : device && lockPath(device.realPath, dir);
+  return [...new Set([lockPath(serialPath, dir), ...(byDevice ? [byDevice] : [])])];
 }
 
 function startTicks(pid: number): number | undefined {
@@ -150,28 +192,15 @@ function readHolder(path: string): LockHolder | undefined {
   }
 }
 
-/**
- * Takes the bench's lock or throws, naming the run that holds it. `note` hears of a stale lock taken over.
- */
-export function lockBench(serialPath: string, rig: { name: string; file: string }, note: (text: string) => void, dir = lockDir()): BenchLock {
-  const path = lockPath(serialPath, dir);
-  const me: LockHolder = {
-    pid: process.pid,
-    startTicks: startTicks(process.pid),
-    rig: rig.name,
-    rigFile: rig.file,
-    user: userName(),
-    since: new Date().toISOString(),
-    command: process.argv.slice(1).join(' '),
-    ...(currentRun ? { run: currentRun } : {}),
-  };
+/** Takes one lock file for `me`, taking over a stale one; throws BenchInUseError naming a live holder. */
+function takeLock(path: string, me: LockHolder, port: string, note: (text: string) => void): void {
   for (let attempt = 0; ; attempt++) {
-    if (tryCreate(path, me)) break;
+    if (tryCreate(path, me)) return;
     const holder = readHolder(path);
     if (holder && isAlive(holder)) {
       throw new BenchInUseError(
         holder,
-        `the bench on ${serialPath} is in use by ${describeHolder(holder)}; wait for it to finish (hil run --wait-lock), or stop it; the lock is ${path}`,
+        `the bench on ${port} is in use by ${describeHolder(holder)}; wait for it to finish (hil run --wait-lock), or stop it; the lock is ${path}`,
       );
     }
     // Two runs racing for one stale lock: one of them removes it and wins the create above.
@@ -183,13 +212,48 @@ export function lockBench(serialPath: string, rig: { name: string; file: string 
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot remove the stale bench lock ${path}: ${(error as Error).message}`);
     }
   }
-  held.set(path, me);
+}
+
+function releaseLock(path: string): void {
+  held.delete(path);
+  if (readHolder(path)?.pid === process.pid) unlinkSync(path);
+}
+
+/**
+ * Takes the bench's locks (see lockPaths) or throws, naming the run that holds one.
+ * `note` hears of a stale lock taken over.
+ */
+export function lockBench(serialPath: string, rig: { name: string; file: string }, note: (text: string) => void, dir = lockDir()): BenchLock {
+  const device = resolveDevice(serialPath);
+  const me: LockHolder = {
+    pid: process.pid,
+    startTicks: startTicks(process.pid),
+    rig: rig.name,
+    rigFile: rig.file,
+    serialPath,
+    ...(device ? { device: device.realPath } : {}),
+    user: userName(),
+    since: new Date().toISOString(),
+    command: process.argv.slice(1).join(' '),
+    ...(currentRun ? { run: currentRun } : {}),
+  };
+  const port = device && device.realPath !== serialPath ? `${serialPath} (${device.realPath})` : serialPath;
+  const paths = lockPaths(serialPath, dir);
+  const taken: string[] = [];
+  try {
+    for (const path of paths) {
+      takeLock(path, me, port, note);
+      taken.push(path);
+      held.set(path, me);
+    }
+  } catch (error) {
+    taken.forEach(releaseLock);
+    throw error;
+  }
   return {
-    path,
-    release: () => {
-      held.delete(path);
-      if (readHolder(path)?.pid === process.pid) unlinkSync(path);
-    },
+    path: paths[0]!,
+    paths,
+    release: () => paths.forEach(releaseLock),
   };
 }
 

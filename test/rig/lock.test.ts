@@ -1,15 +1,31 @@
 // The bench lock: one run per serial port; stale locks (process gone, PID reused) are taken over.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { userInfo } from 'node:os';
-import { BenchInUseError, describeRun, lockBench, lockPath, runningSuite, waitForBench, type LockHolder } from '../../harness/rig/lock.ts';
+import { fileURLToPath } from 'node:url';
+import { BenchInUseError, describeRun, lockBench, lockPath, lockPaths, runningSuite, waitForBench, type LockHolder } from '../../harness/rig/lock.ts';
 
 const PORT = '/dev/serial/by-id/usb-Quectel_EG25-G-if02-port0';
 const RIG = { name: 'bench-1', file: '/rigs/bench-1.yaml' };
+const LOCK_MODULE = fileURLToPath(new URL('../../harness/rig/lock.ts', import.meta.url));
+
+/** Field 22 of /proc/PID/stat, read here on its own: the fields after the command name's last ')'. */
+function realStartTicks(pid: number): number {
+  const match = /\) \S+(?: \S+){18} (\d+)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\(.*\)/s, ')'));
+  return Number(match![1]);
+}
+
+/** Runs `lockBench(port)` in a process of user nobody; resolves with what it printed. */
+function lockAsNobody(port: string, dir: string): { status: number | null; stdout: string; stderr: string } {
+  const script = `import { lockBench } from ${JSON.stringify(LOCK_MODULE)};
+try { lockBench(${JSON.stringify(port)}, { name: 'nobody-rig', file: '/rigs/n.yaml' }, (t) => console.log('note: ' + t), ${JSON.stringify(dir)}); console.log('taken'); }
+catch (error) { console.log(error.name + ': ' + error.message); }`;
+  const run = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
 
 describe('bench lock', () => {
   let dir: string;
@@ -49,7 +65,7 @@ describe('bench lock', () => {
     try {
       const since = (JSON.parse(readFileSync(lock.path, 'utf8')) as LockHolder).since;
       expect(take).to.throw(
-        `in use by process ${process.pid} (user ${userInfo().username}, rig "bench-1", run R1, suite(s) boot-delay, power-cycle-reset, report /reports/R1) since ${since}; ` +
+        `in use by process ${process.pid} (user ${userInfo().username}, rig "bench-1" on ${PORT}, run R1, suite(s) boot-delay, power-cycle-reset, report /reports/R1) since ${since}; ` +
           'wait for it to finish (hil run --wait-lock), or stop it',
       );
     } finally {
@@ -88,7 +104,7 @@ describe('bench lock', () => {
         first.release();
       }
       expect(progress, 'one line for one holder').to.have.length(1);
-      expect(progress[0]).to.match(/^waiting for the bench, \d+(\.\d)? s left: in use by process \d+ \(user .*, rig "bench-1", /);
+      expect(progress[0]).to.match(/^waiting for the bench, \d+(\.\d)? s left: in use by process \d+ \(user .*, rig "bench-1" on \/dev\/serial\/by-id\/usb-Quectel_EG25-G-if02-port0, /);
     });
 
     it('gives up after the wait, naming the holder', async () => {
@@ -124,6 +140,88 @@ describe('bench lock', () => {
     const lock = take();
     expect(notes).to.have.length(1);
     lock.release();
+  });
+
+  describe('one bench, whatever name the rig file gives its port', () => {
+    it('refuses a run on a device node while a run holds it through a link, naming both paths', () => {
+      const link = join(dir, 'usb-Quectel_EG25-G-if02-port0');
+      symlinkSync('/dev/null', link);
+      const first = lockBench(link, RIG, () => {}, dir);
+      try {
+        expect(first.paths).to.deep.equal([lockPath(link, dir), join(dir, 'hil-device-1.3.lock')]);
+        expect(() => lockBench('/dev/null', { name: 'bench-1-again', file: '/rigs/again.yaml' }, () => {}, dir)).to.throw(
+          BenchInUseError,
+          new RegExp(`^the bench on /dev/null is in use by process ${process.pid} \\(user [^,]+, rig "bench-1" on ${link}, .*; the lock is ${dir}/hil-device-1\\.3\\.lock$`),
+        );
+        const other = join(dir, 'another-name');
+        symlinkSync('/dev/null', other);
+        expect(() => lockBench(other, RIG, () => {}, dir), 'a second link to the same device').to.throw(BenchInUseError, `the bench on ${other} (/dev/null) is in use`);
+        expect(existsSync(lockPath(other, dir)), 'the refused run leaves no lock behind').to.equal(false);
+      } finally {
+        first.release();
+      }
+      expect(first.paths.filter((path) => existsSync(path)), 'every lock released').to.deep.equal([]);
+      lockBench('/dev/null', RIG, () => {}, dir).release();
+    });
+
+    it('keys a port that is no device node on its real path', () => {
+      const target = join(dir, 'port');
+      writeFileSync(target, '');
+      const link = join(dir, 'link-to-port');
+      symlinkSync(target, link);
+      expect(lockPaths(link, dir)).to.deep.equal([lockPath(link, dir), lockPath(target, dir)]);
+      expect(lockPaths(target, dir), 'the real path names one lock').to.deep.equal([lockPath(target, dir)]);
+      const lock = lockBench(link, RIG, () => {}, dir);
+      try {
+        expect(() => lockBench(target, RIG, () => {}, dir)).to.throw(BenchInUseError, `the lock is ${lockPath(target, dir)}`);
+      } finally {
+        lock.release();
+      }
+    });
+
+    it('locks a port that is not there (a USB module switched off) by its name alone', () => {
+      expect(lockPaths(PORT, dir)).to.deep.equal([lockPath(PORT, dir)]);
+    });
+  });
+
+  describe('a holder that is alive', () => {
+    let child: ChildProcess | undefined;
+    afterEach(() => {
+      child?.kill();
+      child = undefined;
+    });
+
+    it('is one this user may not signal (EPERM): a run of user nobody is refused the bench root holds', async function () {
+      if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) this.skip(); // needs root and setpriv to become nobody
+      this.timeout(60_000); // two Node processes starting on a loaded host
+      await chmod(dir, 0o777);
+      const lock = take();
+      try {
+        const run = lockAsNobody(PORT, dir);
+        expect(run.stdout, run.stderr).to.match(new RegExp(`^BenchInUseError: the bench on ${PORT} is in use by process ${process.pid} \\(user ${userInfo().username}, `));
+      } finally {
+        lock.release();
+      }
+      const free = lockAsNobody(PORT, dir);
+      expect(free.stdout, free.stderr).to.equal('taken\n');
+    });
+
+    it('holds the PID it had when it took the lock, told apart by its start time, whatever its command name', () => {
+      // The command name lands between parentheses in /proc/PID/stat; this one has spaces and ')' in it.
+      const sleeper = join(dir, 'x) (1 2 3');
+      symlinkSync('/bin/sleep', sleeper);
+      child = spawn(sleeper, ['30'], { stdio: 'ignore' });
+      const pid = child.pid!;
+      expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).to.contain('(x) (1 2 3)');
+      const started = realStartTicks(pid);
+      writeFileSync(lockPath(PORT, dir), JSON.stringify(holder({ pid, startTicks: started })));
+      expect(take).to.throw(BenchInUseError, `in use by process ${pid} `);
+      // The same PID with another start time: the holder died and the PID came round again.
+      writeFileSync(lockPath(PORT, dir), JSON.stringify(holder({ pid, startTicks: started + 1 })));
+      const lock = take();
+      expect(notes).to.deep.equal([`bench lock ${lock.path} was stale (process ${pid} is gone); taking it over`]);
+      lock.release();
+    });
   });
 
   it('leaves a lock alone that another run holds by the time it releases', () => {
