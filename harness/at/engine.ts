@@ -20,9 +20,13 @@
 //  - If the timed-out command had been echoed (echo is on), the next command is gated: until its own
 //    echo arrives, a final result code is the late answer of the timed-out command and is dropped
 //    together with any lines held before it. With echo off only the quiet period protects.
+//
+// The queue is bounded: at most `maxQueued` commands wait, identical shared lookups waiting there
+// are sent once, and every command is settled by its deadline, counted from send(), even one that
+// never left the queue.
 
 import type { Clock, Timer } from '../time/clock.ts';
-import { AtClosedError, AtTimeoutError, AtWriteError, AtCommandError } from './errors.ts';
+import { AtClosedError, AtCommandError, AtQueueFullError, AtTimeoutError, AtWriteError } from './errors.ts';
 import { LineFramer, type Frame } from './framer.ts';
 import { Listeners } from './listeners.ts';
 import { DEFAULT_URC_PREFIXES, matchPrefix, responsePrefix, unknownUrcPrefix } from './prefixes.ts';
@@ -70,23 +74,56 @@ export interface AtEngineOptions {
   maxLineLength?: number;
   /** Transcript entries kept in memory (subscribers see them all, e.g. a file). Default 20000. */
   transcriptLimit?: number;
+  /** Estimated heap bytes the kept transcript entries may take. Default 16 MiB. */
+  transcriptBytes?: number;
+  /** Commands that may wait behind the one in flight; send() refuses one more with AtQueueFullError. Default 64. */
+  maxQueued?: number;
+  /**
+   * Rig ms a command may wait in the queue, on top of its timeout, unless send() gives its own
+   * deadline. Default 12 × defaultTimeoutMs (a minute at its default).
+   */
+  queueWaitMs?: number;
 }
 
 export interface SendOptions {
+  /** Rig ms the module may take to answer once the command is written. Default: the engine's defaultTimeoutMs. */
   timeoutMs?: number;
+  /**
+   * Rig ms from send() by which the command is settled, however long it waited in the queue; it
+   * also cuts the timeout short. Default timeoutMs + the engine's queueWaitMs.
+   */
+  deadlineMs?: number;
+  /**
+   * A read-only lookup, whose queued copy callers share: one asking while the same command, with the
+   * same expect and timeout, is still queued and shared gets that command's answer instead of
+   * queueing another. A command already written is never joined: its answer may predate the
+   * question. Default: true for a read or test command (`AT+CGDCONT?`, `AT+CGDCONT=?`).
+   */
+  shared?: boolean;
   /** Prefix of the command's information lines; derived from the command by default, '' for none. */
   expect?: string;
   /** Written after the `> ` prompt, terminated with Ctrl-Z. */
   payload?: string;
 }
 
-interface Job {
+interface Caller {
+  resolve: (response: AtResponse) => void;
+  reject: (error: Error) => void;
+}
+
+interface Job extends Caller {
   command: string;
   timeoutMs: number;
   expect: string | undefined;
   payload: string | undefined;
-  resolve: (response: AtResponse) => void;
-  reject: (error: Error) => void;
+  shared: boolean;
+  /** Rig ms of the send() that queued the job, and by when it is settled. */
+  sentAt: number;
+  deadline: number;
+  /** Callers of the same shared lookup who joined it while it was queued. */
+  joined: Caller[] | undefined;
+  /** Runs out the deadline of a job waiting in the queue. */
+  expiry: Timer | undefined;
 }
 
 interface RxLine {
@@ -97,6 +134,8 @@ interface RxLine {
 interface InFlight {
   job: Job;
   startedAt: number;
+  /** Rig ms the module has to answer: the job's timeout, or less if its deadline comes first. */
+  limitMs: number;
   timer: Timer;
   /** The previous command timed out after its echo: finals before this command's echo are late answers. */
   gated: boolean;
@@ -116,6 +155,8 @@ export class AtEngine {
   private readonly defaultTimeoutMs: number;
   private readonly recoveryQuietMs: number;
   private readonly recoveryMaxMs: number;
+  private readonly maxQueued: number;
+  private readonly queueWaitMs: number;
   private readonly framer: LineFramer;
   private readonly urcListeners = new Listeners<Urc>();
   private readonly queue: Job[] = [];
@@ -136,9 +177,15 @@ export class AtEngine {
     this.defaultTimeoutMs = positive('defaultTimeoutMs', options.defaultTimeoutMs ?? 5000);
     this.recoveryQuietMs = positive('recoveryQuietMs', options.recoveryQuietMs ?? 500);
     this.recoveryMaxMs = positive('recoveryMaxMs', options.recoveryMaxMs ?? this.defaultTimeoutMs);
-    this.transcript = new Transcript(options.transcriptLimit);
+    this.queueWaitMs = positive('queueWaitMs', options.queueWaitMs ?? 12 * this.defaultTimeoutMs);
+    this.maxQueued = options.maxQueued ?? 64;
+    if (!Number.isInteger(this.maxQueued) || this.maxQueued < 0) throw new RangeError(`maxQueued must be a whole number of commands, got ${this.maxQueued}`);
+    const maxLineLength = options.maxLineLength ?? 4096;
+    // Texts are cut at 4096 characters, never below the line length: a line the framer passes is kept whole.
+    const textLength = Math.max(maxLineLength, 4096);
+    this.transcript = new Transcript({ entries: options.transcriptLimit, bytes: options.transcriptBytes, textLength });
     this.framer = new LineFramer((frame) => this.onFrame(frame), {
-      maxLineLength: options.maxLineLength ?? 4096,
+      maxLineLength,
       promptArmed: () => this.active?.job.payload !== undefined && !this.active.promptDone,
     });
   }
@@ -166,22 +213,54 @@ export class AtEngine {
     }
   }
 
-  /** Resolves on any final result code; rejects with AtTimeoutError, AtClosedError or AtWriteError. */
+  /**
+   * Resolves on any final result code; rejects with AtTimeoutError, AtClosedError, AtWriteError, or
+   * AtQueueFullError when maxQueued commands are waiting already.
+   */
   send(command: string, opts: SendOptions = {}): Promise<AtResponse> {
     if (this.closed) return Promise.reject(new AtClosedError(command));
     const invalid = checkRequest(command, opts);
     if (invalid) return Promise.reject(invalid);
+    const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
+    const sentAt = this.clock.now();
+    const deadline = sentAt + (opts.deadlineMs ?? timeoutMs + this.queueWaitMs);
+    const expect = opts.expect ?? responsePrefix(command);
+    const shared = opts.shared ?? (opts.payload === undefined && command.trim().endsWith('?'));
     return new Promise((resolve, reject) => {
-      this.queue.push({
+      const same = shared ? this.queuedLookup(command.trim(), expect, timeoutMs, deadline) : undefined;
+      if (same) {
+        (same.joined ??= []).push({ resolve, reject });
+        return;
+      }
+      if (this.queue.length >= this.maxQueued) {
+        reject(new AtQueueFullError(command.trim(), this.maxQueued));
+        return;
+      }
+      const job: Job = {
         command: command.trim(),
-        timeoutMs: opts.timeoutMs ?? this.defaultTimeoutMs,
-        expect: opts.expect ?? responsePrefix(command),
+        timeoutMs,
+        expect,
         payload: opts.payload,
+        shared,
+        sentAt,
+        deadline,
+        joined: undefined,
+        expiry: undefined,
         resolve,
         reject,
-      });
+      };
+      // A timer only for a job that will wait: most are written at once.
+      if (this.active || this.recovery || this.dispatching || this.queue.length > 0) {
+        job.expiry = this.clock.setTimer(() => this.expire(job), deadline - sentAt);
+      }
+      this.queue.push(job);
       this.dispatchNext();
     });
+  }
+
+  /** Commands waiting behind the one in flight. */
+  get queued(): number {
+    return this.queue.length;
   }
 
   /** Like send(), but a final result other than OK or CONNECT rejects with AtCommandError. */
@@ -210,9 +289,36 @@ export class AtEngine {
     this.active = undefined;
     if (flight) {
       flight.timer.cancel();
-      flight.job.reject(new AtClosedError(flight.job.command));
+      rejectJob(flight.job, new AtClosedError(flight.job.command));
     }
-    for (const job of this.queue.splice(0)) job.reject(new AtClosedError(job.command));
+    for (const job of this.queue.splice(0)) {
+      job.expiry?.cancel();
+      rejectJob(job, new AtClosedError(job.command));
+    }
+  }
+
+  /** The newest queued shared lookup the caller can join: one settled no later than the caller's deadline. */
+  private queuedLookup(command: string, expect: string | undefined, timeoutMs: number, deadline: number): Job | undefined {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const job = this.queue[i]!;
+      if (job.shared && job.command === command && job.expect === expect && job.timeoutMs === timeoutMs && job.deadline <= deadline) return job;
+    }
+    return undefined;
+  }
+
+  /** A queued job's deadline passed: it is never written. */
+  private expire(job: Job): void {
+    const ahead = this.queue.indexOf(job);
+    if (ahead < 0) return;
+    this.queue.splice(ahead, 1);
+    this.giveUpQueued(job, ahead);
+  }
+
+  private giveUpQueued(job: Job, ahead: number): void {
+    const deadlineMs = job.deadline - job.sentAt;
+    const behind = `${ahead} queued ahead${this.active ? ' and one in flight' : ''}`;
+    this.record('tx', 'timeout', `${job.command}: not written within its deadline of ${deadlineMs} rig ms (${behind})`);
+    rejectJob(job, new AtTimeoutError(job.command, deadlineMs, true));
   }
 
   private dispatchNext(): void {
@@ -220,17 +326,26 @@ export class AtEngine {
     if (this.dispatching) return;
     this.dispatching = true;
     try {
-      while (!this.closed && !this.active && !this.recovery && this.queue.length > 0) this.start(this.queue.shift()!);
+      while (!this.closed && !this.active && !this.recovery && this.queue.length > 0) {
+        const job = this.queue.shift()!;
+        job.expiry?.cancel();
+        // Its expiry may be due at this very rig ms and not have run yet.
+        if (this.clock.now() >= job.deadline) this.giveUpQueued(job, 0);
+        else this.start(job);
+      }
     } finally {
       this.dispatching = false;
     }
   }
 
   private start(job: Job): void {
+    const startedAt = this.clock.now();
+    const limitMs = Math.min(job.timeoutMs, job.deadline - startedAt);
     const flight: InFlight = {
       job,
-      startedAt: this.clock.now(),
-      timer: this.clock.setTimer(() => this.timeOut(flight), job.timeoutMs),
+      startedAt,
+      limitMs,
+      timer: this.clock.setTimer(() => this.timeOut(flight), limitMs),
       gated: this.gateNext,
       echoSeen: false,
       promptDone: false,
@@ -258,7 +373,7 @@ export class AtEngine {
     if (this.active !== flight) return;
     this.active = undefined;
     flight.timer.cancel();
-    flight.job.reject(new AtWriteError(flight.job.command, err));
+    rejectJob(flight.job, new AtWriteError(flight.job.command, err));
     this.dispatchNext();
   }
 
@@ -349,7 +464,7 @@ export class AtEngine {
     if (this.active !== flight) return; // a URC listener closed the engine meanwhile
     this.active = undefined;
     flight.timer.cancel();
-    flight.job.resolve({
+    resolveJob(flight.job, {
       command: flight.job.command,
       lines: flight.lines,
       final: finalLine,
@@ -363,16 +478,17 @@ export class AtEngine {
 
   private timeOut(flight: InFlight): void {
     if (this.active !== flight) return;
-    const { command, timeoutMs } = flight.job;
+    const { job, limitMs } = flight;
+    const { command } = job;
     this.active = undefined;
     this.releaseHeldAsStray(flight, `unanswered when ${command} timed out`);
-    this.record('rx', 'timeout', `${command}: no final result code within ${timeoutMs} rig ms`);
+    this.record('rx', 'timeout', `${command}: no final result code within ${limitMs} rig ms`);
     this.gateNext = flight.echoSeen;
     this.recovery = {
       quiet: this.clock.setTimer(this.endRecovery, this.recoveryQuietMs),
       cap: this.clock.setTimer(this.endRecovery, this.recoveryMaxMs),
     };
-    flight.job.reject(new AtTimeoutError(command, timeoutMs));
+    rejectJob(job, new AtTimeoutError(command, limitMs));
   }
 
   /** Any byte during a recovery restarts its quiet period. */
@@ -399,6 +515,17 @@ export class AtEngine {
   }
 }
 
+function resolveJob(job: Job, response: AtResponse): void {
+  job.resolve(response);
+  // Each caller gets its own lines, so that none can change another's answer.
+  for (const caller of job.joined ?? []) caller.resolve({ ...response, lines: [...response.lines] });
+}
+
+function rejectJob(job: Job, error: Error): void {
+  job.reject(error);
+  for (const caller of job.joined ?? []) caller.reject(error);
+}
+
 function positive(name: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number of rig ms, got ${value}`);
   return value;
@@ -414,6 +541,12 @@ function checkRequest(command: string, opts: SendOptions): Error | undefined {
   }
   if (opts.timeoutMs !== undefined && (!(opts.timeoutMs > 0) || !Number.isFinite(opts.timeoutMs))) {
     return new RangeError(`invalid timeout for ${command}: ${opts.timeoutMs}`);
+  }
+  if (opts.deadlineMs !== undefined && (!(opts.deadlineMs > 0) || !Number.isFinite(opts.deadlineMs))) {
+    return new RangeError(`invalid deadline for ${command}: ${opts.deadlineMs}`);
+  }
+  if (opts.shared && opts.payload !== undefined) {
+    return new TypeError(`${command} cannot be shared: a command with a payload is not a read-only lookup`);
   }
   return undefined;
 }

@@ -1,13 +1,29 @@
 import type { AtResponse } from './engine.ts';
 
+/** No answer in time; `queued` when the command's deadline passed before it was even written. */
 export class AtTimeoutError extends Error {
   override name = 'AtTimeoutError';
 
   constructor(
     readonly command: string,
     readonly timeoutMs: number,
+    readonly queued = false,
   ) {
-    super(`${command} timed out: no final result code within ${timeoutMs} rig ms`);
+    super(queued
+      ? `${command} timed out: still queued when its deadline of ${timeoutMs} rig ms passed`
+      : `${command} timed out: no final result code within ${timeoutMs} rig ms`);
+  }
+}
+
+/** send() refused: as many commands as the engine allows are already waiting for the port. */
+export class AtQueueFullError extends Error {
+  override name = 'AtQueueFullError';
+
+  constructor(
+    readonly command: string,
+    readonly limit: number,
+  ) {
+    super(`${command} not queued: ${limit} commands are already waiting for the port (maxQueued)`);
   }
 }
 

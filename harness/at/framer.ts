@@ -5,6 +5,7 @@
 // into the line buffer.
 
 import { isUtf8 } from 'node:buffer';
+import { cutMarker } from './transcript.ts';
 
 export type Frame =
   | { kind: 'line'; text: string }
@@ -26,11 +27,12 @@ const GT = 0x3e;
 const SUB = 0x1a; // Ctrl-Z ends a payload; modules may echo it
 const DEL = 0x7f;
 const PREVIEW_BYTES = 48;
+/** Bytes of a noise line kept, escaped: at most 4000 characters, under the transcript's 4096. */
+const NOISE_BYTES = 1000;
 
-/** Every byte as escapeBytes() writes it. */
-const ESCAPED = Array.from({ length: 256 }, (_, b) =>
-  b >= SPACE && b < DEL ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0').toUpperCase()}`,
-);
+const BACKSLASH = 0x5c;
+const X = 0x78;
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
 
 export class LineFramer {
   private readonly buf: Buffer;
@@ -100,7 +102,7 @@ export class LineFramer {
       this.buf.set(bytes.subarray(from, from + this.buf.length - this.length), this.length);
       this.emit({
         kind: 'noise',
-        text: `${escapeBytes(this.buf.subarray(0, PREVIEW_BYTES))}...`,
+        text: escapeBytes(this.buf.subarray(0, PREVIEW_BYTES), '...'),
         reason: `line longer than ${this.buf.length} bytes; dropped up to the next line end`,
       });
       this.length = 0;
@@ -139,18 +141,43 @@ function decodeLine(bytes: Buffer, start: number, end: number): Frame | undefine
     const b = bytes[i]!;
     if (b >= SPACE && b < DEL) continue;
     if (b > DEL) ascii = false;
-    else if (b !== TAB && b !== SUB) return { kind: 'noise', text: escapeBytes(bytes.subarray(start, end)), reason: 'control bytes in line' };
+    else if (b !== TAB && b !== SUB) return noise(bytes.subarray(start, end), 'control bytes in line');
   }
   if (!ascii && !isUtf8(bytes.subarray(start, end))) {
-    return { kind: 'noise', text: escapeBytes(bytes.subarray(start, end)), reason: 'invalid UTF-8' };
+    return noise(bytes.subarray(start, end), 'invalid UTF-8');
   }
   const text = bytes.toString(ascii ? 'latin1' : 'utf8', start, end).trim();
   return text === '' ? undefined : { kind: 'line', text };
 }
 
-/** Printable ASCII as is, every other byte as `\xHH`. */
-export function escapeBytes(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += ESCAPED[b];
-  return out;
+/** A noise line escaped, its first NOISE_BYTES only, with a marker saying how many more there were. */
+function noise(line: Uint8Array, reason: string): Frame {
+  if (line.length <= NOISE_BYTES) return { kind: 'noise', text: escapeBytes(line), reason };
+  return { kind: 'noise', text: escapeBytes(line.subarray(0, NOISE_BYTES), cutMarker(line.length - NOISE_BYTES)), reason };
+}
+
+/** Where escapeBytes() writes before decoding; reused, as the string is a copy of it. */
+let escapeScratch = Buffer.allocUnsafe(4096);
+
+/**
+ * Printable ASCII as is, every other byte as `\xHH`, then the ASCII `suffix`. Written into a buffer
+ * and decoded once: a string built with += is a rope of one node per byte, eight times its text.
+ */
+export function escapeBytes(bytes: Uint8Array, suffix = ''): string {
+  const size = 4 * bytes.length + suffix.length;
+  if (escapeScratch.length < size) escapeScratch = Buffer.allocUnsafe(Math.max(size, 2 * escapeScratch.length));
+  const out = escapeScratch;
+  let at = 0;
+  for (const b of bytes) {
+    if (b >= SPACE && b < DEL) {
+      out[at++] = b;
+    } else {
+      out[at++] = BACKSLASH;
+      out[at++] = X;
+      out[at++] = HEX_DIGITS[b >> 4]!;
+      out[at++] = HEX_DIGITS[b & 15]!;
+    }
+  }
+  at += out.write(suffix, at, 'latin1');
+  return out.toString('latin1', 0, at);
 }

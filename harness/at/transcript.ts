@@ -24,12 +24,24 @@ export interface TranscriptEntry extends Stamp {
   note?: string;
 }
 
+export interface TranscriptLimits {
+  /** Entries kept in memory. Default 20 000. */
+  entries?: number | undefined;
+  /** Estimated heap bytes the kept entries may take (see entryBytes). Default 16 MiB. */
+  bytes?: number | undefined;
+  /** Characters of an entry's text kept; the rest is cut, and a marker says how many bytes. Default 4096. */
+  textLength?: number | undefined;
+}
+
+/** What a kept entry costs besides its strings: its seven column slots and a string's header. */
+const ENTRY_OVERHEAD_BYTES = 80;
+
 export class Transcript {
   /**
    * The newest entries in a ring of columns, one per field, not of entry objects: a kept entry then
    * costs the garbage collector its text alone, where an entry object and its three boxed numbers
    * were four more objects to copy, promote and mark (and 60 % more memory).
-   * `next` is the slot the next entry goes to once the ring is full.
+   * The kept entries are the `count` slots from `head` on, wrapping at the entry limit.
    */
   private readonly mono: number[] = [];
   private readonly wall: number[] = [];
@@ -38,20 +50,36 @@ export class Transcript {
   private readonly kind: EntryKind[] = [];
   private readonly text: string[] = [];
   private readonly note: Array<string | undefined> = [];
-  private next = 0;
+  private head = 0;
+  private count = 0;
+  private keptBytes = 0;
   private dropped = 0;
+  private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  private readonly maxTextLength: number;
   private readonly listeners = new Listeners<TranscriptEntry>();
 
-  /** @param limit entries kept in memory (the oldest go first); subscribers see every entry. */
-  constructor(private readonly limit = 20_000) {}
+  /** The oldest entries go first when either limit is reached; subscribers see every entry. */
+  constructor(limits: TranscriptLimits = {}) {
+    this.maxEntries = wholePositive('transcript entry limit', limits.entries ?? 20_000);
+    this.maxBytes = wholePositive('transcript byte budget', limits.bytes ?? 16 * 2 ** 20);
+    this.maxTextLength = wholePositive('transcript text length', limits.textLength ?? 4096);
+  }
+
+  /** Estimated heap bytes of the kept entries: never above the budget, unless one entry alone is. */
+  get bytes(): number {
+    return this.keptBytes;
+  }
 
   record(entry: TranscriptEntry): void {
-    let slot = this.text.length;
-    if (slot === this.limit) {
-      slot = this.next;
-      this.next = (this.next + 1) % this.limit;
-      this.dropped++;
+    if (entry.text.length > this.maxTextLength) {
+      entry = transcriptEntry(entry, entry.dir, entry.kind, cut(entry.text, this.maxTextLength), entry.note);
     }
+    const size = entryBytes(entry.text, entry.note);
+    while (this.count > 0 && (this.count === this.maxEntries || this.keptBytes + size > this.maxBytes)) this.dropOldest();
+    const slot = (this.head + this.count) % this.maxEntries;
+    this.count++;
+    this.keptBytes += size;
     this.mono[slot] = entry.mono;
     this.wall[slot] = entry.wall;
     this.rig[slot] = entry.rig;
@@ -65,8 +93,18 @@ export class Transcript {
 
   /** The kept entries, oldest first. */
   entries(): TranscriptEntry[] {
-    const kept = this.text.length;
-    return Array.from({ length: kept }, (_, i) => this.entry((this.next + i) % kept));
+    return Array.from({ length: this.count }, (_, i) => this.entry((this.head + i) % this.maxEntries));
+  }
+
+  /** Its slot keeps no text: a ring short of its entry limit must not hold on to what it dropped. */
+  private dropOldest(): void {
+    const slot = this.head;
+    this.keptBytes -= entryBytes(this.text[slot]!, this.note[slot]);
+    this.text[slot] = '';
+    this.note[slot] = undefined;
+    this.head = (slot + 1) % this.maxEntries;
+    this.count--;
+    this.dropped++;
   }
 
   subscribe(listener: (entry: TranscriptEntry) => void): () => void {
@@ -83,6 +121,30 @@ export class Transcript {
     if (this.dropped > 0) lines.unshift(`(${this.dropped} earlier entries not kept)`);
     return lines.join('\n');
   }
+}
+
+/** Strings counted at two bytes a character, what V8 needs at most; one-byte text takes half. */
+function entryBytes(text: string, note: string | undefined): number {
+  return ENTRY_OVERHEAD_BYTES + 2 * (text.length + (note?.length ?? 0));
+}
+
+/** The first `length` characters, and a marker saying how many bytes (UTF-8) were cut. */
+function cut(text: string, length: number): string {
+  const last = text.charCodeAt(length - 1);
+  const kept = text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length); // not inside a surrogate pair
+  const marker = cutMarker(Buffer.byteLength(text, 'utf8') - Buffer.byteLength(kept, 'utf8'));
+  // Copied through a Buffer: one flat string, free of the whole text a slice would keep alive.
+  return Buffer.from(kept + marker, 'utf8').toString('utf8');
+}
+
+/** Ends a text that was cut short. */
+export function cutMarker(cutBytes: number): string {
+  return `... (${cutBytes} more bytes cut)`;
+}
+
+function wholePositive(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive whole number, got ${value}`);
+  return value;
 }
 
 /** An entry, `note` only where there is one; the transcript freezes what it hands out. */
