@@ -2,6 +2,7 @@
 import { ConfigError } from '../config/index.ts';
 import { resolveBroker, type BrokerTarget } from '../results/broker.ts';
 import { DEFAULT_LAB, ENV, loadResultsSettings, ResultsSettingsError, topicName, type ResultsSettings, type SettingsFlags } from '../results/settings.ts';
+import { secretValues } from '../results/secrets.ts';
 import type { BenchScope } from '../results/topics.ts';
 import { UsageError } from './output.ts';
 
@@ -58,6 +59,8 @@ ${CREDENTIALS_USAGE}`;
 export interface RunResults {
   scope: BenchScope;
   broker: BrokerTarget | 'embedded' | 'none';
+  /** Values to redact everywhere (secrets named in the lab file, credentials). */
+  secrets: string[];
 }
 
 /** Where `hil run` sends its events, from its flags, the environment and the lab file. */
@@ -69,6 +72,7 @@ export async function runResults(
   const settings = await resultsSettings('hil run', { broker: values.broker, labFile: values['lab-file'], lab: values.lab, bench: values.bench });
   const bench = settings.bench ?? (await asUsage('hil run', async () => topicName('bench name (the rig name; give --bench)', rigName)));
   const scope = { prefix: settings.topicPrefix, lab: settings.lab, bench };
-  if (values['no-broker']) return { scope, broker: 'none' };
-  return { scope, broker: (await brokerTarget('hil run', settings)) ?? 'embedded' };
+  const secrets = await asUsage('hil run', () => secretValues(settings));
+  if (values['no-broker']) return { scope, broker: 'none', secrets };
+  return { scope, broker: (await brokerTarget('hil run', settings)) ?? 'embedded', secrets };
 }

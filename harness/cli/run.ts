@@ -1,22 +1,14 @@
 // `hil run`: runs suites on a rig, live on the console, into a report folder.
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatEntry, formatLine } from '../at/index.ts';
 import { ConfigError } from '../config/index.ts';
-import { RigController, type ModuleIdentity } from '../rig/controller.ts';
+import { MIN_SECRET_LENGTH, redaction } from '../results/redaction.ts';
+import { RigController } from '../rig/controller.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
-import { describeRun, runningSuite, waitForBench } from '../rig/lock.ts';
-import { guardBench, startSafe, type BenchGuard } from '../rig/safe-state.ts';
+import { waitForBench } from '../rig/lock.ts';
+import { runSession } from '../run/session.ts';
 import { parseDuration } from '../time/duration.ts';
-import { EVENTS_FILE } from '../results/event-log.ts';
-import { ABORT_DRAIN_MS, RunStream } from '../results/run-stream.ts';
-import { totals, writeSummary, type RunSummary } from '../results/summary.ts';
-import { writeRunReports } from '../report/index.ts';
-import { ConsoleView } from '../suite/console.ts';
-import { runSuites, type TestResult } from '../suite/mocha-run.ts';
 import { loadSuites, type Suite } from '../suite/suite-file.ts';
 import { UsageError, type CliOutput } from './output.ts';
 import { RUN_RESULTS_OPTIONS, RUN_RESULTS_USAGE, runResults } from './results-options.ts';
@@ -95,129 +87,26 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   } catch (error) {
     throw new UsageError(`hil run: --wait-lock: ${(error as Error).message}`);
   }
-  const resultsTo = await runResults(values, config.name);
+  const results = await runResults(values, config.name);
+  if (redaction.add(results.secrets).length > 0) {
+    throw new UsageError(`hil run: a secret named in the lab file is shorter than ${MIN_SECRET_LENGTH} characters: redacting it would garble the reports`);
+  }
 
   const runId = newRunId();
-  const reportDir = resolve(values['report-dir'] ?? join('reports', runId));
-  if (existsSync(join(reportDir, EVENTS_FILE))) throw new UsageError(`hil run: ${reportDir} already holds the events of a run; give another --report-dir`);
-  await mkdir(reportDir, { recursive: true });
   const timeScale = numberFlag('--time-scale', values['time-scale']);
   const seed = numberFlag('--seed', values.seed);
-  let rig: RigController;
-  describeRun({ id: runId, suites: suites.map((s) => s.id), reportDir });
-  try {
-    const open = () => RigController.open(config, { ...(timeScale ? { timeScale } : {}), ...(seed ? { seed } : {}), faults: values.fault });
-    rig = waitLockMs > 0 ? await waitForBench(open, waitLockMs, (text) => out.stdout(`hil run: ${text}`)) : await open();
-  } catch (error) {
-    throw new UsageError(`hil run: ${(error as Error).message}`);
-  }
-
-  // The transcript streams to disk as it happens, so a crash loses nothing already seen.
-  const transcript = createWriteStream(join(reportDir, 'transcript.log'));
-  rig.at.transcript.subscribe((entry) => transcript.write(`${formatEntry(entry)}\n`));
-  rig.on('note', (text, at) => transcript.write(`${formatLine(Date.now(), at, '--', 'note', text)}\n`));
-  rig.on('power', (on, at) => transcript.write(`${formatLine(Date.now(), at, '--', 'power', on ? 'on' : 'off')}\n`));
-  try {
-    await startSafe(rig);
-  } catch (error) {
-    await rig.safeState().catch(() => {});
-    transcript.end();
-    throw new Error(`hil run: cannot bring the bench to its safe state: ${(error as Error).message}`);
-  }
-
-  out.stdout(`hil run ${runId}: ${suites.length} suite(s) on rig "${config.name}" (${rig.simulator ? 'virtual module' : config.serial.path}, time scale ${rig.clock.scale})`);
-  out.stdout(`report folder: ${reportDir}`);
-  const stream = await RunStream.open({
-    reportDir, runId, rig, ...resultsTo, transcriptEvents: values['transcript-events'], say: out.stdout, warn: out.stderr,
-  });
-  const view = new ConsoleView((text) => out.stdout(text.replace(/\n$/, '')), Boolean(process.stdout.isTTY));
-  const startedAt = new Date().toISOString();
-  const results: TestResult[] = [];
-  let identity: ModuleIdentity = {};
-  const rigInfo: RunSummary['rig'] = {
-    name: config.name,
-    file: resolve(values.rig),
-    timeScale: rig.clock.scale,
-    serial: config.serial.path,
-    power: rig.powerDescription,
-    module: config.module,
-    faults: [...(rig.simulator?.faults ?? [])],
-  };
-  const summary = (status: RunSummary['status'], abortReason?: string): RunSummary => ({
+  const open = () => RigController.open(config, { ...(timeScale ? { timeScale } : {}), ...(seed ? { seed } : {}), faults: values.fault });
+  return runSession({
     runId,
-    status,
-    ...(abortReason ? { abortReason } : {}),
-    startedAt,
-    endedAt: new Date().toISOString(),
-    rig: rigInfo,
-    module: identity,
-    totals: totals(results),
-    tests: results,
-    blindWindows: [...rig.blindWindows],
-    ...(rig.portOutages.length > 0 ? { portOutages: [...rig.portOutages] } : {}),
+    reportDir: resolve(values['report-dir'] ?? join('reports', runId)),
+    rigFile: resolve(values.rig),
+    config,
+    suites,
+    openRig: () => (waitLockMs > 0 ? waitForBench(open, waitLockMs, (text) => out.stdout(`hil run: ${text}`)) : open()),
+    results,
+    transcriptEvents: values['transcript-events'],
+    html: !values['no-html'],
+    history: values.history ? resolve(values.history) : undefined,
+    out,
   });
-  const guard = guardBench(() => rig.safeState(), async (why) => {
-    const aborted = summary('aborted', why);
-    await writeSummary(reportDir, aborted);
-    await new Promise<void>((done) => transcript.end(done));
-    await stream.close(aborted, ABORT_DRAIN_MS);
-    // JUnit and an "incomplete" certificate, so a nightly job's reports show the run that broke off.
-    await writeRunReports({ reportDir, summary: aborted, html: false }).catch((error: Error) => out.stderr(`hil run: no reports for the aborted run: ${error.message}`));
-  });
-
-  stream.started({ rig: rigInfo, suites: suites.map((s) => ({ id: s.id, title: s.title, tags: s.tags })) });
-  try {
-    try {
-      identity = await readIdentity(rig);
-      stream.recorder.identified(identity);
-      out.stdout(`module: ${[identity.manufacturer, identity.model, identity.firmware].filter(Boolean).join(' ') || 'unknown'}; IMEI ${identity.imei ?? '?'}, ICCID ${identity.iccid ?? '?'}, IMSI ${identity.imsi ?? '?'}`);
-      // The bench lock names the suite running now, for whoever finds the bench busy.
-      const listener = {
-        ...stream.recorder.listener,
-        testStarted: (suite: Suite) => {
-          runningSuite(suite.id);
-          stream.recorder.listener.testStarted?.(suite);
-        },
-      };
-      results.push(...(await runSuites({ rig, suites, allureResultsDir: join(reportDir, 'allure-results'), view, listener, module: identity })));
-    } catch (error) {
-      if (!guard.aborted()) throw error;
-    } finally {
-      if (!guard.aborted()) await finishRun(rig, guard, transcript, reportDir);
-    }
-    // After a signal or crash the guard owns the ending: it writes the partial report and exits.
-    if (guard.aborted()) return new Promise<number>(() => {});
-    const final = summary(results.every((r) => r.status === 'passed') ? 'passed' : 'failed');
-    await writeSummary(reportDir, final);
-    const t = final.totals;
-    out.stdout('');
-    out.stdout(`${t.passed} passed, ${t.failed + t.broken} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
-    out.stdout(`summary: ${join(reportDir, 'summary.json')}`);
-    await stream.close(final);
-    // After the stream has closed, so that events.jsonl is complete when the evidence is hashed.
-    const reports = await writeRunReports({ reportDir, summary: final, html: !values['no-html'], ...(values.history ? { history: resolve(values.history) } : {}) });
-    out.stdout(`certificate: ${join(reportDir, 'certificate.html')} (${reports.verdict})`);
-    return final.status === 'passed' ? 0 : 1;
-  } catch (error) {
-    // Whatever stopped the run, the results stream closes: an embedded broker would keep the process up.
-    await stream.close(summary('aborted', (error as Error).message));
-    throw error;
-  }
-}
-
-/** The normal end of a run: the bench to its safe state, the transcript and ground truth on disk. */
-async function finishRun(rig: RigController, guard: BenchGuard, transcript: WriteStream, reportDir: string): Promise<void> {
-  guard.release();
-  await rig.safeState();
-  await new Promise<void>((done) => transcript.end(done));
-  if (rig.simulator) await writeFile(join(reportDir, 'ground-truth.json'), `${JSON.stringify(rig.simulator.truth.toJSON(), null, 2)}\n`);
-}
-
-/** Boots the module once to read who it is; the suites then start from whatever power state they ask for. */
-async function readIdentity(rig: RigController): Promise<ModuleIdentity> {
-  await rig.powerOn();
-  await rig.waitReady();
-  const identity = await rig.identity();
-  await rig.powerOff();
-  return identity;
 }

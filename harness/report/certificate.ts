@@ -82,7 +82,7 @@ function requirementVerdict(tests: RequirementResult['tests'], figures: Figure[]
 export function overallVerdict(status: RunSummary['status'], requirements: readonly Pick<RequirementResult, 'verdict'>[]): OverallVerdict {
   const verdicts = new Set(requirements.map((r) => r.verdict));
   if (verdicts.has('fail')) return 'fail';
-  if (status === 'aborted' || verdicts.has('not run') || requirements.length === 0) return 'incomplete';
+  if (status === 'aborted' || status === 'incomplete' || verdicts.has('not run') || requirements.length === 0) return 'incomplete';
   return verdicts.has('marginal') ? 'marginal' : 'pass';
 }
 

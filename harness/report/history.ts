@@ -1,9 +1,10 @@
 // Nightly history kept in a folder across runs: allure's own history (for the HTML report's trends)
 // and one line per run with its figures (for the certificate's table of recent nights).
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../results/summary.ts';
 import { figuresOf, type Figure } from './figures.ts';
+import { writeWhole } from './write-failure.ts';
 
 const NIGHTS_FILE = 'nights.jsonl';
 const ALLURE_HISTORY_FILE = 'allure-history.jsonl';
@@ -49,7 +50,6 @@ export async function recordNight(dir: string, summary: RunSummary, count: numbe
   const earlier = await readNights(path);
   const nights = [...earlier.filter((n) => n.runId !== night.runId), night].sort((a, b) => a.date.localeCompare(b.date));
   // Written whole and renamed into place: a crash leaves the old history, never half a line.
-  await writeFile(`${path}.tmp`, nights.map((n) => `${JSON.stringify(n)}\n`).join(''));
-  await rename(`${path}.tmp`, path);
+  await writeWhole(path, nights.map((n) => `${JSON.stringify(n)}\n`).join(''));
   return { recent: nights.slice(-count), again: earlier.length !== nights.length - 1 };
 }

@@ -2,7 +2,6 @@
 // summary (JSON and HTML) and the allure report as one offline HTML file, with nightly trends when
 // the run keeps a history folder. Per-test timelines are written while the tests run (mocha-run).
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../results/summary.ts';
 import { generateAllureHtml } from './allure-html.ts';
@@ -14,6 +13,7 @@ import { allureHistoryPath, recordNight } from './history.ts';
 import { renderJunit } from './junit.ts';
 import { REPORT_FILES } from './paths.ts';
 import { imsiReadings } from './transcript-file.ts';
+import { writeWhole } from './write-failure.ts';
 
 export { REPORT_FILES } from './paths.ts';
 export { verifyEvidence } from './evidence.ts';
@@ -57,7 +57,7 @@ export async function writeRunReports(options: RunReportOptions): Promise<RunRep
   const hasResults = existsSync(resultsDir);
   const files: string[] = [];
   const write = async (name: string, content: string) => {
-    await writeFile(path(name), content);
+    await writeWhole(path(name), content);
     files.push(path(name));
   };
 

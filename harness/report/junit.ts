@@ -60,7 +60,7 @@ function testcase(test: TestResult): string {
       : test.status === 'broken'
         ? `<error${attrs({ message, type: 'broken' })}>${escapeXml(`${message}\n\n${stepLines(test)}`)}</error>`
         : test.status === 'skipped'
-          ? '<skipped/>'
+          ? `<skipped${attrs({ message: test.error })}/>`
           : '';
   const out = test.steps.length > 0 ? `<system-out>${escapeXml(stepLines(test))}</system-out>` : '';
   return `    <testcase${attrs({ name: test.title, classname: test.suiteId, file: test.file, time: seconds(test.endedAt - test.startedAt) })}>${properties ? `<properties>${properties}</properties>` : ''}${outcome}${out}</testcase>`;

@@ -1,7 +1,8 @@
 // events.acked.json, beside events.jsonl: for each broker, the sequence number up to which that
 // broker has acknowledged every event of the run. Whatever lies beyond it is sent again.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeWhole } from '../report/write-failure.ts';
 
 export const CURSOR_FILE = 'events.acked.json';
 
@@ -47,10 +48,8 @@ export class AckCursor {
         this.saveQueued = false;
         try {
           this.byBroker[this.broker] = this.acked;
-          const path = join(this.dir, CURSOR_FILE);
-          // Write and rename, so a kill mid-write leaves the previous cursor, never half a file.
-          await writeFile(`${path}.tmp`, `${JSON.stringify(this.byBroker, null, 2)}\n`);
-          await rename(`${path}.tmp`, path);
+          // Whole or not at all, so a kill mid-write leaves the previous cursor, never half a file.
+          await writeWhole(join(this.dir, CURSOR_FILE), `${JSON.stringify(this.byBroker, null, 2)}\n`);
           this.saveFailure = undefined;
         } catch (error) {
           this.saveFailure = error as Error;
@@ -58,7 +57,7 @@ export class AckCursor {
       });
     }
     return this.saving.then(() => {
-      if (this.saveFailure) throw new Error(`cannot save ${join(this.dir, CURSOR_FILE)}: ${this.saveFailure.message}`);
+      if (this.saveFailure) throw this.saveFailure;
     });
   }
 }

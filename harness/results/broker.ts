@@ -43,15 +43,24 @@ async function readSecretFile(what: string, path: string): Promise<Buffer> {
   }
 }
 
+/** A secret file's text without its final line end. */
+export async function readSecretText(what: string, path: string): Promise<string> {
+  return (await readSecretFile(what, path)).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** The MQTT password: from the environment, else from the password file. */
+export async function brokerPassword(settings: BrokerSettings): Promise<string | undefined> {
+  if (settings.password !== undefined) return settings.password;
+  return settings.passwordFile ? readSecretText(`MQTT password file (${ENV.passwordFile} or broker.passwordFile)`, settings.passwordFile) : undefined;
+}
+
 export async function resolveBroker(settings: BrokerSettings): Promise<BrokerTarget> {
   const url = parseBrokerUrl(settings.url);
   const port = url.port || String(DEFAULT_PORTS[url.protocol]);
   const printable = `${url.protocol}//${url.hostname}:${port}${WEBSOCKET.has(url.protocol) ? url.pathname : ''}`;
   const options: BrokerTarget['options'] = {};
 
-  const password = settings.password ?? (settings.passwordFile
-    ? (await readSecretFile(`MQTT password file (${ENV.passwordFile} or broker.passwordFile)`, settings.passwordFile)).toString('utf8').replace(/\r?\n$/, '')
-    : undefined);
+  const password = await brokerPassword(settings);
   if (password !== undefined && settings.username === undefined) {
     throw new ResultsSettingsError(`an MQTT password needs a username: set ${ENV.username} or broker.username in the lab file`);
   }

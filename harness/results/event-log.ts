@@ -4,6 +4,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { reportWriteFailure } from '../report/write-failure.ts';
+import { REDACTED, redaction } from './redaction.ts';
 import { makeEvent, parseEvent, type EventData, type EventType, type RunEvent, type Stamp } from './events.ts';
 
 export const EVENTS_FILE = 'events.jsonl';
@@ -23,11 +25,25 @@ export class EventLog {
     return new EventLog(dir, runId, fd);
   }
 
-  /** Records an event: on disk first, then to the subscribers. Ignored once the log is closed. */
+  /**
+   * Records an event, secrets redacted: on disk first, then to the subscribers. Ignored once the log
+   * is closed. A failed write closes the log and is reported (write-failure.ts), never thrown at
+   * whoever reported the event.
+   */
   append<T extends EventType>(type: T, data: EventData[T], at: Stamp): RunEvent<T> | undefined {
     if (this.fd === undefined) return undefined;
-    const event = makeEvent(this.runId, ++this.seq, type, data, at);
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    let event = makeEvent(this.runId, this.seq + 1, type, data, at);
+    const line = redaction.json(JSON.stringify(event));
+    try {
+      writeSync(this.fd, `${line}\n`);
+    } catch (error) {
+      closeSync(this.fd);
+      this.fd = undefined;
+      reportWriteFailure(join(this.dir, EVENTS_FILE), error as Error);
+      return undefined;
+    }
+    this.seq++;
+    if (line.includes(REDACTED)) event = JSON.parse(line) as RunEvent<T>;
     for (const listener of this.listeners) listener(event as RunEvent);
     return event;
   }
@@ -38,8 +54,7 @@ export class EventLog {
   }
 
   async close(): Promise<void> {
-    if (this.fd === undefined) return;
-    closeSync(this.fd);
+    if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.listeners.clear();
     await rm(join(this.dir, WRITER_FILE), { force: true });

@@ -111,8 +111,8 @@ export class RunStream {
     const publishing = this.publishing;
     if (!publishing) return;
     const { connection, publishers, cursors, embedded } = publishing;
-    // With the broker away there is nothing to wait for: the events stay in events.jsonl.
-    if (connection.current) await Promise.all(publishers.map((p) => p.drain(drainMs)));
+    // Waited out in full even while the broker is away: it may be back within the bound.
+    await Promise.all(publishers.map((p) => p.drain(drainMs)));
     // Earlier runs left unsent are picked up again by the next run; this one is named.
     const left = publishers[0]!.pending;
     if (left > 0 && !embedded) {

@@ -46,6 +46,13 @@ export interface ResultsSettings {
   bench: string | undefined;
   /** Undefined: no broker configured. */
   broker: BrokerSettings | undefined;
+  /** Where values to redact are: environment variable names and files (lab file `secrets:`). */
+  secrets: SecretSources;
+}
+
+export interface SecretSources {
+  env: string[];
+  files: string[];
 }
 
 export interface SettingsFlags {
@@ -71,6 +78,13 @@ export const labFileSchema = z.strictObject({
       key: name.optional(),
     })
     .optional(),
+  /** Values never to show anywhere: a power command's token, say. */
+  secrets: z
+    .strictObject({
+      env: z.array(name).optional(),
+      files: z.array(name).optional(),
+    })
+    .optional(),
 });
 
 type LabFile = z.output<typeof labFileSchema>;
@@ -79,9 +93,10 @@ type LabFile = z.output<typeof labFileSchema>;
 export async function loadLabFile(path: string): Promise<LabFile> {
   const lab = await loadYamlFile(path, labFileSchema);
   const at = (file: string | undefined) => (file === undefined ? undefined : resolve(dirname(path), file));
-  if (!lab.broker) return lab;
+  const secrets = lab.secrets?.files ? { ...lab.secrets, files: lab.secrets.files.map((file) => resolve(dirname(path), file)) } : lab.secrets;
+  if (!lab.broker) return { ...lab, secrets };
   const { passwordFile, ca, cert, key } = lab.broker;
-  return { ...lab, broker: { ...lab.broker, passwordFile: at(passwordFile), ca: at(ca), cert: at(cert), key: at(key) } };
+  return { ...lab, secrets, broker: { ...lab.broker, passwordFile: at(passwordFile), ca: at(ca), cert: at(cert), key: at(key) } };
 }
 
 function defined<T extends object>(value: T): T {
@@ -110,6 +125,7 @@ export async function loadResultsSettings(flags: SettingsFlags, env: NodeJS.Proc
     lab: topicName('lab name', flags.lab ?? (env[ENV.lab] || file.lab || DEFAULT_LAB)),
     bench: bench === undefined ? undefined : topicName('bench name', bench),
     broker: url ? { ...fileCredentials, ...fromEnv, url } : undefined,
+    secrets: { env: file.secrets?.env ?? [], files: file.secrets?.files ?? [] },
   };
 }
 

@@ -1,13 +1,18 @@
 // summary.json: what ran, on which rig and module, and each test's verdict and measurements.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeWhole } from '../report/write-failure.ts';
 import type { BlindWindow } from '../rig/blind-window.ts';
 import type { ModuleIdentity, PortOutage } from '../rig/controller.ts';
 import type { TestResult } from '../suite/mocha-run.ts';
 
 export interface RunSummary {
   runId: string;
-  status: 'passed' | 'failed' | 'aborted';
+  /**
+   * `aborted`: a signal or crash took the run down; `incomplete`: a failure outside any test ended it
+   * (a module that never answered, a switch that failed, a report file that could not be written).
+   */
+  status: 'passed' | 'failed' | 'aborted' | 'incomplete';
+  /** Why an aborted or incomplete run ended early. */
   abortReason?: string;
   startedAt: string;
   endedAt: string;
@@ -26,8 +31,9 @@ export function totals(tests: TestResult[]): RunSummary['totals'] {
   return { passed: count('passed'), failed: count('failed'), broken: count('broken'), skipped: count('skipped') };
 }
 
+/** Writes summary.json whole or not at all; throws a ReportWriteError naming it. */
 export async function writeSummary(reportDir: string, summary: RunSummary): Promise<string> {
   const path = join(reportDir, 'summary.json');
-  await writeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
+  await writeWhole(path, `${JSON.stringify(summary, null, 2)}\n`);
   return path;
 }

@@ -199,6 +199,7 @@ export class RigController extends EventEmitter<RigEvents> {
     if (this.switchedOn) return;
     const offAt = this.marks.get('power-off');
     if (offAt !== undefined) await this.clock.sleep(offAt + this.config.settle.discharge - this.clock.now());
+    if (this.released) throw new Error('the bench is in its safe state: no power-on after it');
     await this.power.on();
     this.readyMarkerAt = undefined;
     this.windows.poweredOn(this.mark('power-on'));
@@ -360,14 +361,19 @@ export class RigController extends EventEmitter<RigEvents> {
     return now;
   }
 
+  /** Set by safeState(): a test still running as the run ends switches nothing on again. */
+  private released = false;
+
   /** Leaves the bench as the rig file says (power off unless told otherwise) and releases it. */
   async safeState(): Promise<void> {
+    this.released = true;
     this.at.close();
     this.observer.stop();
     await this.link.close();
     try {
       if (this.config.safeState === 'off') await this.power.off();
       else if (this.config.safeState === 'on') await this.power.on();
+      if (this.config.safeState !== 'leave') this.emit('power', this.config.safeState === 'on', this.clock.now());
       await this.power.release();
     } finally {
       this.lock?.release();

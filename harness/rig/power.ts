@@ -1,4 +1,5 @@
 // Power switches: how a rig turns its module on and off. A suite asks for power, not for a relay.
+import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ModuleProfile, PwrkeyTimings } from '../ota/profiles.ts';
 import type { Clock } from '../time/clock.ts';
@@ -6,7 +7,8 @@ import { controlRequest } from '../sim/index.ts';
 import type { VirtualModule } from '../sim/index.ts';
 import { openGpioLine, type GpioLine } from './gpio.ts';
 import type { Rig as RigConfig } from './rig-file.ts';
-import { runShell } from './shell.ts';
+import { redaction } from '../results/redaction.ts';
+import { startShell, type RunningShell } from './shell.ts';
 
 export interface PowerSwitch {
   /** A short description for logs and reports, e.g. "gpio pinctrl-rp1 line 17 (GPIO 588), active-low". */
@@ -19,7 +21,7 @@ export interface PowerSwitch {
   status(): Promise<boolean | undefined>;
 }
 
-/** Output of an external power command, for the transcript. */
+/** What an external power command did, for the transcript and the events. */
 export type PowerLog = (line: string) => void;
 
 class VirtualPowerSwitch implements PowerSwitch {
@@ -60,11 +62,14 @@ type ExecRole = 'on' | 'off' | 'status';
  * Shell commands for on and off (uhubctl, ykushcmd, a PDU's CLI); a non-zero exit is a failure. An
  * optional status command answers with its exit code (0 powered, 1 unpowered) and confirms each
  * switch. The timeout is wall-clock time: the command runs in real time whatever the rig's time scale.
- * Logs and errors name a command by its rig-file key and program, never by its whole text: a
- * command line may hold a password or a token, and logs go to the broker.
+ * An off ends any command still under way first (a run aborted mid-switch), so no late `on` wins.
+ * Logs and errors name a command by its rig-file key and program, never by its whole text, and
+ * give a digest of its output rather than the output itself: a command line or a CLI's echo may
+ * hold a password or a token, and logs go to the broker.
  */
 class ExecPowerSwitch implements PowerSwitch {
   readonly description: string;
+  private readonly running = new Set<RunningShell>();
   constructor(private readonly commands: { on: string; off: string; status?: string | undefined; timeout: number }, private readonly log: PowerLog) {
     this.description = `exec ${this.label('on')} / ${this.label('off')}`;
   }
@@ -73,6 +78,7 @@ class ExecPowerSwitch implements PowerSwitch {
     await this.confirm(true);
   }
   async off(): Promise<void> {
+    await this.stopRunning();
     await this.run('off');
     await this.confirm(false);
   }
@@ -92,6 +98,13 @@ class ExecPowerSwitch implements PowerSwitch {
     }
   }
 
+  /** Ends the commands under way, and waits for them to be gone. */
+  private async stopRunning(): Promise<void> {
+    const running = [...this.running];
+    for (const command of running) command.stop();
+    await Promise.all(running.map((command) => command.result.catch(() => {})));
+  }
+
   /** `power.on (uhubctl)`: the first word that is not a variable assignment, without its folder. */
   private label(role: ExecRole): string {
     const words = (this.commands[role] ?? '').split(/[\s;&|()'"]+/);
@@ -99,18 +112,29 @@ class ExecPowerSwitch implements PowerSwitch {
     return `power.${role} (${basename(program)})`;
   }
 
-  /** Runs a command, logging its output; returns its exit code if that is one of `accepted`. */
+  /** Runs a command, logging its exit and a digest of its output; returns its exit code if that is one of `accepted`. */
   private async run(role: ExecRole, accepted: number[] = [0]): Promise<number> {
     const label = this.label(role);
-    const result = await runShell(this.commands[role]!, this.commands.timeout);
-    for (const line of result.output) this.log(`${label}: ${line}`);
+    const command = startShell(this.commands[role]!, this.commands.timeout);
+    this.running.add(command);
+    const result = await command.result.finally(() => this.running.delete(command));
+    const output = result.output.map((line) => redaction.text(line));
     // The power edge is stamped when the command returns: the time it took bounds that stamp's error.
-    this.log(`${label}: returned after ${Math.round(result.wallMs)} ms wall time`);
+    this.log(`${label}: ${result.code === null ? 'ended by a signal' : `exit ${result.code}`} after ${Math.round(result.wallMs)} ms wall time${outputDigest(output)}`);
     if (result.code !== null && accepted.includes(result.code) && !result.timedOut) return result.code;
-    const why = result.timedOut ? `timed out after ${this.commands.timeout} ms` : result.code === null ? 'was killed by a signal' : `exited with code ${result.code}`;
-    const last = result.output.at(-1);
+    const why = result.stopped ? 'was stopped to switch the bench off'
+      : result.timedOut ? `timed out after ${this.commands.timeout} ms`
+      : result.code === null ? 'was killed by a signal' : `exited with code ${result.code}`;
+    const last = output.at(-1);
     throw new Error(`${label} ${why}${last ? `: ${last}` : ''}`);
   }
+}
+
+/** "; output 2 lines, sha256 1a2b3c4d5e6f": tells outputs apart without showing them. */
+function outputDigest(lines: string[]): string {
+  if (lines.length === 0) return '';
+  const digest = createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 12);
+  return `; output ${lines.length} line${lines.length === 1 ? '' : 's'}, sha256 ${digest}`;
 }
 
 /**

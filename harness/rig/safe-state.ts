@@ -1,26 +1,29 @@
 // Brings the bench to its safe state however the process ends: normal exit, SIGINT, SIGTERM,
-// an uncaught exception or an unhandled rejection. The partial report is written first.
+// an uncaught exception or an unhandled rejection. The safe state comes first, before any report:
+// a supervisor's SIGKILL may follow a SIGTERM within seconds.
 
 export interface BenchGuard {
   release(): void;
-  /** A signal or crash is taking the run down: the guard writes the report and exits. */
+  /** A signal, a crash or abort() is taking the run down: the guard finishes it and exits. */
   aborted(): boolean;
+  /** Takes the run down as a signal would, for `why`, exiting with `exitCode`. */
+  abort(why: string, exitCode: number): void;
 }
 
 /**
- * On a signal or crash: run `onAbort` (write what is known), then `toSafeState`, then exit with
- * 130 (SIGINT), 143 (SIGTERM) or 1 (crash). The caller handles the normal path itself.
+ * On a signal or crash: `toSafeState`, then `onAbort` (write what is known), then exit with 130
+ * (SIGINT), 143 (SIGTERM) or 1 (crash). The caller handles the normal path itself.
  */
-export function guardBench(toSafeState: () => Promise<void>, onAbort: (why: string) => Promise<void>): BenchGuard {
+export function guardBench(toSafeState: (why: string) => Promise<unknown>, onAbort: (why: string) => Promise<void>): BenchGuard {
   let aborting = false;
   const abort = (why: string, exitCode: number) => {
     if (aborting) return;
     aborting = true;
     const finish = async () => {
       try {
+        await toSafeState(why).catch((error: Error) => process.stderr.write(`could not bring the bench to its safe state: ${error.message}\n`));
         await onAbort(why);
       } finally {
-        await toSafeState().catch((error: Error) => process.stderr.write(`could not bring the bench to its safe state: ${error.message}\n`));
         process.exit(exitCode);
       }
     };
@@ -29,6 +32,8 @@ export function guardBench(toSafeState: () => Promise<void>, onAbort: (why: stri
   const onSigint = () => abort('interrupted (SIGINT)', 130);
   const onSigterm = () => abort('terminated (SIGTERM)', 143);
   const onCrash = (error: unknown) => {
+    // What fails while the run is being taken down (a step whose port just closed) is expected.
+    if (aborting) return;
     process.stderr.write(`harness crashed: ${(error as Error)?.stack ?? String(error)}\n`);
     abort(`crashed: ${(error as Error)?.message ?? String(error)}`, 1);
   };
@@ -38,6 +43,7 @@ export function guardBench(toSafeState: () => Promise<void>, onAbort: (why: stri
   process.on('unhandledRejection', onCrash);
   return {
     aborted: () => aborting,
+    abort,
     release: () => {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigterm);

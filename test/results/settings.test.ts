@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveBroker } from '../../harness/results/broker.ts';
+import { secretValues } from '../../harness/results/secrets.ts';
 import { loadResultsSettings, type BrokerSettings } from '../../harness/results/settings.ts';
 import { parseTopic, runTopics, statusTopic, watchFilters } from '../../harness/results/topics.ts';
 
@@ -27,7 +28,7 @@ describe('results settings', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('defaults to prefix hil, lab default, the bench unnamed and no broker', async () => {
-    expect(await loadResultsSettings({}, {})).to.deep.equal({ topicPrefix: 'hil', lab: 'default', bench: undefined, broker: undefined });
+    expect(await loadResultsSettings({}, {})).to.deep.equal({ topicPrefix: 'hil', lab: 'default', bench: undefined, broker: undefined, secrets: { env: [], files: [] } });
   });
 
   it('takes flags over the environment over the lab file, with lab file paths relative to the file', async () => {
@@ -39,6 +40,7 @@ describe('results settings', () => {
       lab: 'file-lab',
       bench: 'file-bench',
       broker: { url: 'mqtts://file:8883', username: 'bench', passwordFile: join(dir, 'secrets/pw'), ca: join(dir, 'ca.pem') },
+      secrets: { env: [], files: [] },
     });
     const env = { HIL_LAB_FILE: labFile, HIL_BROKER: 'mqtt://env:1883', HIL_LAB: 'env-lab', HIL_MQTT_PASSWORD: 'from-env' };
     const fromEnv = await loadResultsSettings({}, env);
@@ -48,6 +50,20 @@ describe('results settings', () => {
     const fromFlags = await loadResultsSettings({ broker: 'mqtt://flag:1883', lab: 'flag-lab', bench: 'flag-bench' }, env);
     expect(fromFlags).to.include({ lab: 'flag-lab', bench: 'flag-bench' });
     expect(fromFlags.broker!.url).to.equal('mqtt://flag:1883');
+  });
+
+  it('knows the values to redact: the secrets the lab file names and the MQTT password', async () => {
+    const labFile = join(dir, 'secrets-lab.yaml');
+    await writeFile(join(dir, 'pdu-token'), 'tok-from-file\n');
+    await writeFile(join(dir, 'mqtt-pw'), 'pw-from-file\n');
+    await writeFile(labFile, 'broker:\n  url: mqtt://lab:1883\n  username: bench\n  passwordFile: mqtt-pw\nsecrets:\n  env: [PDU_TOKEN, UNSET_TOKEN]\n  files: [pdu-token]\n');
+    const settings = await loadResultsSettings({ labFile }, {});
+    expect(settings.secrets).to.deep.equal({ env: ['PDU_TOKEN', 'UNSET_TOKEN'], files: [join(dir, 'pdu-token')] });
+    expect(await secretValues(settings, { PDU_TOKEN: 'tok-from-env' })).to.deep.equal(['tok-from-env', 'tok-from-file', 'pw-from-file']);
+    const password = await loadResultsSettings({ labFile }, { HIL_MQTT_PASSWORD: 'pw-from-env' });
+    expect(await secretValues(password, {})).to.deep.equal(['tok-from-file', 'pw-from-env']);
+    await rm(join(dir, 'pdu-token'));
+    expect(await failure(secretValues(settings, {}))).to.equal(`cannot read the secret file (secrets.files in the lab file) ${join(dir, 'pdu-token')}: ENOENT`);
   });
 
   it('reports a lab file mistake with its file and line', async () => {

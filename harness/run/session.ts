@@ -1,0 +1,239 @@
+// The life of one `hil run` once its flags are read: the report folder proved writable before
+// anything is powered, the bench taken (its lock) and driven to its safe state, the suites run. However
+// the run ends (normally, by a signal or crash, by a failure outside any test, by a report file that
+// cannot be written) the bench goes to its safe state first, recorded in the transcript and the
+// events, then the summary, JUnit XML and certificate are written, the lock released and the ending said.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { join } from 'node:path';
+import { formatEntry, formatLine } from '../at/index.ts';
+import { UsageError, type CliOutput } from '../cli/output.ts';
+import type { RunResults } from '../cli/results-options.ts';
+import { writeRunReports } from '../report/index.ts';
+import { REPORT_FILES } from '../report/paths.ts';
+import { onReportWriteFailure, reportWriteFailure, writeWhole } from '../report/write-failure.ts';
+import { redaction } from '../results/redaction.ts';
+import { ABORT_DRAIN_MS, DRAIN_MS, RunStream } from '../results/run-stream.ts';
+import { totals, writeSummary, type RunSummary } from '../results/summary.ts';
+import type { ModuleIdentity, RigController } from '../rig/controller.ts';
+import { describeRun, runningSuite } from '../rig/lock.ts';
+import type { Rig as RigConfig } from '../rig/rig-file.ts';
+import { guardBench, startSafe, type BenchGuard } from '../rig/safe-state.ts';
+import { ConsoleView } from '../suite/console.ts';
+import { runSuites, type TestResult } from '../suite/mocha-run.ts';
+import type { Suite } from '../suite/suite-file.ts';
+import { prepareReportFolder } from './report-folder.ts';
+import { TestProgress } from './test-progress.ts';
+
+export interface SessionOptions {
+  runId: string;
+  reportDir: string;
+  rigFile: string;
+  config: RigConfig;
+  suites: Suite[];
+  /** Takes the bench (its lock) and opens it, waiting for it if asked to. */
+  openRig(): Promise<RigController>;
+  results: RunResults;
+  transcriptEvents: boolean;
+  html: boolean;
+  history: string | undefined;
+  out: CliOutput;
+}
+
+type Ending = RunSummary['status'];
+
+export async function runSession(options: SessionOptions): Promise<number> {
+  await prepareReportFolder(options.reportDir);
+  describeRun({ id: options.runId, suites: options.suites.map((s) => s.id), reportDir: options.reportDir });
+  let rig: RigController;
+  try {
+    rig = await options.openRig();
+  } catch (error) {
+    throw new UsageError(`hil run: ${(error as Error).message}`);
+  }
+  return new RunSession(rig, options).run();
+}
+
+class RunSession {
+  private readonly guard: BenchGuard;
+  private readonly transcript: WriteStream;
+  private readonly progress: TestProgress;
+  private readonly startedAt = new Date().toISOString();
+  private readonly stopHearingFailures: () => void;
+  private stream: RunStream | undefined;
+  private identity: ModuleIdentity = {};
+  private safe: Promise<string | undefined> | undefined;
+  private ending: Promise<number> | undefined;
+  /** A report file that could not be written ended the run. */
+  private writeFailed = false;
+
+  constructor(private readonly rig: RigController, private readonly options: SessionOptions) {
+    this.progress = new TestProgress(() => rig.clock.now());
+    // From here on the run has started: whatever ends it, it ends through end().
+    this.guard = guardBench((why) => this.toSafeState(why), async (why) => void (await this.end(this.writeFailed ? 'incomplete' : 'aborted', why)));
+    this.stopHearingFailures = onReportWriteFailure((error) => {
+      this.warn(`hil run: ${error.message}`);
+      if (this.ending) return;
+      this.writeFailed = true;
+      this.guard.abort(error.message, 1);
+    });
+    // The transcript streams to disk as it happens, so a crash loses nothing already seen.
+    const path = join(options.reportDir, REPORT_FILES.transcript);
+    this.transcript = createWriteStream(path).on('error', (error) => reportWriteFailure(path, error));
+    const write = (line: string) => this.transcript.writable && this.transcript.write(`${redaction.text(line)}\n`);
+    rig.at.transcript.subscribe((entry) => write(formatEntry(entry)));
+    rig.on('note', (text, at) => write(formatLine(Date.now(), at, '--', 'note', text)));
+    rig.on('power', (on, at) => write(formatLine(Date.now(), at, '--', 'power', on ? 'on' : 'off')));
+  }
+
+  private say(text: string): void {
+    this.options.out.stdout(redaction.text(text));
+  }
+
+  private warn(text: string): void {
+    this.options.out.stderr(redaction.text(text));
+  }
+
+  async run(): Promise<number> {
+    const { rig, options } = this;
+    try {
+      this.stream = await RunStream.open({
+        reportDir: options.reportDir, runId: options.runId, rig, scope: options.results.scope, broker: options.results.broker, transcriptEvents: options.transcriptEvents,
+        say: (text) => this.say(text), warn: (text) => this.warn(text),
+      });
+    } catch (error) {
+      return this.end('incomplete', `cannot start the results stream: ${(error as Error).message}`);
+    }
+    this.stream.started({ rig: this.rigInfo(), suites: options.suites.map((s) => ({ id: s.id, title: s.title, tags: s.tags })) });
+    try {
+      await startSafe(rig).catch((error: Error) => {
+        throw new Error(`cannot bring the bench to its safe state at the start: ${error.message}`);
+      });
+      this.say(`hil run ${options.runId}: ${options.suites.length} suite(s) on rig "${options.config.name}" (${rig.simulator ? 'virtual module' : options.config.serial.path}, time scale ${rig.clock.scale})`);
+      this.say(`report folder: ${options.reportDir}`);
+      this.identity = await readIdentity(rig);
+      this.stream.recorder.identified(this.identity);
+      const id = this.identity;
+      this.say(`module: ${[id.manufacturer, id.model, id.firmware].filter(Boolean).join(' ') || 'unknown'}; IMEI ${id.imei ?? '?'}, ICCID ${id.iccid ?? '?'}, IMSI ${id.imsi ?? '?'}`);
+      const recorder = this.stream.recorder.listener;
+      // The bench lock names the suite running now, for whoever finds the bench busy.
+      const listener = this.progress.follow({ ...recorder, testStarted: (suite) => (runningSuite(suite.id), recorder.testStarted?.(suite)) });
+      // Quiet once the run is being ended: the test under way then fails for want of a port, not of the module.
+      const view = new ConsoleView((text) => this.safe === undefined && this.say(text.replace(/\n$/, '')), Boolean(process.stdout.isTTY));
+      const results = await runSuites({ rig, suites: options.suites, allureResultsDir: join(options.reportDir, REPORT_FILES.allureResults), view, listener, module: this.identity });
+      return await this.end(results.every((r) => r.status === 'passed') ? 'passed' : 'failed', undefined, results);
+    } catch (error) {
+      // After a signal or crash the guard owns the ending: it writes the partial report and exits.
+      if (this.guard.aborted()) return new Promise<number>(() => {});
+      return this.end('incomplete', (error as Error).message);
+    }
+  }
+
+  /** Ends the run once, however many ways it is asked to. */
+  private end(status: Ending, reason?: string, results?: TestResult[]): Promise<number> {
+    this.ending ??= this.finish(status, reason, results);
+    return this.ending;
+  }
+
+  /** The bench to its safe state, once, saying so in the transcript and the events; resolves with what went wrong. */
+  private toSafeState(why: string): Promise<string | undefined> {
+    // The record of the tests ends here: a test failing once its port is closed says nothing of the module.
+    this.progress.stop(why);
+    this.safe ??= (async () => {
+      const { rig } = this;
+      const state = rig.config.safeState;
+      const target = state === 'leave' ? 'leaving the bench as it is (safe state "leave")' : `switching the bench to its safe state (power ${state})`;
+      rig.note(`${why}: ${target}`);
+      try {
+        await rig.safeState();
+      } catch (error) {
+        const message = `could not bring the bench to its safe state: ${(error as Error).message}`;
+        rig.note(message);
+        return message;
+      }
+      rig.note(state === 'leave' ? 'bench left as it is' : `bench in its safe state: power ${state}`);
+      return undefined;
+    })();
+    return this.safe;
+  }
+
+  private async finish(status: Ending, reason: string | undefined, results: TestResult[] | undefined): Promise<number> {
+    const { options, rig } = this;
+    const unsafe = await this.toSafeState(reason ?? `the run ${status}`);
+    const tests = results ?? this.progress.tests;
+    if (unsafe) {
+      if (status === 'passed' || status === 'failed') status = 'incomplete';
+      reason = reason ? `${reason}; ${unsafe}` : unsafe;
+    }
+    const problems: string[] = [];
+    const attempt = <T>(work: () => Promise<T>) => work().catch((error: Error) => void problems.push(error.message));
+    this.transcript.end();
+    await finished(this.transcript).catch(() => {});
+    if (rig.simulator) {
+      const truth = rig.simulator.truth.toJSON();
+      await attempt(() => writeWhole(join(options.reportDir, REPORT_FILES.groundTruth), `${JSON.stringify(truth, null, 2)}\n`));
+    }
+    const summary = redaction.value(this.summary(status, reason, tests));
+    const summaryPath = await attempt(() => writeSummary(options.reportDir, summary));
+    const normal = status === 'passed' || status === 'failed';
+    // Then the broker, for a bounded time; after it the reports, so that events.jsonl is complete when hashed.
+    await this.stream?.close(summary, normal ? DRAIN_MS : ABORT_DRAIN_MS);
+    const history = normal && options.history ? { history: options.history } : {};
+    const reports = await attempt(() => writeRunReports({ reportDir: options.reportDir, summary, html: normal && options.html, ...history }));
+    this.stopHearingFailures();
+    this.guard.release();
+    this.tell(summary, { summary: summaryPath, verdict: reports?.verdict }, problems);
+    return status === 'passed' && problems.length === 0 ? 0 : 1;
+  }
+
+  /** What happened, on the console. */
+  private tell(summary: RunSummary, written: { summary: string | undefined; verdict: string | undefined }, problems: string[]): void {
+    const t = summary.totals;
+    const dir = this.options.reportDir;
+    this.say('');
+    if (summary.status === 'passed' || summary.status === 'failed') this.say(`${t.passed} passed, ${t.failed + t.broken} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
+    else this.warn(`hil run: run ${summary.status}: ${summary.abortReason}; ${t.passed + t.failed + t.broken} test(s) finished (${t.passed} passed), partial report in ${dir}`);
+    for (const problem of problems) this.warn(`hil run: ${problem}`);
+    if (written.summary) this.say(`summary: ${written.summary}`);
+    if (written.verdict) this.say(`certificate: ${join(dir, REPORT_FILES.certificateHtml)} (${written.verdict})`);
+  }
+
+  private rigInfo(): RunSummary['rig'] {
+    const { rig, options } = this;
+    return {
+      name: options.config.name,
+      file: options.rigFile,
+      timeScale: rig.clock.scale,
+      serial: options.config.serial.path,
+      power: rig.powerDescription,
+      module: options.config.module,
+      faults: [...(rig.simulator?.faults ?? [])],
+    };
+  }
+
+  private summary(status: Ending, reason: string | undefined, tests: TestResult[]): RunSummary {
+    const { rig } = this;
+    return {
+      runId: this.options.runId,
+      status,
+      ...(reason ? { abortReason: reason } : {}),
+      startedAt: this.startedAt,
+      endedAt: new Date().toISOString(),
+      rig: this.rigInfo(),
+      module: this.identity,
+      totals: totals(tests),
+      tests,
+      blindWindows: [...rig.blindWindows],
+      ...(rig.portOutages.length > 0 ? { portOutages: [...rig.portOutages] } : {}),
+    };
+  }
+}
+
+/** Boots the module once to read who it is; the suites then start from whatever power state they ask for. */
+async function readIdentity(rig: RigController): Promise<ModuleIdentity> {
+  await rig.powerOn();
+  await rig.waitReady();
+  const identity = await rig.identity();
+  await rig.powerOff();
+  return identity;
+}
