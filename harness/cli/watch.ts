@@ -9,6 +9,7 @@ import { topicName } from '../results/settings.ts';
 import { watchFilters } from '../results/topics.ts';
 import { WatchView } from '../results/watch-view.ts';
 import type { CliOutput } from './output.ts';
+import { printable } from './printable.ts';
 import { asUsage, BROKER_OPTIONS, brokerTarget, brokerUsage, CREDENTIALS_USAGE, resultsSettings } from './results-options.ts';
 
 const EMBEDDED_URL = `mqtt://${EMBEDDED_HOST}:${EMBEDDED_PORT}`;
@@ -38,13 +39,13 @@ export async function watchCommand(args: string[], out: CliOutput): Promise<numb
   const connection = new BrokerConnection({
     target,
     clientId: `hil-watch-${randomBytes(4).toString('hex')}`,
-    report: (text) => out.stderr(`hil watch: ${text}`),
+    report: (text) => out.stderr(printable(`hil watch: ${text}`)),
   });
   connection.on('up', (client) => {
     client.on('message', (topic, payload) => view.message(topic, payload));
     client.subscribe(filters, { qos: 1 }, (error, granted) => {
       const refused = error ? filters : (granted ?? []).filter((g) => g.qos >= 0x80).map((g) => g.topic);
-      if (refused.length > 0) out.stderr(`hil watch: ${target.url} refused the subscription to ${refused.join(', ')}${error ? `: ${error.message}` : ''}`);
+      if (refused.length > 0) out.stderr(printable(`hil watch: ${target.url} refused the subscription to ${refused.join(', ')}${error ? `: ${error.message}` : ''}`));
     });
   });
   connection.start();

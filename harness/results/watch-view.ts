@@ -1,9 +1,16 @@
 // What `hil watch` shows: one line per event of every run it hears, prefixed with the time and the
-// bench, each event once however often the broker delivers it, and bench status changes.
+// bench, each event once however often the broker delivers it, and bench status changes. Every
+// message is checked against the event schema first: what does not fit is skipped and counted, and
+// every line is stripped of escape sequences and control characters.
+import { printable } from '../cli/printable.ts';
 import { describeLimits } from '../suite/measurements.ts';
-import { parseEvent, type RunEvent } from './events.ts';
+import { parseBenchStatus, parseRunEvent } from './event-schema.ts';
+import type { RunEvent } from './events.ts';
 import type { BenchStatus } from './status.ts';
 import { parseTopic } from './topics.ts';
+
+/** Wall ms between two lines about skipped messages. */
+export const SKIPPED_EVERY_MS = 60_000;
 
 function seconds(rigMs: number): string {
   return `${(rigMs / 1000).toFixed(1)} s`;
@@ -82,8 +89,14 @@ export class WatchView {
   private readonly seen = new Map<string, Set<number>>();
   /** The last status line shown, by bench. */
   private readonly statuses = new Map<string, string>();
+  private skipped = 0;
+  private skippedSaidAt: number | undefined;
 
-  constructor(private readonly prefix: string, private readonly write: (line: string) => void) {}
+  constructor(
+    private readonly prefix: string,
+    private readonly write: (line: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** One MQTT message from the watch subscriptions. */
   message(topic: string, payload: Buffer): void {
@@ -95,25 +108,39 @@ export class WatchView {
       if (text === '') return; // a cleared retained status
       let status: BenchStatus;
       try {
-        status = JSON.parse(text) as BenchStatus;
-      } catch {
-        return this.write(`${clockTime(undefined)} [${bench}] unreadable status on ${topic}`);
+        status = parseBenchStatus(text);
+      } catch (error) {
+        return this.skip(topic, error as Error);
       }
       const line = describeStatus(status);
       if (this.statuses.get(bench) === line) return;
       this.statuses.set(bench, line);
-      return this.write(`${clockTime(status.wall)} [${bench}] ${line}`);
+      return this.show(status.wall, bench, line);
     }
     let event: RunEvent;
     try {
-      event = parseEvent(text);
+      event = parseRunEvent(text);
     } catch (error) {
-      return this.write(`${clockTime(undefined)} [${bench}] unreadable event on ${topic}: ${(error as Error).message}`);
+      return this.skip(topic, error as Error);
     }
     const seen = this.seen.get(event.runId) ?? new Set<number>();
     this.seen.set(event.runId, seen);
     if (seen.has(event.seq)) return;
     seen.add(event.seq);
-    this.write(`${clockTime(event.wall)} [${bench}] ${describeEvent(event)}`);
+    this.show(event.wall, bench, describeEvent(event));
+  }
+
+  private show(wall: string | undefined, bench: string, line: string): void {
+    this.write(printable(`${clockTime(wall)} [${bench}] ${line}`));
+  }
+
+  /** Counts a message that is no sim-ota-hil message; says so at the first and then once in a while. */
+  private skip(topic: string, error: Error): void {
+    this.skipped++;
+    const now = this.now();
+    if (this.skippedSaidAt !== undefined && now - this.skippedSaidAt < SKIPPED_EVERY_MS) return;
+    this.skippedSaidAt = now;
+    const count = this.skipped === 1 ? '1 message that is not a sim-ota-hil event' : `${this.skipped} messages that are not sim-ota-hil events`;
+    this.write(printable(`${clockTime(undefined)} skipped ${count} (the last on ${topic}: ${error.message})`));
   }
 }

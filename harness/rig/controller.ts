@@ -255,8 +255,9 @@ export class RigController extends EventEmitter<RigEvents> {
         const markers = this.profile.readyMarkers.length > 0 ? `no ${this.profile.readyMarkers.join('/')} and ` : '';
         throw new Error(`module not ready ${when}: ${markers}no answer to AT`);
       }
-      // Only a timed-out probe means "not yet"; a closed engine or a dead port ends the wait.
-      const answered = await this.at.send('AT', { timeoutMs: this.probeMs }).then(
+      // Only a timed-out probe means "not yet"; a closed engine or a dead port ends the wait. A probe
+      // stuck in the queue behind other commands times out by the deadline too.
+      const answered = await this.at.send('AT', { timeoutMs: this.probeMs, deadlineMs: Math.max(1, deadline - this.clock.now()) }).then(
         (r) => r.ok,
         (error: unknown) => {
           if (error instanceof AtTimeoutError) return false;
