@@ -6,6 +6,7 @@ import { ConfigError } from '../config/index.ts';
 import { MIN_SECRET_LENGTH, redaction } from '../results/redaction.ts';
 import { RigController } from '../rig/controller.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
+import { parseUpdateDeclaration, type UpdateDeclaration } from '../rig/update-source.ts';
 import { waitForBench } from '../rig/lock.ts';
 import { runSession } from '../run/session.ts';
 import { parseDuration } from '../time/duration.ts';
@@ -26,6 +27,10 @@ Runs suites on a rig (default: the built-in virtual rig) and writes reports/<run
   --time-scale N      override the rig's time scale
   --fault NAME        virtual rig only: inject a simulator fault (repeatable)
   --seed N            virtual rig only: seed for the simulator's drawn delays
+  --update-pending blocks=N[,imsi=DIGITS]
+                      an OTA update is staged for this SIM (in N blocks, switching the IMSI): the suites
+                      judge its delivery; on the virtual rig nothing is staged by the suites then
+  --no-update-pending no OTA update is staged for this SIM: the parts of suites that need one are skipped
   --report-dir DIR    report folder (default reports/<run-id>)
   --no-html           skip report.html (the allure report as one offline file)
   --history DIR       keep allure's history and each run's figures in DIR (the same DIR every night) for trends
@@ -63,6 +68,8 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
       'time-scale': { type: 'string' },
       fault: { type: 'string', multiple: true, default: [] },
       seed: { type: 'string' },
+      'update-pending': { type: 'string' },
+      'no-update-pending': { type: 'boolean', default: false },
       'report-dir': { type: 'string' },
       'no-html': { type: 'boolean', default: false },
       history: { type: 'string' },
@@ -95,7 +102,9 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   const runId = newRunId();
   const timeScale = numberFlag('--time-scale', values['time-scale']);
   const seed = numberFlag('--seed', values.seed);
-  const open = () => RigController.open(config, { ...(timeScale ? { timeScale } : {}), ...(seed ? { seed } : {}), faults: values.fault });
+  const updatePending = updateDeclaration(values['update-pending'], values['no-update-pending']);
+  const open = () =>
+    RigController.open(config, { ...(timeScale ? { timeScale } : {}), ...(seed ? { seed } : {}), ...(updatePending !== undefined ? { updatePending } : {}), faults: values.fault });
   return runSession({
     runId,
     reportDir: resolve(values['report-dir'] ?? join('reports', runId)),
@@ -109,4 +118,15 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
     history: values.history ? resolve(values.history) : undefined,
     out,
   });
+}
+
+function updateDeclaration(pending: string | undefined, none: boolean): UpdateDeclaration | undefined {
+  if (pending !== undefined && none) throw new UsageError('hil run: --update-pending and --no-update-pending contradict each other; give one');
+  if (none) return false;
+  if (pending === undefined) return undefined;
+  try {
+    return parseUpdateDeclaration(pending);
+  } catch (error) {
+    throw new UsageError(`hil run: ${(error as Error).message}`);
+  }
 }

@@ -6,11 +6,17 @@
 // of the proactive session with no link is a refused session; its APN is unknown when only the type
 // was reported, as no context was ever set up to read it from. A module that reports both the PDN
 // context and the BIP link on it (nRF91 +CGEV and %USATEV) shows one session: the second of the two
-// events joins the session the first one opened, when they come close together.
+// events joins the session the first one opened, when they come close together. Where the module
+// raises no event for a context, a poll of its context list opens and closes the session instead,
+// dated to the middle of the polling interval. Each session records what the module showed of it.
 import { EventEmitter } from 'node:events';
 import type { AtEngine, Urc } from '../at/index.ts';
 import { CommandType, decodeStk, type ProactiveCommand } from '../stk/index.ts';
-import type { EvidenceKind, ModuleProfile } from './profiles.ts';
+import type { ContextReader } from './contexts.ts';
+import type { EvidenceKind, EvidenceRule } from './profiles.ts';
+
+/** What a session was seen through. */
+export type EvidenceSource = 'pdn-event' | 'bip-event' | 'toolkit-notification' | 'proactive-command' | 'context-poll';
 
 export interface OtaSession {
   index: number;
@@ -25,6 +31,10 @@ export interface OtaSession {
   state: 'open' | 'closed' | 'refused';
   /** SEND DATA or RECEIVE DATA was seen while the session was open. */
   exchangedData: boolean;
+  /** What the module showed of this session, in the order first seen. */
+  seen: EvidenceSource[];
+  /** How far openedAt and closedAt may be from the real edges, in rig ms: half a polling interval for a polled session, else 0. */
+  timingUncertainty: number;
   /** The module lines this session was read from, with their rig times. */
   evidence: { rig: number; line: string }[];
 }
@@ -43,12 +53,15 @@ interface CompiledRule {
 /** Rig ms within which a PDN event and a BIP link event are taken for the same session's. */
 const LINK_PAIR_MS = 5_000;
 
-type LinkLayer = 'pdn' | 'bip';
+type LinkLayer = 'pdn' | 'bip' | 'poll';
+
+const LAYER_SOURCE: Record<LinkLayer, EvidenceSource> = { pdn: 'pdn-event', bip: 'bip-event', poll: 'context-poll' };
 
 interface PendingOpen {
   apn: string | undefined;
   at: number;
   evidence: { rig: number; line: string }[];
+  source: EvidenceSource;
 }
 
 export class OtaObserver extends EventEmitter<ObserverEvents> {
@@ -61,10 +74,10 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   private readonly layers = new WeakMap<OtaSession, Set<LinkLayer>>();
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly at: AtEngine, profile: ModuleProfile) {
+  constructor(urcs: Pick<AtEngine, 'onUrc'>, rules: readonly EvidenceRule[], private readonly contexts: ContextReader) {
     super();
-    this.rules = profile.evidence.map((rule) => ({ kind: rule.kind, regex: new RegExp(rule.pattern) }));
-    this.unsubscribe = at.onUrc((urc) => this.onUrc(urc));
+    this.rules = rules.map((rule) => ({ kind: rule.kind, regex: new RegExp(rule.pattern) }));
+    this.unsubscribe = urcs.onUrc((urc) => this.onUrc(urc));
   }
 
   stop(): void {
@@ -80,6 +93,32 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     }
   }
 
+  /**
+   * A poll of the module's context list at rig time `at`, `interval` after the one before: an active
+   * context no session has opens one, a polled session whose context is gone closes. Both are dated
+   * to the middle of the interval, since the edge came somewhere in it.
+   */
+  polled(active: ReadonlyMap<number, string | undefined>, at: number, interval: number): void {
+    const edge = at - interval / 2;
+    for (const session of this.sessions) {
+      const layers = this.layers.get(session);
+      if (session.state !== 'open' || !layers?.has('poll') || session.cid === undefined || active.has(session.cid)) continue;
+      layers.delete('poll');
+      this.close(session, { rig: edge, line: `(context ${session.cid} no longer active in a poll at ${Math.round(at)} rig ms)` });
+    }
+    for (const [cid, apn] of active) {
+      if (this.sessions.some((s) => s.state === 'open' && s.cid === cid)) continue;
+      const evidence = { rig: edge, line: `(context ${cid} on ${apn ?? 'an unknown APN'} active in a poll at ${Math.round(at)} rig ms)` };
+      const session = this.newSession(apn, cid, edge, undefined);
+      session.timingUncertainty = interval / 2;
+      this.layers.set(session, new Set(['poll']));
+      session.seen.push('context-poll');
+      session.evidence.push(evidence);
+      this.announced.add(session);
+      this.emit('opened', session);
+    }
+  }
+
   private onUrc(urc: Urc): void {
     for (const rule of this.rules) {
       const match = rule.regex.exec(urc.line);
@@ -88,7 +127,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       const cid = match.groups?.cid === undefined ? undefined : Number(match.groups.cid);
       switch (rule.kind) {
         case 'proactive-command':
-          return this.onProactiveCommand(reportedCommand(match.groups), evidence);
+          return this.onProactiveCommand(reportedCommand(match.groups), match.groups?.type !== undefined ? 'toolkit-notification' : 'proactive-command', evidence);
         case 'proactive-session-end':
           return this.onProactiveSessionEnd(evidence);
         case 'pdn-up':
@@ -101,13 +140,14 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     }
   }
 
-  private onProactiveCommand(command: ReportedCommand | undefined, evidence: { rig: number; line: string }): void {
+  private onProactiveCommand(command: ReportedCommand | undefined, source: EvidenceSource, evidence: { rig: number; line: string }): void {
     if (!command) return;
     if (command.type === CommandType.OPEN_CHANNEL) {
-      this.pendingOpen = { apn: command.apn, at: evidence.rig, evidence: [evidence] };
+      this.pendingOpen = { apn: command.apn, at: evidence.rig, evidence: [evidence], source };
     } else if (command.type === CommandType.SEND_DATA || command.type === CommandType.RECEIVE_DATA || command.type === CommandType.CLOSE_CHANNEL) {
       const session = this.openSession(undefined);
       if (!session) return;
+      see(session, source);
       session.evidence.push(evidence);
       if (command.type !== CommandType.CLOSE_CHANNEL) session.exchangedData = true;
     }
@@ -130,10 +170,11 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     const layers = newest && this.layers.get(newest);
     if (newest?.state === 'open' && layers && !layers.has(layer) && evidence.rig - newest.openedAt <= LINK_PAIR_MS && cidFits(newest, cid)) {
       layers.add(layer);
+      see(newest, LAYER_SOURCE[layer]);
       newest.evidence.push(evidence);
       if (newest.cid === undefined && cid !== undefined) {
         newest.cid = cid;
-        if (newest.apn === undefined) newest.apn = await this.apnOf(cid);
+        if (newest.apn === undefined) newest.apn = await this.contexts.apnOf(cid);
       }
       return;
     }
@@ -161,8 +202,9 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     this.pendingOpen = undefined;
     const session = this.newSession(pending?.apn, cid, evidence.rig, pending);
     this.layers.set(session, new Set([layer]));
+    see(session, LAYER_SOURCE[layer]);
     session.evidence.push(evidence);
-    if (session.apn === undefined && cid !== undefined) session.apn = await this.apnOf(cid);
+    if (session.apn === undefined && cid !== undefined) session.apn = await this.contexts.apnOf(cid);
     this.announced.add(session);
     this.emit('opened', session);
     // The link may have gone down while the APN was being looked up: announce that now, in order.
@@ -187,6 +229,8 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       closedAt: undefined,
       state: 'open',
       exchangedData: false,
+      seen: pending ? [pending.source] : [],
+      timingUncertainty: 0,
       evidence: [...(pending?.evidence ?? [])],
     };
     this.sessions.push(session);
@@ -200,20 +244,10 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     }
     return undefined;
   }
+}
 
-  /** The APN of a context, from AT+CGDCONT?; undefined if the module no longer lists it. */
-  private async apnOf(cid: number): Promise<string | undefined> {
-    try {
-      const response = await this.at.send('AT+CGDCONT?');
-      for (const line of response.lines) {
-        const match = /^\+CGDCONT: (\d+),"[^"]*","([^"]*)"/.exec(line);
-        if (match && Number(match[1]) === cid) return match[2];
-      }
-    } catch {
-      // a timeout here must not break observation; the session stays without an APN
-    }
-    return undefined;
-  }
+function see(session: OtaSession, source: EvidenceSource): void {
+  if (!session.seen.includes(source)) session.seen.push(source);
 }
 
 /** An event naming `cid` may be the session's: one of the two does not know its cid, or they agree. */

@@ -28,6 +28,7 @@ blockquote { margin: 6px 0 10px; padding: 8px 14px; border-left: 4px solid #b0be
 blockquote cite { display: block; color: #607d8b; font-size: 12.5px; margin-top: 4px; }
 .num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .error { color: #c62828; margin: 4px 0; }
+.limited { border-left: 3px solid #ef6c00; padding: 2px 10px; margin: 8px 0; }
 code, .hash { font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
 .small { font-size: 12.5px; color: #607d8b; }
 @media print { body { background: #fff; } main { box-shadow: none; margin: 0; max-width: none; } }
@@ -72,7 +73,10 @@ function requirement(r: RequirementResult): string {
     : '<p class="small">This requirement is checked by its steps; it declares no measured figure.</p>';
   const failures = r.tests.filter((t) => t.error).map((t) => `<p class="error">${r.tests.length > 1 ? `${esc(t.title)}: ` : ''}${esc(t.error!)}</p>`);
   const cycles = r.tests.length > 1 ? `<p class="small">${r.tests.length} tests: ${r.tests.filter((t) => t.status === 'passed').length} passed.</p>` : '';
-  return `<section class="requirement" id="${esc(r.suiteId)}" data-suite="${esc(r.suiteId)}" data-verdict="${esc(r.verdict)}"><h3><span>${esc(r.suiteId)} — ${esc(r.title)}</span>${badge(r.verdict)}</h3>${text}${figures}${failures.join('')}${cycles}</section>`;
+  const limited = r.limitations.length
+    ? `<div class="limited"><p><strong>Limited evidence</strong>: the verdict rests on what the module shows; not judged:</p><ul>${r.limitations.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></div>`
+    : '';
+  return `<section class="requirement" id="${esc(r.suiteId)}" data-suite="${esc(r.suiteId)}" data-verdict="${esc(r.verdict)}" data-evidence="${esc(r.evidence)}"><h3><span>${esc(r.suiteId)} — ${esc(r.title)}</span>${badge(r.verdict)}</h3>${text}${figures}${limited}${failures.join('')}${cycles}</section>`;
 }
 
 function nightsTable(nights: Night[]): string {
@@ -133,13 +137,16 @@ ${row('Rig', c.rig.name)}
 ${row('AT port', c.rig.serial)}
 ${row('Power switch', c.rig.power)}
 ${row('Module profile', c.rig.module)}
+${row('SIM toolkit', c.rig.toolkit === undefined ? undefined : c.rig.toolkit === 'active' ? 'handled by the harness (host-side toolkit): the device was not tested as it runs in the field' : 'handled by the module; the harness only watched')}
+${row('OTA evidence', c.rig.evidence)}
+${row('Pending update known from', c.rig.updates)}
 ${row('Time scale', c.rig.timeScale === 1 ? '1 (real time)' : `${c.rig.timeScale} (figures are rig time)`)}
 ${row('Harness', `${c.harness.name} ${c.harness.version}`)}
 ${row('Run', `${date(c.startedAt)} to ${date(c.date)}`)}
 </table>
 </div>
 <h2>Requirements</h2>
-<table class="overview">${c.requirements.map((r) => `<tr><td><a href="#${esc(r.suiteId)}">${esc(r.suiteId)}</a></td><td>${esc(r.title)}</td><td>${badge(r.verdict)}</td></tr>`).join('')}</table>
+<table class="overview">${c.requirements.map((r) => `<tr><td><a href="#${esc(r.suiteId)}">${esc(r.suiteId)}</a></td><td>${esc(r.title)}</td><td>${badge(r.verdict)}${r.evidence === 'limited' ? ' <span class="small">limited evidence</span>' : ''}</td></tr>`).join('')}</table>
 ${c.requirements.map(requirement).join('\n')}
 ${c.recentNights?.length ? nightsTable(c.recentNights) : ''}
 ${evidence(c)}

@@ -28,6 +28,9 @@ export interface RequirementResult {
   figures: CertifiedFigure[];
   /** Measurements the suite declares that the run never took (a step failed first). */
   unmeasured: Pick<Measurement, 'name' | 'description' | 'unit' | 'min' | 'max'>[];
+  /** `limited`: some of the requirement could not be judged from what the module shows; `limitations` says what. */
+  evidence: 'complete' | 'limited';
+  limitations: string[];
 }
 
 export interface Certificate {
@@ -97,6 +100,7 @@ async function requirementOf(suiteId: string, summary: RunSummary, figures: Figu
   });
   const unmeasured = declared.filter((m) => !own.some((f) => f.name === m.name)).map(({ name, description, unit, min, max }) => ({ name, description, unit, min, max }));
   const results = tests.map((t) => ({ title: t.title, status: t.status, ...(t.error ? { error: t.error } : {}) }));
+  const limitations = [...new Set(tests.flatMap((t) => t.limitations ?? []))];
   return {
     suiteId,
     title: suite?.title ?? tests[0]!.title,
@@ -106,6 +110,8 @@ async function requirementOf(suiteId: string, summary: RunSummary, figures: Figu
     tests: results,
     figures: described,
     unmeasured,
+    evidence: limitations.length > 0 ? 'limited' : 'complete',
+    limitations,
   };
 }
 

@@ -52,7 +52,8 @@ function stepLines(test: TestResult): string {
 }
 
 function testcase(test: TestResult): string {
-  const properties = [...test.measurements.flatMap(measurementProperties), ...(test.statistics ?? []).flatMap(statisticProperties)].join('');
+  const limitations = (test.limitations ?? []).map((text, i) => property(`limited-evidence.${i + 1}`, text));
+  const properties = [...test.measurements.flatMap(measurementProperties), ...(test.statistics ?? []).flatMap(statisticProperties), ...limitations].join('');
   const message = test.error ?? test.status;
   const outcome =
     test.status === 'failed'

@@ -16,7 +16,21 @@ export interface RunSummary {
   abortReason?: string;
   startedAt: string;
   endedAt: string;
-  rig: { name: string; file: string; timeScale: number; serial: string; power: string; module: string; faults: string[] };
+  rig: {
+    name: string;
+    file: string;
+    timeScale: number;
+    serial: string;
+    power: string;
+    module: string;
+    faults: string[];
+    /** `active`: the harness handled the SIM toolkit for the module (the rig's `toolkit: active`). */
+    toolkit?: 'passive' | 'active';
+    /** What the module showed of OTA sessions as the rig set it up (pdn, toolkit-notifications, proactive-commands). */
+    evidence?: string;
+    /** Where the run learnt whether an OTA update was pending. */
+    updates?: string;
+  };
   module: ModuleIdentity;
   totals: { passed: number; failed: number; broken: number; skipped: number };
   tests: TestResult[];

@@ -3,24 +3,31 @@ import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
 import type { BindingInterface } from '@serialport/bindings-cpp';
 import { AtEngine, AtTimeoutError } from '../at/index.ts';
-import { moduleProfile, type ModuleProfile } from '../ota/profiles.ts';
+import { ContextPoller } from '../ota/context-poller.ts';
+import { AtContextReader } from '../ota/contexts.ts';
+import { MODULE_PROFILES, moduleProfile, type ActiveToolkit, type EvidenceLevel, type ModuleProfile } from '../ota/profiles.ts';
 import { OtaObserver } from '../ota/observer.ts';
-import { controlRequest, VirtualBinding, VirtualModule, type SettingsPackage, type SettingsUpdate } from '../sim/index.ts';
+import { controlRequest, VirtualBinding, VirtualModule, type SettingsUpdate } from '../sim/index.ts';
 import { csimCommand, parseCsimResponse } from '../stk/index.ts';
 import { ScaledClock, type Clock } from '../time/clock.ts';
 import { formatRigTime } from '../time/format.ts';
+import { observableWait } from '../time/observable-wait.ts';
 import { BlindWindows, type BlindWindow } from './blind-window.ts';
 import { lockBench, type BenchLock } from './lock.ts';
 import { createPowerSwitch, type PowerSwitch } from './power.ts';
 import type { Rig as RigConfig } from './rig-file.ts';
 import { isUnstableName, stableAlias } from './serial-path.ts';
 import { SerialLink } from './serial.ts';
+import { answerToolkit } from './host-toolkit.ts';
+import { DeclaredUpdates, ServerUpdates, UnknownUpdates, type UpdateDeclaration, type UpdatePlan, type UpdateSource } from './update-source.ts';
 
 export interface RigOverrides {
   timeScale?: number;
   /** Faults for the built-in simulator, in addition to the rig file's. */
   faults?: string[];
   seed?: number;
+  /** The operator's word on a pending update, over the rig file's `updatePending`. */
+  updatePending?: UpdateDeclaration;
 }
 
 export interface ModuleIdentity {
@@ -47,6 +54,10 @@ export interface PortOutage {
 }
 
 const VIRTUAL_PATH = 'virtual';
+/** Rig ms between polls of the context list, where a rig asks for polling without saying how often. */
+const DEFAULT_POLL_MS = 5_000;
+/** Polls get at least this much wall time between them, so a fast rig clock does not flood the port. */
+const POLL_WALL_MS = 100;
 /** Timeout of each `AT` probe while waiting for a module to be ready, in rig ms. */
 const PROBE_MS = 500;
 /** Probes get at least this much wall time, so a fast rig clock does not starve a slow port. */
@@ -73,6 +84,15 @@ const UART_PORT_GRACE_WALL_MS = 20;
 export class RigController extends EventEmitter<RigEvents> {
   readonly observer: OtaObserver;
   readonly profile: ModuleProfile;
+  /** The host-side toolkit mode the rig opted into; undefined when the harness only watches. */
+  readonly activeToolkit: ActiveToolkit | undefined;
+  /** What the module shows of an OTA session as this rig sets it up. */
+  readonly evidenceLevel: EvidenceLevel;
+  /** Where the harness learns whether an update is pending, and stages one where it can. */
+  updates!: UpdateSource;
+  private readonly poller: ContextPoller;
+  /** Polls the context list: the rig asked for it, or the module refused the PDN events. */
+  private polling: boolean;
   /** Named points in rig time: power-on, port-open, first-byte, power-off, ready, force-check, and suite marks. */
   readonly marks = new Map<string, number>();
   /** How far, at most, a mark may be from the moment it stands for (rig ms); absent means exact. */
@@ -108,6 +128,8 @@ export class RigController extends EventEmitter<RigEvents> {
   ) {
     super();
     this.profile = moduleProfile(config.module);
+    this.activeToolkit = config.toolkit === 'active' ? activeMode(this.profile) : undefined;
+    this.evidenceLevel = this.activeToolkit?.level ?? this.profile.evidenceLevel;
     this.at = new AtEngine({
       write: (bytes, stillWanted) => this.link.write(bytes, stillWanted),
       clock,
@@ -127,7 +149,12 @@ export class RigController extends EventEmitter<RigEvents> {
         this.note(`${error.message}; every command from now on fails until the next power-on`);
       },
     });
-    this.observer = new OtaObserver(this.at, this.profile);
+    const contexts = new AtContextReader(this.at);
+    this.observer = new OtaObserver(this.at, [...this.profile.evidence, ...(this.activeToolkit?.evidence ?? [])], contexts);
+    const pollMs = config.pollContexts ?? DEFAULT_POLL_MS;
+    this.polling = config.pollContexts !== undefined;
+    this.poller = new ContextPoller(contexts, this.observer, clock, Math.max(pollMs, POLL_WALL_MS * clock.scale), config.sim.dataApn);
+    if (this.activeToolkit) answerToolkit(this.at, this.activeToolkit, (text) => this.note(text));
     this.at.onUrc((urc) => {
       if (this.profile.readyMarkers.some((marker) => urc.line.startsWith(marker))) this.readyMarkerAt = urc.rig;
     });
@@ -143,7 +170,8 @@ export class RigController extends EventEmitter<RigEvents> {
         clock,
         faults: [...(config.virtual?.faults ?? []), ...(overrides.faults ?? [])],
         ...(seed !== undefined ? { seed } : {}),
-        profile: moduleProfile(config.module).id, // every module profile has a simulated dialect
+        profile: moduleProfile(config.module).id, // every module profile has a simulated module
+        ...(config.virtual?.dialect ? { dialect: config.virtual.dialect } : {}),
         dataApn: config.sim.dataApn,
         otaApn: config.sim.otaApn,
         forceCheckApdu: config.sim.forceCheckApdu,
@@ -154,6 +182,7 @@ export class RigController extends EventEmitter<RigEvents> {
       binding = virtualBinding;
     }
     const controller = new RigController(config, clock, binding, simulator);
+    controller.updates = updateSource(config, overrides, simulator, () => controller.observer.sessions.length);
     const found: string[] = [];
     if (!simulator) {
       controller.lock = lockBench(config.serial.path, { name: config.name, file: config.file }, (text) => found.push(text));
@@ -200,9 +229,10 @@ export class RigController extends EventEmitter<RigEvents> {
     const offAt = this.marks.get('power-off');
     if (offAt !== undefined) await this.clock.sleep(offAt + this.config.settle.discharge - this.clock.now());
     if (this.released) throw new Error('the bench is in its safe state: no power-on after it');
+    const commandStart = this.clock.now();
     await this.power.on();
     this.readyMarkerAt = undefined;
-    this.windows.poweredOn(this.mark('power-on'));
+    this.windows.poweredOn(this.markSwitch('power-on', commandStart));
     this.emit('power', true, this.clock.now());
     await this.link.open(this.reenumerates ? this.config.settle.bootTimeout : Math.max(UART_PORT_GRACE_MS, UART_PORT_GRACE_WALL_MS * this.clock.scale)).catch((error: Error) => {
       if (this.reenumerates) throw error;
@@ -216,10 +246,24 @@ export class RigController extends EventEmitter<RigEvents> {
     this.switchedOn = false;
     await this.link.close();
     this.windows.poweredOff();
+    this.poller.stop();
+    const commandStart = this.clock.now();
     await this.power.off();
-    this.mark('power-off');
+    this.markSwitch('power-off', commandStart);
     this.observer.powerLost();
     this.emit('power', false, this.clock.now());
+  }
+
+  /**
+   * Marks a power edge. A switch driven by a command (exec, a simulator's control socket) switched
+   * somewhere between the command's start and its return: the mark is the middle, ± half of it.
+   */
+  private markSwitch(name: string, commandStart: number): number {
+    const returned = this.clock.now();
+    if (this.config.power.type !== 'exec' && this.config.power.type !== 'sim-control') return this.mark(name);
+    this.marks.set(name, (commandStart + returned) / 2);
+    this.markUncertainty.set(name, (returned - commandStart) / 2);
+    return (commandStart + returned) / 2;
   }
 
   /** Off, the rig's discharge time, on. */
@@ -229,7 +273,8 @@ export class RigController extends EventEmitter<RigEvents> {
   }
 
   /** Waits for the ready marker or `AT` answered with OK, turns on the profile's OTA evidence, then waits for the SIM (+CPIN: READY). */
-  async waitReady(timeoutMs = this.config.settle.bootTimeout): Promise<number> {
+  async waitReady(timeout = this.config.settle.bootTimeout): Promise<number> {
+    const timeoutMs = observableWait(this.clock, timeout);
     const deadline = this.clock.now() + timeoutMs;
     await this.waitAnswering(this.marks.get('power-on') ?? 0, deadline, `${Math.round(timeoutMs / 1000)} s after power-on`);
     await this.enableEvidence();
@@ -237,6 +282,7 @@ export class RigController extends EventEmitter<RigEvents> {
     await this.pollUntil('AT+CPIN?', '+CPIN:', (line) => line === '+CPIN: READY', deadline, this.probeMs, (last) =>
       `SIM not ready ${Math.round(timeoutMs / 1000)} s after power-on: AT+CPIN? answered ${last}`);
     const readyAt = this.mark('ready');
+    if (this.polling) this.poller.start();
     this.emit('ready', readyAt);
     return readyAt;
   }
@@ -268,16 +314,31 @@ export class RigController extends EventEmitter<RigEvents> {
     }
   }
 
-  /** Sends the profile's setup commands, which turn on the URCs the OTA observer reads. */
+  /**
+   * Sends the profile's setup commands, which turn on the URCs the OTA observer reads, then those of
+   * the host-side toolkit where the rig opted in. A module that refuses PDN events is polled instead.
+   */
   private async enableEvidence(): Promise<void> {
-    for (const command of this.profile.setup) {
+    for (const command of [...this.profile.setup, ...(this.activeToolkit?.setup ?? [])]) {
       const response = await this.at.send(command);
-      if (!response.ok) this.note(`${command} answered ${response.final}: the evidence it enables will be missing`);
+      if (response.ok) continue;
+      if (command.startsWith('AT+CGEREP') && !this.polling) {
+        this.polling = true;
+        this.note(`${command} answered ${response.final}: no PDN events, so the context list is polled every ${formatRigTime(this.poller.intervalMs)}`);
+      } else {
+        this.note(`${command} answered ${response.final}: the evidence it enables will be missing`);
+      }
     }
   }
 
+  /** Rig ms by which a session's open or close may be misdated: half the polling interval where contexts are polled. */
+  get sessionResolution(): number {
+    return this.polling ? this.poller.intervalMs / 2 : 0;
+  }
+
   /** Polls AT+CEREG? until the module is registered, at home or roaming (TS 27.007 stat 1 or 5). */
-  async waitRegistered(timeoutMs = this.config.settle.bootTimeout): Promise<number> {
+  async waitRegistered(timeout = this.config.settle.bootTimeout): Promise<number> {
+    const timeoutMs = observableWait(this.clock, timeout);
     const pollMs = Math.max(REGISTRATION_POLL_MS, PROBE_WALL_MS * this.clock.scale);
     await this.pollUntil('AT+CEREG?', '+CEREG:', (line) => /^\+CEREG: \d+,[15]\b/.test(line), this.clock.now() + timeoutMs, pollMs, (last) =>
       `module not registered ${Math.round(timeoutMs / 1000)} s after asking: last answer ${last}`);
@@ -324,38 +385,6 @@ export class RigController extends EventEmitter<RigEvents> {
     return { statusWord: `${csim.sw1.toString(16).padStart(2, '0')}${csim.sw2.toString(16).padStart(2, '0')}`.toUpperCase(), final: response.final };
   }
 
-  /**
-   * Stages an update on the OTA server, where the rig can reach it: the built-in simulator's, or a
-   * `hil sim` process's through its control socket. Returns false on a real bench.
-   */
-  async stageUpdate(update: { blocks: number; packages: SettingsPackage[]; newImsi?: string }): Promise<boolean> {
-    if (this.simulator) {
-      this.simulator.server.stage(this.simulator.uicc.iccid, update);
-      return true;
-    }
-    const control = this.simulatorControl;
-    if (!control) return false;
-    await controlRequest(control, { op: 'stage', ...update });
-    return true;
-  }
-
-  /** The OTA server's updates for this SIM, newest first; undefined where the rig cannot see the server. */
-  async otaUpdates(): Promise<SettingsUpdate[] | undefined> {
-    if (this.simulator) return this.simulator.server.lookup(this.simulator.uicc.iccid);
-    const control = this.simulatorControl;
-    return control ? ((await controlRequest(control, { op: 'updates' })) as SettingsUpdate[]) : undefined;
-  }
-
-  /** Whether the rig can stage updates and read the OTA server (a simulator), or only a person can. */
-  get seesOtaServer(): boolean {
-    return this.simulator !== undefined || this.simulatorControl !== undefined;
-  }
-
-  /** The control socket of a `hil sim` process behind this rig, if it is one. */
-  private get simulatorControl(): string | undefined {
-    return this.config.simulator?.control ?? (this.config.power.type === 'sim-control' ? this.config.power.socket : undefined);
-  }
-
   mark(name: string): number {
     const now = this.clock.now();
     this.marks.set(name, now);
@@ -368,6 +397,7 @@ export class RigController extends EventEmitter<RigEvents> {
   /** Leaves the bench as the rig file says (power off unless told otherwise) and releases it. */
   async safeState(): Promise<void> {
     this.released = true;
+    this.poller.stop();
     this.at.close();
     this.observer.stop();
     await this.link.close();
@@ -388,6 +418,7 @@ export class RigController extends EventEmitter<RigEvents> {
   private portVanished(error: Error): void {
     const at = this.mark('port-lost');
     this.portOutages.push({ lostAt: at, returnedAt: undefined });
+    this.poller.stop();
     this.observer.powerLost();
     const why = this.reenumerates ? 'the module restarted or re-enumerated on USB' : this.uartAdvice();
     this.note(`serial port ${this.link.path} vanished at ${formatRigTime(at)} (${error.message}): ${why}; waiting up to ${Math.round(this.config.settle.bootTimeout / 1000)} s for it to return`);
@@ -408,6 +439,9 @@ export class RigController extends EventEmitter<RigEvents> {
     const stillOn = () => this.switchedOn && this.link.isOpen;
     this.waitAnswering(at, deadline, `${Math.round(this.config.settle.bootTimeout / 1000)} s after its port returned`, stillOn)
       .then(() => (stillOn() ? this.enableEvidence() : undefined))
+      .then(() => {
+        if (stillOn() && this.polling) this.poller.start();
+      })
       .catch((restoreError: Error) => {
         if (stillOn()) this.note(`after the port returned: ${restoreError.message}; OTA evidence may be missing`);
       });
@@ -422,4 +456,30 @@ export class RigController extends EventEmitter<RigEvents> {
     }
     this.at.feed(bytes);
   }
+}
+
+function activeMode(profile: ModuleProfile): ActiveToolkit {
+  if (profile.activeToolkit) return profile.activeToolkit;
+  const known = Object.values(MODULE_PROFILES).filter((p) => p.activeToolkit).map((p) => p.id);
+  throw new Error(`toolkit: active needs a host-side toolkit mode, and module profile "${profile.id}" documents none; profiles that do: ${known.join(', ')}`);
+}
+
+/** The operator's declaration where there is one, else the OTA server the rig reaches, else nothing. */
+function updateSource(config: RigConfig, overrides: RigOverrides, simulator: VirtualModule | undefined, sessionsSeen: () => number): UpdateSource {
+  const declared = overrides.updatePending ?? config.updatePending;
+  if (declared !== undefined) return new DeclaredUpdates(declared, sessionsSeen);
+  if (simulator) {
+    return new ServerUpdates("the built-in simulator's OTA server", {
+      stage: async (update: UpdatePlan) => void simulator.server.stage(simulator.uicc.iccid, update),
+      lookup: async () => simulator.server.lookup(simulator.uicc.iccid),
+    });
+  }
+  const control = config.simulator?.control ?? (config.power.type === 'sim-control' ? config.power.socket : undefined);
+  if (control) {
+    return new ServerUpdates(`the OTA server of the simulator behind ${control}`, {
+      stage: async (update: UpdatePlan) => void (await controlRequest(control, { op: 'stage', ...update })),
+      lookup: async () => (await controlRequest(control, { op: 'updates' })) as SettingsUpdate[],
+    });
+  }
+  return new UnknownUpdates();
 }

@@ -16,15 +16,13 @@ export interface DoctorCheck {
   fix?: string;
 }
 
-/** Super SIM ICCIDs start with these digits (DESIGN §5). */
-export const SUPER_SIM_ICCID_PREFIXES = ['8988307', '8910392'];
 /** Rig ms between AT+CPIN? polls while the SIM initialises. */
 const SIM_POLL_MS = 1_000;
 
 /** What the harness loses when the module refuses one of its profile's setup commands. */
 const EVIDENCE: Record<string, string> = {
   '+CGEREP': '+CGEV PDN events, by which the harness sees OTA sessions open and close',
-  '+CUSATA': '+CUSATP proactive commands, which name the APN the SIM opens',
+  '+CUSATA': '+CUSATP proactive commands of the host-side toolkit, which the harness then answers',
   '%USATEV': '%USATEV BIP events, by which the harness sees OTA sessions open and close',
   '+CEREG': 'registration reports',
   '+CMEE': 'numbered +CME ERROR codes',
@@ -32,9 +30,6 @@ const EVIDENCE: Record<string, string> = {
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '?' : formatRigTime(ms));
 
-export function isSuperSimIccid(iccid: string): boolean {
-  return SUPER_SIM_ICCID_PREFIXES.some((prefix) => iccid.startsWith(prefix));
-}
 
 /** Runs every check in order and hands each to `report`; stops where later checks cannot run. */
 export async function examineBench(rig: RigController, report: (check: DoctorCheck) => void): Promise<void> {
@@ -79,7 +74,7 @@ export async function examineBench(rig: RigController, report: (check: DoctorChe
   report(profileFit(rig, identity.manufacturer));
   for (const command of rig.profile.setup) report(setupCheck(command, await send(command), rig.profile.id));
   report(await simReady(rig, send));
-  report(iccidCheck(identity.iccid, rig.profile.iccidCommand));
+  report(iccidCheck(identity.iccid, rig.profile.iccidCommand, rig.config.sim.iccidPrefixes));
   report(terminalProfileCheck(rig, await send(rig.profile.terminalProfile.command)));
   for (const check of rig.profile.checks) {
     const response = await send(check.command);
@@ -132,15 +127,16 @@ async function simReady(rig: RigController, send: (command: string) => Promise<A
   return { name, verdict: 'fail', detail: `AT+CPIN? answered ${answer}`, fix };
 }
 
-function iccidCheck(iccid: string | undefined, command: string): DoctorCheck {
+/** The ICCID is one of the SIM profile's cards (sim.iccidPrefixes). */
+function iccidCheck(iccid: string | undefined, command: string, prefixes: readonly string[]): DoctorCheck {
   const name = 'Super SIM';
   const digits = iccid?.replace(/[^0-9]/g, '');
   if (!digits) return { name, verdict: 'fail', detail: `${command} gave no ICCID`, fix: 'check the module profile\'s ICCID command and the SIM' };
-  if (isSuperSimIccid(digits)) return { name, verdict: 'ok', detail: `ICCID ${digits}` };
+  if (prefixes.some((prefix) => digits.startsWith(prefix))) return { name, verdict: 'ok', detail: `ICCID ${digits}` };
   return {
     name,
     verdict: 'warn',
-    detail: `ICCID ${digits} does not start with ${SUPER_SIM_ICCID_PREFIXES.join(' or ')}`,
+    detail: `ICCID ${digits} does not start with ${prefixes.join(', ')}`,
     fix: 'the suites expect the Super SIM applet\'s OTA checks: use a Super SIM, or a SIM whose applet behaves alike',
   };
 }

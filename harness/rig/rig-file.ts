@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { didYouMean, expectedGot, expecting, loadYamlFile, onlyWhenValid } from '../config/index.ts';
 import { MODULE_PROFILES, PROFILE_ALIASES } from '../ota/profiles.ts';
+import { DIALECT_NAMES, type DialectName } from '../sim/dialects.ts';
 import { FAULTS, type FaultName } from '../sim/faults.ts';
+import { simulatedProfile } from '../sim/profiles.ts';
 import { DEFAULT_FORCE_CHECK_APDU } from '../stk/index.ts';
 import { durationUpTo } from '../time/duration.ts';
 import { timeScaleSchema } from '../time/scale.ts';
@@ -76,6 +78,8 @@ const powerSchema = z.discriminatedUnion('type', [
 
 const virtualSchema = z.strictObject({
   seed: z.int().optional(),
+  /** What the simulated module shows of its OTA sessions; one its module profile offers (harness/sim/dialects.ts). */
+  dialect: z.enum(DIALECT_NAMES as [DialectName, ...DialectName[]]).optional(),
   faults: z.array(z.enum(Object.keys(FAULTS) as [FaultName, ...FaultName[]])).default([]),
   update: z
     .strictObject({
@@ -85,6 +89,16 @@ const virtualSchema = z.strictObject({
     })
     .optional(),
 });
+
+/** A simulator dialect the rig's module profile does not offer is an error at virtual.dialect. */
+function checkDialect(rig: { module: string; virtual?: { dialect?: DialectName } }, ctx: z.RefinementCtx): void {
+  const dialect = rig.virtual?.dialect;
+  if (!dialect) return;
+  const offered = simulatedProfile(rig.module).dialects;
+  if (!offered.includes(dialect)) {
+    ctx.addIssue({ code: 'custom', path: ['virtual', 'dialect'], message: expectedGot(`a dialect module "${rig.module}" offers (${offered.join(', ')})`, dialect) });
+  }
+}
 
 const moduleIds = Object.keys(MODULE_PROFILES);
 const moduleSchema = z.string().refine((id) => moduleIds.includes(id) || Object.hasOwn(PROFILE_ALIASES, id), {
@@ -112,6 +126,24 @@ export const rigSchema = z
     power: powerSchema,
     safeState: z.enum(['off', 'on', 'leave']).default('off'),
     module: moduleSchema.default('generic-27007'),
+    /**
+     * `passive` (the default): the harness watches and never changes how the module and SIM handle the
+     * toolkit. `active`: the module hands the host each proactive command (AT+CUSATA=1 on a TS 27.007
+     * module) and the harness answers every one; the certificate says so.
+     */
+    toolkit: z.enum(['passive', 'active']).default('passive'),
+    /** Poll the context list this often for OTA sessions, where the module shows no PDN events for them. */
+    pollContexts: durationUpTo('10 min').optional(),
+    /**
+     * The operator's word on whether an OTA update is staged for this SIM: false (none), or its
+     * blocks and the IMSI it switches to. Without it a bench that cannot see the OTA server does not know.
+     */
+    updatePending: z
+      .union([
+        z.literal(false),
+        z.strictObject({ blocks: z.int().min(1).max(100).default(1), newImsi: z.string().regex(/^\d{6,15}$/, expecting('an IMSI of 6 to 15 digits')).optional() }),
+      ])
+      .optional(),
     sim: z
       .strictObject({
         profile: z.string().min(1).default('super-sim'),
@@ -122,6 +154,8 @@ export const rigSchema = z
           .default(DEFAULT_FORCE_CHECK_APDU),
         dataApn: z.string().min(1).default('super'),
         otaApn: z.string().min(1).default('ota.super'),
+        /** ICCID prefixes of this SIM vendor's cards: Super SIM 8988307 and 8988323, and 8910392 for newer cards. */
+        iccidPrefixes: z.array(z.string().regex(/^\d{2,19}$/, expecting('the first digits of an ICCID'))).min(1).default(['8988307', '8988323', '8910392']),
       })
       .prefault({}),
     settle: z
@@ -157,6 +191,7 @@ export const rigSchema = z
         message: `expected no simulator options, since they only apply when serial.path is "virtual"; serial.path is ${JSON.stringify(rig.serial.path)}`,
       });
     }
+    checkDialect(rig, ctx);
     // A module behind a device path keeps real time unless it is a simulator (`hil sim --pty`), which
     // the rig knows from the switch being its control socket or from a `simulator:` block.
     if (rig.power.type !== VIRTUAL && rig.power.type !== 'sim-control' && rig.timeScale !== undefined && rig.timeScale !== 1 && !rig.simulator) {

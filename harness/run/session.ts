@@ -208,6 +208,9 @@ class RunSession {
       power: rig.powerDescription,
       module: options.config.module,
       faults: [...(rig.simulator?.faults ?? [])],
+      toolkit: rig.activeToolkit ? 'active' : 'passive',
+      evidence: rig.evidenceLevel,
+      updates: rig.updates.name,
     };
   }
 

@@ -40,6 +40,8 @@ export interface TestResult {
   cycle?: { index: number; of: number };
   /** The statistics over a repeated suite's cycles, on the test that judges them. */
   statistics?: MeasurementStatistics[];
+  /** What the test could not judge, and why: where it has any, its evidence is limited. */
+  limitations?: string[];
 }
 
 /** Hears a run's progress as it happens (the results stream subscribes here). */
@@ -100,10 +102,14 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
     },
     captures: new Map<string, string>(),
     progress: (text: string) => view.progress(text),
+    limited: (text: string) => {
+      const limitations = (result.limitations ??= []);
+      if (limitations.includes(text)) return;
+      limitations.push(text);
+      view.line(`    limited evidence: ${text}`);
+    },
+    update: undefined,
   };
-  if (!rig.seesOtaServer && suite.steps.some((step) => step.kind === 'stageUpdate' || step.kind === 'expectUpdate')) {
-    view.line(`    note: this suite stages OTA updates, which only a simulator's server lets the harness do; on this bench stage them in the SIM vendor's console when a step asks`);
-  }
   const sessionsBefore = rig.observer.sessions.length;
   const trace = new TimelineTrace(rig);
   let failure: Error | undefined;
@@ -149,6 +155,10 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
       view.measurement(m);
       await allure.parameter(m.name, parameterText(m), MEASURED);
     }
+    if (result.limitations?.length) {
+      await allure.label('evidence', 'limited');
+      await allure.attachment('limited evidence', result.limitations.map((text) => `- ${text}`).join('\n'), { contentType: 'text/plain' });
+    }
     const sessions = rig.observer.sessions.slice(sessionsBefore);
     await allure.attachment('AT transcript', transcriptSlice(rig.at.transcript.entries(), trace.start, rig.clock.now()), { contentType: 'text/plain' });
     await allure.attachment('OTA sessions', JSON.stringify(sessions, null, 2), { contentType: 'application/json' });
@@ -164,7 +174,7 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
 }
 
 function newResult(suite: Suite, title: string): TestResult {
-  return { suiteId: suite.id, title, file: suite.file, tags: suite.tags, status: 'skipped', measurements: [], steps: [], startedAt: 0, endedAt: 0 };
+  return { suiteId: suite.id, title, file: suite.file, tags: suite.tags, status: 'skipped', measurements: [], steps: [], startedAt: 0, endedAt: 0, limitations: [] };
 }
 
 /** One mocha test whose outcome lands in `result` and is reported on the console and to the listener. */

@@ -1,15 +1,19 @@
 // The step library: what each declarative step does on a rig, and how it fails.
 // Failures are chai assertion errors whose message names the broken behaviour.
 import { assert } from 'chai';
-import type { OtaSession } from '../ota/observer.ts';
+import type { EvidenceSource, OtaSession } from '../ota/observer.ts';
 import type { RigController } from '../rig/controller.ts';
+import type { UpdateKnowledge } from '../rig/update-source.ts';
 import { formatDuration } from '../time/duration.ts';
+import { observableWait } from '../time/observable-wait.ts';
 import { measure, toUnit, type MeasuredValue } from './measurements.ts';
 import { waitForClose, waitForSession } from './session-wait.ts';
-import type { Measurement, Step, Suite } from './suite-file.ts';
+import type { Condition, Measurement, Step, Suite } from './suite-file.ts';
 
 /** Longest an OTA session may stay open before the harness stops waiting for its close. */
 const SESSION_CLOSE_LIMIT_MS = 10 * 60_000;
+/** The close wait on `rig`: never so short in wall time that the host could miss the close (weekly-recheck at scale 100 000). */
+const closeLimit = (rig: RigController) => observableWait(rig.clock, SESSION_CLOSE_LIMIT_MS);
 
 export interface StepContext {
   rig: RigController;
@@ -20,6 +24,10 @@ export interface StepContext {
   captures: Map<string, string>;
   /** A live line while the step waits: what it waits for and how far into the window it is. */
   progress(text: string): void;
+  /** Records what the step could not judge, and why: the test's evidence is limited. */
+  limited(text: string): void;
+  /** What was known of a pending update at the suite's last stageUpdate or forceCheck. */
+  update: UpdateKnowledge | undefined;
 }
 
 export function describeStep(step: Step, otaApn: string): string {
@@ -36,15 +44,15 @@ export function describeStep(step: Step, otaApn: string): string {
       return `force an OTA check with AT+CSIM (expect ${step.expectStatus.join(' or ')})`;
     case 'expectSession': {
       const window = `${step.within.min !== undefined ? `${formatDuration(step.within.min)}–` : 'within '}${formatDuration(step.within.max)} after ${step.from}`;
-      const sessions = step.count > 1 ? `${step.count} OTA sessions` : 'an OTA session';
+      const sessions = step.count === 'update' ? "the pending update's OTA sessions" : step.count > 1 ? `${step.count} OTA sessions` : 'an OTA session';
       return `expect ${sessions} on ${step.apn ?? otaApn} ${window}`;
     }
     case 'expectNoSession':
       return `expect no OTA session on ${step.apn ?? otaApn} for ${formatDuration(step.for)}`;
     case 'stageUpdate':
-      return `stage an OTA update in ${step.blocks} block${step.blocks > 1 ? 's' : ''}${step.newImsi ? ` that switches the IMSI to ${step.newImsi}` : ''} (simulator's OTA server)`;
+      return `stage an OTA update in ${step.blocks} block${step.blocks > 1 ? 's' : ''}${step.newImsi ? ` that switches the IMSI to ${step.newImsi}` : ''}`;
     case 'expectUpdate':
-      return `expect the staged update to be ${step.status} (simulator's OTA server)`;
+      return `expect the staged update to be ${step.status}`;
     case 'wait':
       return `wait ${formatDuration(step.duration)}`;
     case 'mark':
@@ -67,6 +75,10 @@ export async function runStep(step: Step, context: StepContext): Promise<void> {
       await rig.waitRegistered(step.timeout);
       return;
     case 'at': {
+      if (step.onlyIf && !holds(step.onlyIf, context)) {
+        context.limited(`not checked: ${step.send} (${step.failureMeans ?? 'the step'}) needs ${CONDITION_TEXT[step.onlyIf]}; ${knowledgeText(context.update)}`);
+        return;
+      }
       const response = await rig.at.send(step.send, step.timeout !== undefined ? { timeoutMs: step.timeout } : {});
       const means = step.failureMeans;
       const answered = response.ok ? 'OK' : 'ERROR';
@@ -85,14 +97,19 @@ export async function runStep(step: Step, context: StepContext): Promise<void> {
       return;
     }
     case 'stageUpdate': {
-      const staged = await rig.stageUpdate(step);
-      if (!staged) rig.note(`stage an update of ${step.blocks} block(s) for this SIM through the SIM vendor's console before this point`);
+      const staged = await rig.updates.stage(step);
+      context.update = await rig.updates.pending();
+      if (!staged) rig.note(`not staged by the harness (${rig.updates.name}): ${knowledgeText(context.update)}`);
       return;
     }
     case 'expectUpdate': {
-      const updates = await rig.otaUpdates();
+      const updates = await rig.updates.updates();
       if (!updates) {
-        rig.note(`the rig cannot see the OTA server: check on the SIM vendor's console that the update is ${step.status}`);
+        context.limited(`the update's status (expected ${step.status}) is not observable: ${rig.updates.name} does not show it`);
+        return;
+      }
+      if (context.update?.state !== 'pending') {
+        context.limited(`not checked: the update's status (expected ${step.status}) needs an update pending at the check; ${knowledgeText(context.update)}`);
         return;
       }
       const newest = updates[0];
@@ -101,6 +118,7 @@ export async function runStep(step: Step, context: StepContext): Promise<void> {
       return;
     }
     case 'forceCheck': {
+      context.update = await rig.updates.pending();
       const { statusWord } = await rig.forceCheck();
       const accepted = step.expectStatus.some((sw) => new RegExp(`^${sw.replace(/xx$/i, '..')}$`, 'i').test(statusWord));
       assert.isTrue(accepted, `the SIM answered the forced-check ENVELOPE with status ${statusWord}, expected ${step.expectStatus.join(' or ')}`);
@@ -129,11 +147,14 @@ function declared(context: StepContext, name: string): Measurement {
   return context.suite.measurements.find((m) => m.name === name)!;
 }
 
-/** Records a duration measured from an anchor in the declared unit, with its ± bound: the anchor's and the rig's timing resolution. */
-function record(context: StepContext, name: string | undefined, rigMs: number, from: string): void {
+/**
+ * Records a duration measured from an anchor in the declared unit, with its ± bound: the anchor's,
+ * the session edge's (half a polling interval where sessions are polled) and the rig's timing resolution.
+ */
+function record(context: StepContext, name: string | undefined, rigMs: number, from: string, session: OtaSession): void {
   if (!name) return;
   const m = declared(context, name);
-  const uncertainty = (context.rig.markUncertainty.get(from) ?? 0) + context.rig.timingResolution;
+  const uncertainty = (context.rig.markUncertainty.get(from) ?? 0) + session.timingUncertainty + context.rig.timingResolution;
   context.measured(measure(m, toUnit(rigMs, m.unit), toUnit(uncertainty, m.unit)));
 }
 
@@ -142,6 +163,37 @@ function recordCount(context: StepContext, name: string | undefined, count: numb
 }
 
 const seconds = (rigMs: number) => `${(rigMs / 1000).toFixed(1)} s`;
+
+const CONDITION_TEXT: Record<Condition, string> = {
+  'update-pending': 'an update pending at the OTA check',
+  'imsi-switch': 'a pending update that switches the IMSI',
+};
+
+function holds(condition: Condition, context: StepContext): boolean {
+  const update = context.update;
+  return update?.state === 'pending' && (condition === 'update-pending' || update.newImsi !== undefined);
+}
+
+/** What is known of a pending update, as a limitation or a note says it. */
+function knowledgeText(update: UpdateKnowledge | undefined): string {
+  if (!update) return 'no update was staged or declared for this suite';
+  switch (update.state) {
+    case 'pending':
+      return `an update of ${update.blocks} block${update.blocks > 1 ? 's' : ''}${update.newImsi ? ` switching the IMSI to ${update.newImsi}` : ''} is pending (${update.source})`;
+    case 'none':
+      return `no update is pending (${update.source})`;
+    case 'unknown':
+      return `whether an update is pending is unknown: ${update.why}`;
+  }
+}
+
+const SOURCE_TEXT: Record<EvidenceSource, string> = {
+  'pdn-event': 'PDN context events',
+  'bip-event': 'BIP link events',
+  'toolkit-notification': 'toolkit notifications',
+  'proactive-command': 'proactive commands',
+  'context-poll': 'context-list polls',
+};
 
 /** Fails the step, adding what the failure means for the device when the suite says so. */
 function fail(message: string, failureMeans: string | undefined): never {
@@ -162,6 +214,7 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const deadline = anchor + step.within.max + step.grace;
   const limitText = `${formatDuration(step.within.max)}${step.grace ? ` (+${formatDuration(step.grace)} grace)` : ''}`;
   const matches = (s: OtaSession) => s.apn === apn && s.openedAt >= anchor;
+  const expected = expectedCount(step.count, context);
 
   const first = await waitForSession(rig.observer, rig.clock, matches, deadline, () =>
     context.progress(`waiting for an ${apn} session: ${formatDuration(rig.clock.now() - anchor)} after ${step.from} (window ends at ${formatDuration(step.within.max + step.grace)})`),
@@ -170,7 +223,7 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   if (!first) fail(`no ${apn} session within ${limitText} of ${step.from}${otherSessions(context, apn, anchor)}`, means);
 
   const delay = first.openedAt - anchor;
-  record(context, step.measure, delay, step.from);
+  record(context, step.measure, delay, step.from, first);
   if (first.state === 'refused') {
     fail(`OPEN CHANNEL for ${apn} at ${seconds(delay)} after ${step.from} was refused by the module: no data connection came up before the card ended its proactive session`, means);
   }
@@ -181,42 +234,66 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
     fail(`the first ${apn} session opened ${seconds(delay)} after ${step.from}, after the ${formatDuration(step.within.max)} upper limit`, means);
   }
 
-  let last = first;
-  for (let n = 2; n <= step.count; n++) {
-    const closed = await waitForClose(rig.observer, rig.clock, last, rig.clock.now() + SESSION_CLOSE_LIMIT_MS);
-    if (!closed) fail(`${apn} session ${n - 1} of ${step.count} did not close within ${SESSION_CLOSE_LIMIT_MS / 60_000} min`, means);
-    if (step.requireData) requireData(last, n - 1, step.count, apn, means);
-    const gapLimit = step.followOnWithin ?? step.within.max;
+  const sessions = [first];
+  const gapLimit = step.followOnWithin ?? step.within.max;
+  for (let n = 2; expected === undefined || n <= expected; n++) {
+    const last = sessions.at(-1)!;
+    const of = expected === undefined ? '' : ` of ${expected}`;
+    const closed = await waitForClose(rig.observer, rig.clock, last, rig.clock.now() + closeLimit(rig));
+    if (!closed) fail(`${apn} session ${n - 1}${of} did not close within ${formatDuration(closeLimit(rig))}`, means);
+    if (step.requireData) requireData(last, n - 1, expected, apn, context, means);
     const closedAt = last.closedAt ?? rig.clock.now();
     const next = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && s.index > last.index, closedAt + gapLimit, (waited) =>
-      context.progress(`waiting for follow-on ${apn} session ${n} of ${step.count}: ${formatDuration(waited)} since session ${n - 1} closed`),
+      context.progress(`waiting for follow-on ${apn} session ${n}${of}: ${formatDuration(waited)} since session ${n - 1} closed`),
     );
-    if (!next || next.state === 'refused') {
+    if (next?.state === 'refused') {
       recordCount(context, step.measureCount, n - 1);
-      fail(
-        next
-          ? `follow-on ${apn} session ${n} of ${step.count} was refused by the module`
-          : `only ${n - 1} of ${step.count} ${apn} sessions: no follow-on session within ${formatDuration(gapLimit)} of session ${n - 1} closing`,
-        means,
-      );
+      fail(`follow-on ${apn} session ${n}${of} was refused by the module`, means);
     }
-    last = next;
+    if (!next) {
+      if (expected === undefined) break; // no update known to be pending: the follow-ons that came are counted
+      recordCount(context, step.measureCount, n - 1);
+      fail(`only ${n - 1} of ${expected} ${apn} sessions: no follow-on session within ${formatDuration(gapLimit)} of session ${n - 1} closing`, means);
+    }
+    sessions.push(next);
   }
-  const lastClosed = await waitForClose(rig.observer, rig.clock, last, rig.clock.now() + SESSION_CLOSE_LIMIT_MS);
+  const last = sessions.at(-1)!;
+  const lastClosed = await waitForClose(rig.observer, rig.clock, last, rig.clock.now() + closeLimit(rig));
   if (lastClosed && last.closedAt !== undefined) {
     rig.marks.set('last-close', last.closedAt);
-    record(context, step.measureWindow, last.closedAt - anchor, step.from);
-    record(context, step.measureStayAwake, last.closedAt - anchor + step.stayAwakeMargin, step.from);
+    record(context, step.measureWindow, last.closedAt - anchor, step.from, last);
+    record(context, step.measureStayAwake, last.closedAt - anchor + step.stayAwakeMargin, step.from, last);
   }
-  recordCount(context, step.measureCount, step.count);
-  if (step.requireData) requireData(last, step.count, step.count, apn, means);
+  recordCount(context, step.measureCount, sessions.length);
+  if (step.requireData) requireData(last, sessions.length, expected, apn, context, means);
 }
 
-/** A session that closed without SEND or RECEIVE DATA never reached the OTA server. */
-function requireData(session: OtaSession, n: number, count: number, apn: string, means: string | undefined): void {
+/**
+ * The number of sessions a step expects: its own count, or the pending update's blocks. Undefined
+ * when no update is known to be pending: then every follow-on that comes is counted, and the test
+ * says that an update's delivery was not judged.
+ */
+function expectedCount(count: number | 'update', context: StepContext): number | undefined {
+  if (count !== 'update') return count;
+  const update = context.update;
+  if (update?.state === 'pending') return update.blocks;
+  context.limited(`the sessions of an update's delivery were counted, not judged against its blocks: ${knowledgeText(update)}`);
+  return undefined;
+}
+
+/**
+ * A session that closed without SEND or RECEIVE DATA never reached the OTA server. Judged where the
+ * module showed the session's proactive commands; elsewhere the test records that it could not see.
+ */
+function requireData(session: OtaSession, n: number, count: number | undefined, apn: string, context: StepContext, means: string | undefined): void {
   if (session.exchangedData) return;
+  const which = count !== undefined && count > 1 ? ` ${n} of ${count}` : count === undefined && n > 1 ? ` ${n}` : '';
+  if (!session.seen.includes('proactive-command')) {
+    const seen = session.seen.map((source) => SOURCE_TEXT[source]).join(' and ') || 'nothing';
+    context.limited(`data exchange with the OTA server is not observable on ${context.rig.profile.id} (${context.rig.evidenceLevel} evidence): ${apn} session${which} was seen through ${seen}, which do not show SEND DATA or RECEIVE DATA`);
+    return;
+  }
   const duration = session.closedAt !== undefined ? ` after ${seconds(session.closedAt - session.openedAt)}` : '';
-  const which = count > 1 ? ` ${n} of ${count}` : '';
   fail(`${apn} session${which} closed${duration} without exchanging data with the OTA server (no SEND DATA or RECEIVE DATA seen)`, means);
 }
 

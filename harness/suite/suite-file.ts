@@ -68,6 +68,15 @@ const atCommandLine = z
   .string()
   .regex(/^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$/, expecting('an AT command on one line, without CR, LF or other control characters'));
 
+/**
+ * A step that runs only where an update is known to be pending when the suite's OTA check comes:
+ * `update-pending`, or `imsi-switch` for one that switches the SIM's IMSI. Elsewhere it is skipped,
+ * and the test says what was not checked.
+ */
+export const CONDITIONS = ['update-pending', 'imsi-switch'] as const;
+export type Condition = (typeof CONDITIONS)[number];
+const onlyIf = z.enum(CONDITIONS).optional();
+
 // Each key is a step name; its value holds the step's options. Durations are milliseconds of rig time.
 const stepKinds = z.strictObject({
   power: z.enum(['off', 'on', 'cycle']).transform((action) => ({ kind: 'power' as const, action })),
@@ -89,6 +98,7 @@ const stepKinds = z.strictObject({
       differsFrom: snakeCaseName.optional(),
       sameAs: snakeCaseName.optional(),
       failureMeans: z.string().min(1).optional(),
+      onlyIf,
     }),
   ),
   /**
@@ -118,8 +128,11 @@ const stepKinds = z.strictObject({
         within: z.strictObject({ min: durationSchema.optional(), max: durationSchema }),
         /** Extra wait after within.max before declaring that no session opened. */
         grace: durationSchema.prefault(0),
-        /** Sessions expected back to back. */
-        count: z.int().positive().default(1),
+        /**
+         * Sessions expected back to back; `update`: the pending update's blocks, where one is known to
+         * be pending, and otherwise every follow-on session that comes is counted.
+         */
+        count: z.union([z.int().positive(), z.literal('update')]).default(1),
         /** Longest gap allowed between one session's close and the next one's open. */
         followOnWithin: durationSchema.optional(),
         /** Time from `from` to the first session's open. */
@@ -131,7 +144,7 @@ const stepKinds = z.strictObject({
         /** The stay-awake timer a device should use: the measured window plus `stayAwakeMargin`. */
         measureStayAwake: snakeCaseName.optional(),
         stayAwakeMargin: durationSchema.prefault('30 s'),
-        /** Every session must exchange data with the OTA server (seen as SEND/RECEIVE DATA). */
+        /** Every session must exchange data with the OTA server (seen as SEND/RECEIVE DATA, where the module shows them). */
         requireData: z.boolean().default(false),
         /** What a failure of this step means for the device, added to its message. */
         failureMeans: z.string().min(1).optional(),

@@ -1,23 +1,33 @@
-// The OTA observer on vendor notifications that name a proactive command by its type alone (u-blox
-// +STKPRO, Cinterion ^SSTN): the OPEN CHANNEL dates the session and joins its evidence, the PDN event
-// gives the cid and AT+CGDCONT? the APN; an OPEN CHANNEL the card gives up on is a refused session.
-// First against scripted lines, then against the simulated modules printing them.
+// The OTA observer on vendor notifications that name a proactive command by its type alone (Telit
+// #STN with a host-side toolkit): the OPEN CHANNEL dates the session and joins its evidence, the PDN
+// event gives the cid and AT+CGDCONT? the APN; an OPEN CHANNEL the card gives up on is a refused
+// session. First against scripted lines, then against the simulated modules printing them.
 import { expect } from 'chai';
 import { AtEngine } from '../../harness/at/index.ts';
+import { AtContextReader } from '../../harness/ota/contexts.ts';
 import { OtaObserver, type OtaSession } from '../../harness/ota/observer.ts';
-import { moduleProfile } from '../../harness/ota/profiles.ts';
+import { moduleProfile, type EvidenceRule } from '../../harness/ota/profiles.ts';
+import { PDN_27007, TE_PROFILE_27007 } from '../../harness/ota/profiles/common.ts';
 import { VirtualModule } from '../../harness/sim/index.ts';
+import { answerToolkit } from '../../harness/rig/host-toolkit.ts';
 import { ManualClock } from '../../harness/time/clock.ts';
 import { fakeRig, flush, framed } from '../at/fake-module.ts';
 
 const CONTEXTS = framed('+CGDCONT: 1,"IP","super","0.0.0.0",0,0', '+CGDCONT: 2,"IP","ota.super","0.0.0.0",0,0', 'OK');
 
-/** An observer with `profileId`'s rules, reading lines a scripted module says at given rig times. */
-function scripted(profileId: string) {
-  const profile = moduleProfile(profileId);
-  const rig = fakeRig((input) => (input === 'AT+CGDCONT?' ? CONTEXTS : framed('ERROR')), { urcPrefixes: profile.urcPrefixes });
+/** Telit #STN notifications of a host-side toolkit, with PDN events. */
+const TELIT_ACTIVE = [...PDN_27007, ...moduleProfile('telit-le910').activeToolkit!.evidence];
+/** A type-only notification with an end of the card's command cycle, as a vendor could print them. */
+const TYPES_WITH_END: EvidenceRule[] = [
+  { kind: 'proactive-session-end', pattern: '^#STN: ?254$' },
+  { kind: 'proactive-command', pattern: '^#STN: ?(?<type>\\d+)$' },
+];
+
+/** An observer with these rules, reading lines a scripted module says at given rig times. */
+function scripted(rules: readonly EvidenceRule[], urcPrefixes: string[] = ['#STN:', '%USATEV:']) {
+  const rig = fakeRig((input) => (input === 'AT+CGDCONT?' ? CONTEXTS : framed('ERROR')), { urcPrefixes });
   rig.module.echo = false;
-  const observer = new OtaObserver(rig.engine, profile);
+  const observer = new OtaObserver(rig.engine, rules, new AtContextReader(rig.engine));
   const announced: string[] = [];
   for (const event of ['opened', 'closed', 'refused'] as const) observer.on(event, (session) => announced.push(`${event} ${session.index}`));
   const say = async (at: number, line: string) => {
@@ -29,13 +39,13 @@ function scripted(profileId: string) {
 }
 
 describe('OTA observer on proactive commands named by their type', () => {
-  it('u-blox +STKPRO: dates the session by its OPEN CHANNEL, reads the APN of the PDN event\'s cid, and keeps every line', async () => {
-    const { observer, announced, say } = scripted('ublox-sara-r5');
+  it('Telit #STN: dates the session by its OPEN CHANNEL, reads the APN of the PDN event\'s cid, and keeps every line', async () => {
+    const { observer, announced, say } = scripted(TELIT_ACTIVE);
     const lines: [number, string][] = [
-      [1_000, '+STKPRO: 64'],
+      [1_000, '#STN: 64'],
       [2_500, '+CGEV: ME PDN ACT 2'],
-      [3_000, '+STKPRO: 67'],
-      [4_000, '+STKPRO: 65'],
+      [3_000, '#STN: 67'],
+      [4_000, '#STN: 65'],
       [4_000, '+CGEV: ME PDN DEACT 2'],
     ];
     for (const [at, line] of lines) await say(at, line);
@@ -43,21 +53,23 @@ describe('OTA observer on proactive commands named by their type', () => {
     expect(observer.sessions).to.deep.equal([
       {
         index: 0, apn: 'ota.super', cid: 2, requestedAt: 1_000, openedAt: 2_500, closedAt: 4_000, state: 'closed', exchangedData: true,
+        seen: ['toolkit-notification', 'pdn-event'], timingUncertainty: 0,
         evidence: lines.map(([rig, line]) => ({ rig, line })),
       } satisfies OtaSession,
     ]);
   });
 
-  it('Cinterion ^SSTN: an OPEN CHANNEL the card ends its command cycle on is refused, with its APN unknown', async () => {
-    const { observer, announced, say, commands } = scripted('cinterion');
-    await say(500, '^SSTN: 254'); // a command cycle with no OPEN CHANNEL in it
-    await say(1_000, '^SSTN: 64');
-    await say(1_200, '^SSTN: 254');
+  it('an OPEN CHANNEL the card ends its command cycle on is refused, with its APN unknown', async () => {
+    const { observer, announced, say, commands } = scripted(TYPES_WITH_END);
+    await say(500, '#STN: 254'); // a command cycle with no OPEN CHANNEL in it
+    await say(1_000, '#STN: 64');
+    await say(1_200, '#STN: 254');
     expect(announced).to.deep.equal(['refused 0']);
     expect(observer.sessions).to.deep.equal([
       {
         index: 0, apn: undefined, cid: undefined, requestedAt: 1_000, openedAt: 1_200, closedAt: undefined, state: 'refused', exchangedData: false,
-        evidence: [{ rig: 1_000, line: '^SSTN: 64' }, { rig: 1_200, line: '^SSTN: 254' }],
+        seen: ['toolkit-notification'], timingUncertainty: 0,
+        evidence: [{ rig: 1_000, line: '#STN: 64' }, { rig: 1_200, line: '#STN: 254' }],
       } satisfies OtaSession,
     ]);
     // No context came up, so there was none to ask the APN of.
@@ -67,7 +79,7 @@ describe('OTA observer on proactive commands named by their type', () => {
 
 describe('OTA observer on a module reporting both the PDN context and the BIP link (nRF91)', () => {
   it('shows one session for a context and the BIP link on it, and keeps an older data context apart', async () => {
-    const { observer, announced, say } = scripted('nordic-nrf9160');
+    const { observer, announced, say } = scripted(moduleProfile('nordic-nrf9160').evidence);
     await say(1_000, '+CGEV: ME PDN ACT 1'); // the data context, long before any OTA check
     await say(90_000, '+CGEV: ME PDN ACT 2');
     await say(90_300, '%USATEV: BIP Connected');
@@ -82,7 +94,7 @@ describe('OTA observer on a module reporting both the PDN context and the BIP li
   });
 
   it('keeps the second link-down event of a session to that session, whichever comes first', async () => {
-    const { observer, announced, say } = scripted('nordic-nrf9160');
+    const { observer, announced, say } = scripted(moduleProfile('nordic-nrf9160').evidence);
     await say(1_000, '+CGEV: ME PDN ACT 1');
     await say(90_000, '+CGEV: ME PDN ACT 2');
     await say(90_300, '%USATEV: BIP Connected');
@@ -97,25 +109,26 @@ describe('OTA observer on a module reporting both the PDN context and the BIP li
   });
 
   it('takes a BIP link that comes long after the last context for a session of its own', async () => {
-    const { observer, say } = scripted('nordic-nrf9160');
+    const { observer, say } = scripted(moduleProfile('nordic-nrf9160').evidence);
     await say(1_000, '+CGEV: ME PDN ACT 1');
     await say(90_000, '%USATEV: BIP Connected');
     expect(observer.sessions.map((s) => s.openedAt)).to.deep.equal([1_000, 90_000]);
   });
 });
 
-describe('OTA observer on the simulated u-blox and Cinterion modules', () => {
-  /** The first OTA session after power-up of a simulated module, observed through its profile. */
-  async function firstSession(profileId: string, faults: string[] = []): Promise<OtaSession | undefined> {
+describe('OTA observer on simulated modules', () => {
+  /** The first OTA session after power-up of a simulated module, observed through these rules after these setup commands. */
+  async function firstSession(profileId: string, rules: readonly EvidenceRule[], setup: readonly string[], answer = false): Promise<OtaSession | undefined> {
     const clock = new ManualClock();
     const profile = moduleProfile(profileId);
-    const module = new VirtualModule({ clock, seed: 1, profile: profileId, faults });
+    const module = new VirtualModule({ clock, seed: 1, profile: profileId });
     const engine = new AtEngine({ clock, write: (bytes) => module.write(bytes), urcPrefixes: profile.urcPrefixes });
     module.on('data', (bytes) => engine.feed(bytes));
-    const observer = new OtaObserver(engine, profile);
+    const observer = new OtaObserver(engine, rules, new AtContextReader(engine));
+    if (answer) answerToolkit(engine, profile.activeToolkit!, () => {});
     module.power(true);
     clock.advance(10_000);
-    for (const command of profile.setup) await engine.expectOk(command);
+    for (const command of setup) await engine.expectOk(command);
     // The applet's first check comes within two minutes of power-up; a session takes seconds.
     for (let t = 0; t < 200_000 && !observer.sessions.some((s) => s.state !== 'open'); t += 500) {
       clock.advance(500);
@@ -125,22 +138,20 @@ describe('OTA observer on the simulated u-blox and Cinterion modules', () => {
     return observer.sessions[0];
   }
 
-  const NOTIFICATION: Record<string, string> = { 'ublox-sara-r5': '+STKPRO: ', cinterion: '^SSTN: ' };
-  for (const [id, prefix] of Object.entries(NOTIFICATION)) {
-    it(`${id}: the session carries the ${prefix.trim()} OPEN CHANNEL and CLOSE CHANNEL it was read from`, async () => {
-      const session = await firstSession(id);
-      expect(session?.state).to.equal('closed');
-      expect(session?.apn).to.equal('ota.super');
-      const lines = session!.evidence.map((e) => e.line);
-      expect(lines[0]).to.equal(`${prefix}64`);
-      expect(lines).to.include(`${prefix}65`);
-      expect(session!.requestedAt).to.equal(session!.evidence[0]!.rig).and.to.be.below(session!.openedAt);
-    });
-  }
+  it('generic-27007 with its passive setup: the session is seen through PDN events alone, its APN read from the context list', async () => {
+    const profile = moduleProfile('generic-27007');
+    const session = await firstSession('generic-27007', profile.evidence, profile.setup);
+    expect(session?.state).to.equal('closed');
+    expect(session?.apn).to.equal('ota.super');
+    expect(session?.seen).to.deep.equal(['pdn-event']);
+    expect(session?.exchangedData).to.equal(false);
+  });
 
-  it('cinterion: with the no-bip fault the OPEN CHANNEL is seen refused', async () => {
-    const session = await firstSession('cinterion', ['no-bip']);
-    expect(session?.state).to.equal('refused');
-    expect(session?.evidence.map((e) => e.line)).to.deep.equal(['^SSTN: 64', '^SSTN: 254']);
+  it('generic-27007 with the TE profile answered: the OPEN CHANNEL, SEND and RECEIVE DATA are seen as +CUSATP', async () => {
+    const profile = moduleProfile('generic-27007');
+    const session = await firstSession('generic-27007', [...profile.evidence, ...TE_PROFILE_27007.evidence], [...profile.setup, ...TE_PROFILE_27007.setup], true);
+    expect(session?.state).to.equal('closed');
+    expect(session?.seen).to.include('proactive-command');
+    expect(session?.exchangedData).to.equal(true);
   });
 });

@@ -3,7 +3,6 @@
 import { expect } from 'chai';
 import { parseYamlText } from '../../harness/config/index.ts';
 import { MODULE_PROFILES, moduleProfile } from '../../harness/ota/profiles.ts';
-import { isSuperSimIccid } from '../../harness/rig/doctor.ts';
 import { createPowerSwitch } from '../../harness/rig/power.ts';
 import { rigSchema } from '../../harness/rig/rig-file.ts';
 import { TERMINAL_PROFILE_WITH_BIP } from '../../harness/stk/index.ts';
@@ -12,7 +11,7 @@ import { ScaledClock } from '../../harness/time/clock.ts';
 const TP = TERMINAL_PROFILE_WITH_BIP;
 
 describe('module profiles', () => {
-  const IDS = ['generic-27007', 'quectel-bg95', 'quectel-eg25', 'ublox-sara-r5', 'nordic-nrf9160', 'simcom-sim7080', 'cinterion'];
+  const IDS = ['generic-27007', 'quectel-bg95', 'quectel-eg25', 'ublox-sara-r5', 'nordic-nrf9160', 'simcom-sim7080', 'cinterion', 'telit-le910'];
 
   it(`are ${IDS.join(', ')}`, () => {
     expect(Object.keys(MODULE_PROFILES)).to.deep.equal(IDS);
@@ -34,19 +33,25 @@ describe('module profiles', () => {
 
   it('read a proactive command in full or by its type, and the end of the proactive session, from each vendor\'s lines', () => {
     // What the observer takes from a line: the kind and groups of the first rule that matches it.
-    const read = (id: string, line: string) => {
-      for (const rule of moduleProfile(id).evidence) {
+    const read = (id: string, line: string, active = false) => {
+      const profile = moduleProfile(id);
+      for (const rule of [...profile.evidence, ...(active ? profile.activeToolkit!.evidence : [])]) {
         const match = new RegExp(rule.pattern).exec(line);
         if (match) return { kind: rule.kind, ...match.groups };
       }
       return undefined;
     };
     const close = 'D009810301410082028121';
-    expect(read('generic-27007', `+CUSATP: ${close}`)).to.deep.equal({ kind: 'proactive-command', hex: close });
-    expect(read('ublox-sara-r5', '+STKPRO: 64')).to.deep.equal({ kind: 'proactive-command', type: '64' });
+    // Passively only the PDN events, and Cinterion's copy of each command; the rest with a host-side toolkit.
+    expect(read('generic-27007', `+CUSATP: ${close}`)).to.equal(undefined);
+    expect(read('generic-27007', `+CUSATP: ${close}`, true)).to.deep.equal({ kind: 'proactive-command', hex: close });
+    expect(read('generic-27007', '+CUSATEND', true)).to.deep.equal({ kind: 'proactive-session-end' });
+    expect(read('quectel-bg95', '+CGEV: PDN ACT 2')).to.deep.equal({ kind: 'pdn-up', cid: '2' });
+    expect(read('ublox-sara-r5', '+STKPRO: 64')).to.equal(undefined);
     expect(read('ublox-sara-r5', `+STKPROF: 20,"${TP}"`)).to.equal(undefined);
-    expect(read('cinterion', '^SSTN: 65')).to.deep.equal({ kind: 'proactive-command', type: '65' });
-    expect(read('cinterion', '^SSTN: 254')).to.deep.equal({ kind: 'proactive-session-end' });
+    expect(read('cinterion', `^SSTK: "${close}",11,"00"`)).to.deep.equal({ kind: 'proactive-command', hex: close });
+    expect(read('cinterion', '^SSTK: "810301410082028281830100",12,"01"')).to.equal(undefined); // a terminal response
+    expect(read('telit-le910', '#STN: 64', true)).to.deep.equal({ kind: 'proactive-command', type: '64' });
   });
 
   it('tell a module set up for the SIM toolkit from one that is not', () => {
@@ -55,13 +60,25 @@ describe('module profiles', () => {
     expect(qstk.test('+QSTK: 1')).to.equal(true);
     expect(qstk.test('+QSTK: 0')).to.equal(false);
     const cfun = check('ublox-sara-r5', /STK mode/);
-    expect(['+CFUN: 1,6', '+CFUN: 1,7', '+CFUN: 1,9'].map((line) => cfun.test(line))).to.deep.equal([true, true, true]);
-    expect(['+CFUN: 1,8', '+CFUN: 1', '+CFUN: 1,0'].map((line) => cfun.test(line))).to.deep.equal([false, false, false]);
+    // Mode 7: the module handles the toolkit itself; 6 and 9 hand it to the host, 8 stops fetching.
+    expect(cfun.test('+CFUN: 1,7')).to.equal(true);
+    expect(['+CFUN: 1,6', '+CFUN: 1,9', '+CFUN: 1,8', '+CFUN: 1', '+CFUN: 1,0'].map((line) => cfun.test(line))).to.deep.equal([false, false, false, false, false]);
   });
 
-  it('compile every evidence pattern', () => {
+  it('compile every evidence pattern, their host-side toolkit modes\' too', () => {
     for (const profile of Object.values(MODULE_PROFILES)) {
-      for (const rule of profile.evidence) expect(() => new RegExp(rule.pattern), `${profile.id} ${rule.pattern}`).not.to.throw();
+      const rules = [...profile.evidence, ...(profile.activeToolkit?.evidence ?? [])];
+      for (const rule of rules) expect(() => new RegExp(rule.pattern), `${profile.id} ${rule.pattern}`).not.to.throw();
+      if (profile.activeToolkit) expect(() => new RegExp(profile.activeToolkit!.answer.pattern)).not.to.throw();
+    }
+  });
+
+  it('set modules up passively: no setup command hands the SIM toolkit to the host', () => {
+    // TS 27.007 +CUSATA=1/2 (TE profile), Telit #STIA, Cinterion ^SSTA=1 (Explicit Response), u-blox +CFUN=6/9.
+    const handsOver = /^AT(?:\+CUSATA=[12]|#STIA=[1-9]|\^SSTA=1|\+CFUN=[69])\b/;
+    for (const profile of Object.values(MODULE_PROFILES)) {
+      for (const command of profile.setup) expect(command, `${profile.id} setup`).not.to.match(handsOver);
+      for (const command of profile.activeToolkit?.setup ?? []) expect(command, `${profile.id} active toolkit`).to.match(handsOver);
     }
   });
 
@@ -74,9 +91,10 @@ describe('module profiles', () => {
     expect(moduleProfile('quectel-bg95').pwrkey).to.deep.equal({ pulseOn: 500, pulseOff: 650, shutdown: 30_000 });
   });
 
-  it('know a Super SIM by its ICCID', () => {
-    expect(isSuperSimIccid('89883070000012345674')).to.equal(true);
-    expect(isSuperSimIccid('8910392000001234567')).to.equal(true);
-    expect(isSuperSimIccid('8944110068256270054')).to.equal(false);
+  it('know a Super SIM by its ICCID prefixes, which a rig may set', () => {
+    const parse = (sim: string) => parseYamlText(`name: g\nserial: {path: virtual}\npower: {type: virtual}\n${sim}`, 'rig.yaml', rigSchema).sim.iccidPrefixes;
+    expect(parse('')).to.deep.equal(['8988307', '8988323', '8910392']);
+    expect(parse('sim: {iccidPrefixes: ["8944"]}\n')).to.deep.equal(['8944']);
+    expect(() => parse('sim: {iccidPrefixes: ["89x"]}\n')).to.throw(/rig\.yaml:4:\d+: sim\.iccidPrefixes\[0\]: expected the first digits of an ICCID/);
   });
 });

@@ -3,25 +3,26 @@ import { PDN_27007 } from './common.ts';
 
 export const cinterion: ModuleProfile = {
   id: 'cinterion',
-  description: 'Cinterion (Thales) EXS/ELS/PLS: +CGEV PDN events, ^SYSSTART at boot, ^SSTN toolkit notifications',
+  description: 'Cinterion (Thales) EHS/EXS/ELS/PLS: +CGEV PDN events, ^SYSSTART at boot, every proactive command as ^SSTK once AT^SCFG="SAT/URC" asks',
   manufacturers: ['Cinterion', 'Thales', 'Gemalto'],
   readyMarkers: ['^SYSSTART'],
-  setup: ['AT+CMEE=1', 'AT+CGEREP=2,1', 'AT+CEREG=1'],
-  urcPrefixes: ['^SSTN:', '^SYSSTART'],
+  // In Automatic Response mode (AT^SSTA=0, the default) the module carries out every proactive command
+  // itself; "SAT/URC" 1 only adds a copy of each command and terminal response for the host to read.
+  setup: ['AT+CMEE=1', 'AT+CGEREP=2,1', 'AT^SCFG="SAT/URC","1"', 'AT+CEREG=1'],
+  urcPrefixes: ['^SSTK:', '^SYSSTART'],
+  evidenceLevel: 'proactive-commands',
   evidence: [
     ...PDN_27007,
-    // Remote-SAT: "^SSTN: 254" says the card ended its command cycle; any other value is a command type
-    // in decimal (64 OPEN CHANNEL), or one plus 100 when the command was terminated.
-    { kind: 'proactive-session-end', pattern: '^\\^SSTN: ?254$' },
-    { kind: 'proactive-command', pattern: '^\\^SSTN: ?(?<type>\\d+)$' },
+    // ^SSTK: "<hex>",<bytes>,"00" is a proactive command from the card ("01" a terminal response to it),
+    // as the Thales BIP test suite (sat_bip_protocol_ar) reads them.
+    { kind: 'proactive-command', pattern: '^\\^SSTK: ?"(?<hex>D0[0-9A-Fa-f]+)",\\d+,"00"' },
   ],
   iccidCommand: 'AT^SCID',
   // AT^SSTA? answers <state>,<alphabet>,<allowedInstance>,<SatProfile>[,<userTOut>,<AppType>].
   terminalProfile: { command: 'AT^SSTA?', pattern: '^\\^SSTA: \\d+,\\d+,\\d+,"?(?<hex>[0-9A-Fa-f]+)' },
   checks: [],
   reenumeratesOnUsb: true,
-  unconfirmed:
-    'USB behaviour varies by family; no PWRKEY timings. ^SSTN is documented for Remote-SAT in Explicit Response mode (AT^SSTA=1 and a restart), ' +
-    'where the host answers each command with AT^SSTGI/AT^SSTR; that the module shows it for the BIP commands it carries out itself ' +
-    '(Automatic Response mode, the default) is not confirmed',
+  // Explicit Response mode (AT^SSTA=1, applied after a restart, ^SSTN notifications answered with
+  // AT^SSTGI/AT^SSTR) would hand the toolkit to the host; the harness never switches to it.
+  unconfirmed: 'USB behaviour varies by family; no PWRKEY timings; the ^SSTK byte count and which families accept "SAT/URC"',
 };

@@ -1,5 +1,5 @@
 // Evidence rules, setup and readers several module profiles share.
-import type { EvidenceRule, ModuleProfile, PwrkeyTimings } from '../profiles.ts';
+import type { ActiveToolkit, EvidenceRule, ModuleProfile, PwrkeyTimings } from '../profiles.ts';
 
 export const PDN_27007: EvidenceRule[] = [
   { kind: 'pdn-up', pattern: '^\\+CGEV: ME PDN ACT (?<cid>\\d+)' },
@@ -13,7 +13,21 @@ export const USAT_27007: EvidenceRule[] = [
   { kind: 'proactive-session-end', pattern: '^\\+CUSATEND' },
 ];
 
-export const SETUP_27007 = ['AT+CMEE=1', 'AT+CGEREP=2,1', 'AT+CUSATA=1', 'AT+CEREG=1'];
+/** Verbose errors, PDN events (TS 27.007 §10.1.19 +CGEREP mode 2, buffered events flushed), registration URCs. */
+export const SETUP_27007 = ['AT+CMEE=1', 'AT+CGEREP=2,1', 'AT+CEREG=1'];
+
+/**
+ * TS 27.007 §12.2 +CUSATA=1 activates the TE profile: the MT hands each proactive command to the host
+ * as +CUSATP and the host answers with +CUSATT (§12.4, §12.6); an unanswered OPEN CHANNEL is an OTA
+ * session lost. A host that only watches must never send it.
+ */
+export const TE_PROFILE_27007: ActiveToolkit = {
+  level: 'proactive-commands',
+  setup: ['AT+CUSATA=1'],
+  evidence: USAT_27007,
+  answer: { pattern: USAT_27007[0]!.pattern, reply: 'AT+CUSATT="{accept}"' },
+  source: '3GPP TS 27.007 §12.2 +CUSATA, §12.4 +CUSATP, §12.6 +CUSATT',
+};
 
 /** TS 27.007 +CUSATR: profile storage 1 is the MT's own profile, the one that says what it does itself. */
 export const CUSATR = { command: 'AT+CUSATR=1', pattern: '^\\+CUSATR: 1,"?(?<hex>[0-9A-Fa-f]+)' };
@@ -24,11 +38,13 @@ export const QUECTEL: Omit<ModuleProfile, 'id' | 'description' | 'reenumeratesOn
   readyMarkers: ['RDY'],
   setup: SETUP_27007,
   urcPrefixes: ['+QUSIM:', 'SMS DONE'],
+  // EC25 AT manual: "+CGEV: PDN ACT <cid>" / "+CGEV: PDN DEACT <cid>", with no ME or NW.
+  evidenceLevel: 'pdn',
   evidence: [
     { kind: 'pdn-up', pattern: '^\\+CGEV: (?:ME )?PDN ACT (?<cid>\\d+)' },
     { kind: 'pdn-down', pattern: '^\\+CGEV: (?:ME |NW )?PDN DEACT (?<cid>\\d+)' },
-    ...USAT_27007,
   ],
+  activeToolkit: TE_PROFILE_27007,
   iccidCommand: 'AT+QCCID',
   terminalProfile: CUSATR,
   // AT+QSTK=1 is stored and applied after a reset, so it is a doctor check, not a setup command.

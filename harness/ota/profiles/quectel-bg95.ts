@@ -8,5 +8,5 @@ export const quectelBg95: ModuleProfile = {
   pwrkey: QUECTEL_PWRKEY,
   // The AT port is a USB function as well as the main UART: a restart drops and re-adds the USB device.
   reenumeratesOnUsb: true,
-  unconfirmed: 'the 30 s shutdown wait is the Cat 4 figure; BG95 likely needs less',
+  unconfirmed: 'the 30 s shutdown wait is the Cat 4 figure; BG95 likely needs less; AT+CUSATA/+CUSATT (the active toolkit mode) and AT+QSTK',
 };
