@@ -3,19 +3,23 @@ import { parseArgs } from 'node:util';
 import { MODULE_PROFILES, moduleProfile, type PwrkeyTimings } from '../ota/profiles.ts';
 import { ScaledClock } from '../time/clock.ts';
 import { formatRigTime } from '../time/format.ts';
-import { controlRequest, followPowerFile, followPwrkeyFile, PtyEndpoint, serveControl, UsbPtyPort, USB_ENUMERATION_MS, VirtualModule, FAULTS, type ControlRequest } from '../sim/index.ts';
+import {
+  controlRequest, DIALECT_NAMES, followPowerFile, followPwrkeyFile, PtyEndpoint, serveControl, UsbPtyPort, USB_ENUMERATION_MS, VirtualModule, FAULTS, type ControlRequest,
+} from '../sim/index.ts';
 import { UsageError, type CliOutput } from './output.ts';
 
 export const SIM_USAGE = `usage: hil sim --pty PATH [options]
-       hil sim ctl SOCKET power on|off | state | truth | updates
+       hil sim ctl SOCKET power on|off | state | truth | updates | stage [BLOCKS [NEW-IMSI]]
 
 Runs the virtual module on a pseudo-terminal linked at PATH.
   --control SOCKET       control socket (default PATH.ctl)
   --time-scale N         rig time runs N times wall time (default 1)
   --seed N               seed for drawn delays and noise
   --fault NAME           inject a fault (repeatable): ${Object.keys(FAULTS).join(', ')}
-  --profile ID           simulated module dialect (default generic-27007)
-  --update-blocks N      stage an OTA update delivered in N blocks
+  --profile ID           simulated module profile (default generic-27007)
+  --dialect NAME         what the module shows of the OTA sessions it carries out: ${DIALECT_NAMES.join(', ')}
+                         (each profile offers some; default the profile's own)
+  --update-blocks N      stage an OTA update delivered in N blocks (none is staged without it)
   --new-imsi IMSI        the staged update switches the SIM to this IMSI
   --power on|off         power at start (default on)
   --power-file FILE      follow a GPIO value file as the power input ('1' = powered)
@@ -37,6 +41,7 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
       seed: { type: 'string' },
       fault: { type: 'string', multiple: true, default: [] },
       profile: { type: 'string' },
+      dialect: { type: 'string' },
       'update-blocks': { type: 'string' },
       'new-imsi': { type: 'string' },
       power: { type: 'string', default: 'on' },
@@ -60,8 +65,9 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
       faults: values.fault,
       ...(values.seed !== undefined ? { seed: positiveNumber('--seed', values.seed) } : {}),
       ...(values.profile ? { profile: values.profile } : {}),
+      ...(values.dialect ? { dialect: values.dialect } : {}),
       ...(values['pwrkey-file'] ? { pwrkey: profilePwrkey(values.profile ?? 'generic-27007') } : {}),
-      ...(blocks ? { update: { packages: [{ name: 'operator-settings', version: '2' }], blocks, ...(values['new-imsi'] ? { newImsi: values['new-imsi'] } : {}) } } : {}),
+      ...(blocks ? { update: stagedUpdate(blocks, values['new-imsi']) } : {}),
     });
   } catch (error) {
     throw new UsageError(`hil sim: ${(error as Error).message}`);
@@ -73,7 +79,7 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
     const detail = event.detail ? ` ${JSON.stringify(event.detail)}` : '';
     out.stdout(`[${formatRigTime(event.rig)}] ${event.what}${detail}`);
   });
-  out.stdout(`virtual module on ${values.pty} (${port.device}), control socket ${controlPath}, time scale ${clock.scale}`);
+  out.stdout(`virtual module on ${values.pty} (${port.device}), control socket ${controlPath}, time scale ${clock.scale}, dialect ${module.dialectName}`);
   const powerFollower = values['power-file'] ? followPowerFile(module, values['power-file'], values['power-active-low'] ? '0' : '1') : undefined;
   if (!powerFollower) module.power(values.power === 'on');
   const pwrkeyFollower = values['pwrkey-file'] ? followPwrkeyFile(module, values['pwrkey-file'], values['pwrkey-active-low'] ? '0' : '1') : undefined;
@@ -114,10 +120,16 @@ async function simControl(args: string[], out: CliOutput): Promise<number> {
   let request: ControlRequest;
   if (op === 'power' && (value === 'on' || value === 'off')) request = { op: 'power', on: value === 'on' };
   else if (op === 'state' || op === 'truth' || op === 'updates') request = { op };
+  else if (op === 'stage') request = { op, ...stagedUpdate(value === undefined ? 1 : positiveNumber('stage BLOCKS', value), args[3]) };
   else throw new UsageError(SIM_USAGE);
   const result = await controlRequest(socket, request);
   out.stdout(JSON.stringify(result, null, 2));
   return 0;
+}
+
+/** The update `hil sim` stages when asked: operator settings in `blocks` blocks, optionally switching the IMSI. */
+function stagedUpdate(blocks: number, newImsi: string | undefined) {
+  return { packages: [{ name: 'operator-settings', version: '2' }], blocks, ...(newImsi ? { newImsi } : {}) };
 }
 
 /** The PWRKEY timings of the simulated module's profile, which --pwrkey-file follows. */

@@ -1,57 +1,17 @@
 // The module's AT command interpreter (V.250 framing, TS 27.007 commands).
 // Echo is byte by byte as characters arrive, like a real module; responses use verbose (V1) format.
 import { bytesToHex, hexToBytes } from '../stk/index.ts';
+import { CME, CommandError, fail, iccidHandler, intParam, requireSim, splitParams, type CmeError, type Handler } from './at-syntax.ts';
 import type { VendorCommand } from './profiles.ts';
+import { teProfileHandlers } from './te-profile.ts';
+import { TOOLKIT_COMMANDS, VENDOR_RANGES, vendorHandlers } from './vendor-commands.ts';
 import type { TerminalToolkit } from './toolkit.ts';
 import type { VirtualModule } from './module.ts';
 import { FILE_ICCID, FILE_IMSI } from './uicc.ts';
 
 const MAX_LINE = 2048;
-
-/** +CME ERROR codes used here (TS 27.007 §9.2). */
-const CME = {
-  OPERATION_NOT_ALLOWED: [3, 'operation not allowed'],
-  OPERATION_NOT_SUPPORTED: [4, 'operation not supported'],
-  SIM_BUSY: [14, 'SIM busy'],
-  INVALID_INDEX: [21, 'invalid index'],
-  NO_NETWORK_SERVICE: [30, 'no network service'],
-  INCORRECT_PARAMETERS: [50, 'incorrect parameters'],
-} as const;
-
-type CmeError = (typeof CME)[keyof typeof CME];
-
-class CommandError extends Error {
-  constructor(readonly cme: CmeError | 'ERROR') {
-    super(cme === 'ERROR' ? 'ERROR' : cme[1]);
-  }
-}
-
-const fail = (cme: CmeError | 'ERROR' = 'ERROR'): never => {
-  throw new CommandError(cme);
-};
-
-/** Splits `a,"b,c",d` on commas outside quotes; quotes are removed. */
-function splitParams(text: string): string[] {
-  const params: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (const ch of text) {
-    if (ch === '"') quoted = !quoted;
-    else if (ch === ',' && !quoted) {
-      params.push(current.trim());
-      current = '';
-    } else current += ch;
-  }
-  params.push(current.trim());
-  return params;
-}
-
-function intParam(value: string | undefined, allowed?: readonly number[]): number {
-  if (value === undefined || !/^\d+$/.test(value)) return fail(CME.INCORRECT_PARAMETERS);
-  const n = Number(value);
-  if (allowed && !allowed.includes(n)) return fail(CME.INCORRECT_PARAMETERS);
-  return n;
-}
+/** EPS bearer ids start at 5 (TS 24.007); each context here gets its own. */
+const BEARER_ID_OFFSET = 4;
 
 /** Splits `+CMEE=1;+CGEREP=2,1` into its commands; basic commands stay with the first. */
 function splitCommands(body: string): string[] {
@@ -71,8 +31,17 @@ function splitCommands(body: string): string[] {
 
 export class AtInterpreter {
   private line = '';
+  private readonly teHandlers: Record<string, Handler>;
+  private readonly vendorHandlers: Record<VendorCommand, Handler>;
+  /** The profile's vendor commands and its dialect's toolkit commands. */
+  private readonly vendorCommands: VendorCommand[];
 
-  constructor(private readonly module: VirtualModule, private readonly toolkit: TerminalToolkit) {}
+  constructor(private readonly module: VirtualModule, private readonly toolkit: TerminalToolkit) {
+    this.teHandlers = module.profile.teProfile ? teProfileHandlers(module, toolkit) : {};
+    this.vendorHandlers = vendorHandlers(module, toolkit);
+    const toolkitEvidence = module.dialect.toolkit;
+    this.vendorCommands = [...module.profile.vendorCommands, ...(toolkitEvidence ? TOOLKIT_COMMANDS[toolkitEvidence] : [])];
+  }
 
   reset(): void {
     this.line = '';
@@ -122,8 +91,8 @@ export class AtInterpreter {
   /** One command of a line; returns its information lines or throws CommandError. */
   private run(command: string): string[] {
     if (command === '') return [];
-    if (!/^[+%^]/.test(command)) return this.basic(command.toUpperCase());
-    const match = /^([+%^][A-Z0-9]+)(=\?|\?|=)?(.*)$/i.exec(command);
+    if (!/^[+%^#]/.test(command)) return this.basic(command.toUpperCase());
+    const match = /^([+%^#][A-Z0-9]+)(=\?|\?|=)?(.*)$/i.exec(command);
     if (!match) return fail(CME.OPERATION_NOT_SUPPORTED);
     const name = match[1]!.toUpperCase();
     const form = match[2] ?? '';
@@ -134,10 +103,11 @@ export class AtInterpreter {
     return handler(form, args);
   }
 
-  /** The handler of an extended command: the common ones, and the vendor ones this dialect knows. */
-  private handler(name: string): ((form: string, args: string) => string[]) | undefined {
+  /** The handler of an extended command: the common ones, the TE profile's where offered, and this module's vendor ones. */
+  private handler(name: string): Handler | undefined {
     if (this.handlers[name]) return this.handlers[name];
-    const vendor = this.module.profile.vendorCommands.find((command) => command === name);
+    if (this.teHandlers[name]) return this.teHandlers[name];
+    const vendor = this.vendorCommands.find((command) => command === name);
     return vendor ? this.vendorHandlers[vendor] : undefined;
   }
 
@@ -182,28 +152,22 @@ export class AtInterpreter {
       '+CGACT': '+CGACT: (0,1)',
       '+CUSATA': '+CUSATA: (0-2)',
       '+CUSATR': '+CUSATR: (1,2)',
+      ...VENDOR_RANGES,
     };
     if (!this.handler(name)) return fail(CME.OPERATION_NOT_SUPPORTED);
     return ranges[name] ? [ranges[name]] : [];
   }
 
   private requireSim(): void {
-    if (!this.module.simReady) fail(CME.SIM_BUSY);
+    requireSim(this.module);
   }
 
   private readonly identity = (text: () => string) => (form: string) => (form === '' ? [text()] : fail());
 
-  private readonly iccid = (prefix: string) => (form: string) => {
-    if (form !== '' && form !== '?') fail();
-    this.requireSim();
-    return [`${prefix}: ${this.module.uicc.iccid}`];
-  };
-
-  /** A vendor command whose read form shows the terminal profile; setting it is not offered. */
-  private readonly terminalProfileRead = (line: () => string) => (form: string) => (form === '?' ? [line()] : fail(CME.OPERATION_NOT_SUPPORTED));
+  private readonly iccid = (prefix: string): Handler => (form, args) => iccidHandler(this.module, prefix)(form, args);
 
   /** Read (`?`) and set (`=`) of one numeric setting. */
-  private readonly setting = (name: string, key: 'cmee' | 'cereg' | 'cusata', allowed: readonly number[], read: () => string) =>
+  private readonly setting = (name: string, key: 'cmee' | 'cereg', allowed: readonly number[], read: () => string) =>
     (form: string, args: string) => {
       if (form === '?') return [`${name}: ${read()}`];
       if (form !== '=') return fail();
@@ -211,7 +175,7 @@ export class AtInterpreter {
       return [];
     };
 
-  private readonly handlers: Record<string, (form: string, args: string) => string[]> = {
+  private readonly handlers: Record<string, Handler> = {
     '+CGMI': this.identity(() => this.module.profile.manufacturer),
     '+GMI': this.identity(() => this.module.profile.manufacturer),
     '+CGMM': this.identity(() => this.module.profile.model),
@@ -235,7 +199,6 @@ export class AtInterpreter {
     },
     '+CMEE': this.setting('+CMEE', 'cmee', [0, 1, 2], () => String(this.module.settings.cmee)),
     '+CEREG': this.setting('+CEREG', 'cereg', [0, 1, 2], () => `${this.module.settings.cereg},${this.module.registrationInfo()}`),
-    '+CUSATA': this.setting('+CUSATA', 'cusata', [0, 1, 2], () => String(this.module.settings.cusata)),
     '+CGEREP': (form, args) => {
       if (form === '?') return [`+CGEREP: ${this.module.settings.cgerep},${this.module.settings.cgerepBfr}`];
       if (form !== '=') return fail();
@@ -267,6 +230,7 @@ export class AtInterpreter {
     },
     '+CGDCONT': (form, args) => this.cgdcont(form, args),
     '+CGACT': (form, args) => this.cgact(form, args),
+    '+CGCONTRDP': (form, args) => this.cgcontrdp(form, args),
     '+CSIM': (form, args) => {
       if (form !== '=') return fail();
       const [length, hex] = splitParams(args);
@@ -286,31 +250,12 @@ export class AtInterpreter {
       const busy = response.at(-2) === 0x93 ? 1 : 0;
       return [`+CUSATE: "${bytesToHex(response.subarray(0, response.length - 2))}",${busy}`];
     },
-    // Every command this module fetches it carries out itself: no terminal response is awaited from the host.
-    '+CUSATT': () => fail(CME.OPERATION_NOT_ALLOWED),
     // The MT profile (1) and the MT default profile (2) are the same: the host adds nothing (no +CUSATW).
     '+CUSATR': (form, args) => {
       if (form !== '' && form !== '=') return fail();
       const storages = form === '' ? [1, 2] : [intParam(splitParams(args)[0], [1, 2])];
       return storages.map((storage) => `+CUSATR: ${storage},"${this.module.terminalProfile}"`);
     },
-  };
-
-  private readonly vendorHandlers: Record<VendorCommand, (form: string, args: string) => string[]> = {
-    // nRF91: %USATEV=1 turns on "%USATEV: BIP Connected/Closed".
-    '%USATEV': (form, args) => {
-      if (form === '?') return [`%USATEV: ${this.module.settings.bipEvents ? 1 : 0}`];
-      if (form !== '=') return fail();
-      this.module.settings.bipEvents = intParam(splitParams(args)[0], [0, 1]) === 1;
-      return [];
-    },
-    '%XICCID': this.iccid('%XICCID'),
-    '^SCID': this.iccid('^SCID'),
-    // u-blox: the terminal profile and its length in bytes.
-    '+STKPROF': this.terminalProfileRead(() => `+STKPROF: ${this.module.terminalProfile.length / 2},"${this.module.terminalProfile}"`),
-    // Cinterion Remote-SAT: state 1 (off: Automatic Response mode, the module answers the card itself),
-    // GSM alphabet, this instance allowed, the terminal profile, no user timeout, a USIM application.
-    '^SSTA': this.terminalProfileRead(() => `^SSTA: 1,0,1,"${this.module.terminalProfile}",0,2`),
   };
 
   private cgdcont(form: string, args: string): string[] {
@@ -326,6 +271,19 @@ export class AtInterpreter {
     if (type === undefined) contexts.delete(cid);
     else contexts.set(cid, { cid, type: type || 'IP', apn: apn ?? '', active: false, dynamic: false });
     return [];
+  }
+
+  /**
+   * TS 27.007 §10.1.23: cid, bearer id, APN and "local address and subnet mask" of each active context,
+   * or of the one asked for (nothing while it is down). The addresses are the simulated network's.
+   */
+  private cgcontrdp(form: string, args: string): string[] {
+    if (form !== '' && form !== '=') return fail();
+    const wanted = form === '=' && args.trim() !== '' ? intParam(splitParams(args)[0]) : undefined;
+    return [...this.module.contexts.values()]
+      .filter((c) => c.active && (wanted === undefined || c.cid === wanted))
+      .sort((a, b) => a.cid - b.cid)
+      .map((c) => `+CGCONTRDP: ${c.cid},${c.cid + BEARER_ID_OFFSET},"${c.apn}","10.64.${c.cid}.2.255.255.255.0"`);
   }
 
   private cgact(form: string, args: string): string[] {

@@ -6,5 +6,6 @@ export { serveControl, controlRequest, type ControlRequest } from './control.ts'
 export { followPowerFile, followPwrkeyFile } from './power-file.ts';
 export { FAULTS, parseFaults, type FaultName } from './faults.ts';
 export { SIMULATED_PROFILES } from './profiles.ts';
+export { DIALECTS, DIALECT_NAMES, type DialectName } from './dialects.ts';
 export type { TruthSnapshot, TruthSession, TruthEvent, CheckTrigger, SessionOutcome } from './truth.ts';
 export type { SettingsUpdate, SettingsPackage } from './ota-server.ts';

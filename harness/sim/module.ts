@@ -3,15 +3,17 @@
 // and out of its AT port.
 import { EventEmitter } from 'node:events';
 import type { PwrkeyTimings } from '../ota/profiles.ts';
-import { buildTerminalProfileApdu, bytesToHex, DEFAULT_FORCE_CHECK_APDU, hexToBytes, TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../stk/index.ts';
+import { buildTerminalProfileApdu, DEFAULT_FORCE_CHECK_APDU, hexToBytes, TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../stk/index.ts';
 import type { Clock, Timer } from '../time/clock.ts';
 import { OtaApplet, type AppletSettings } from './applet.ts';
 import { AtInterpreter } from './at-commands.ts';
 import { parseFaults, type FaultName } from './faults.ts';
 import { OtaServer, type SettingsPackage } from './ota-server.ts';
-import { fillCid, fillType, simulatedProfile, type SimulatedModuleProfile } from './profiles.ts';
+import { chooseDialect, DIALECTS, type Dialect, type DialectName } from './dialects.ts';
+import { fillCid, simulatedProfile, type SimulatedModuleProfile } from './profiles.ts';
 import { seededRandom, type Random } from './random.ts';
 import { TerminalToolkit } from './toolkit.ts';
+import { ToolkitReporter } from './toolkit-reporter.ts';
 import { GroundTruth } from './truth.ts';
 import { Uicc } from './uicc.ts';
 
@@ -23,6 +25,13 @@ export interface ModuleTiming {
   networkRttMs: number;
   /** A PWRKEY power-down: from the press reaching `pulseOff` until the module is off. */
   shutdownMs: number;
+  /**
+   * How long a proactive command handed to the host with the TE profile (AT+CUSATA=1) waits for
+   * AT+CUSATT before the module fails it towards the card. TS 27.007 sets no limit; vendors' Remote-SAT
+   * interfaces give up after minutes (Telit #STIA and Cinterion ^SSTA: 10 min). 30 s keeps a lost
+   * boot check short; what follows is the same: the card's OPEN CHANNEL failed, no session.
+   */
+  teResponseMs: number;
 }
 
 export interface VirtualModuleOptions {
@@ -30,6 +39,8 @@ export interface VirtualModuleOptions {
   seed?: number;
   faults?: readonly string[];
   profile?: string;
+  /** The evidence dialect (dialects.ts), one of those the profile offers; default the profile's first. */
+  dialect?: string;
   imei?: string;
   iccid?: string;
   imsi?: string;
@@ -50,7 +61,9 @@ export interface VirtualModuleOptions {
 }
 
 // PDP activation and a TLS round trip to the OTA server take a second or two on a cellular link.
-const DEFAULT_TIMING: ModuleTiming = { bootMs: 3_000, simInitMs: 500, registerMs: 4_000, linkSetupMs: 1_500, networkRttMs: 1_200, shutdownMs: 2_000 };
+const DEFAULT_TIMING: ModuleTiming = { bootMs: 3_000, simInitMs: 500, registerMs: 4_000, linkSetupMs: 1_500, networkRttMs: 1_200, shutdownMs: 2_000, teResponseMs: 30_000 };
+/** Telit #STIA: <timeout> in minutes, default 10. */
+const STIA_DEFAULT_TIMEOUT_MIN = 10;
 const SLOW_BOOT_MS = 45_000;
 const DAY_MS = 24 * 3600 * 1000;
 const NOISE_INTERVAL_MS: [number, number] = [1_000, 5_000];
@@ -62,6 +75,24 @@ export interface PdpContext {
   active: boolean;
   /** Brought up by the module itself for a BIP channel; gone when it closes. */
   dynamic: boolean;
+}
+
+/** What the host has set since boot (or ATZ). */
+export interface ModuleSettings {
+  echo: boolean;
+  cmee: number;
+  cereg: number;
+  cgerep: number;
+  cgerepBfr: number;
+  /** TS 27.007 +CUSATA mode: above 0 the TE profile is active. */
+  cusata: number;
+  /** nRF91 %USATEV=1: BIP events. */
+  usatEvents: boolean;
+  /** Cinterion AT^SCFG="SAT/URC": ^SSTK lines. */
+  satUrc: boolean;
+  /** Telit AT#STIA <mode> and <timeout> (minutes). */
+  stiaMode: number;
+  stiaTimeoutMin: number;
 }
 
 export type Phase = 'off' | 'booting' | 'ready' | 'shutting-down';
@@ -84,7 +115,9 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
   simReady = false;
   registration: RegistrationStatus = 0;
   functionality = 1;
-  settings!: { echo: boolean; cmee: number; cereg: number; cgerep: number; cgerepBfr: number; cusata: number; bipEvents: boolean };
+  settings!: ModuleSettings;
+  readonly dialectName: DialectName;
+  readonly dialect: Dialect;
 
   private readonly random: Random;
   private readonly applet: OtaApplet;
@@ -101,6 +134,8 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     this.clock = options.clock;
     this.faults = parseFaults(options.faults ?? []);
     this.profile = simulatedProfile(options.profile ?? 'generic-27007');
+    this.dialectName = chooseDialect(this.profile.id, this.profile.dialects, options.dialect);
+    this.dialect = DIALECTS[this.dialectName];
     this.random = seededRandom(options.seed ?? Date.now());
     this.truth = new GroundTruth(this.clock);
     this.server = new OtaServer(this.clock);
@@ -130,6 +165,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     );
     this.uicc = new Uicc(options.iccid ?? '89883070000012345674', options.imsi ?? '732123200001234', this.applet);
     this.applet.attach(this.uicc);
+    const reporter = new ToolkitReporter(this);
     this.toolkit = new TerminalToolkit({
       clock: this.clock,
       uicc: this.uicc,
@@ -142,21 +178,12 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
       hasService: () => this.hasService(),
       activateContext: (apn) => this.activateBipContext(apn),
       deactivateContext: (cid) => this.deactivateContext(cid),
-      // TS 27.007 +CUSATP / +CUSATEND while AT+CUSATA asks for them; a dialect's own notifications always.
-      proactiveCommand: (command, type) => {
-        if (this.settings.cusata > 0) this.urc(`+CUSATP: ${bytesToHex(command)}`);
-        const own = this.profile.toolkitUrcs;
-        if (own && type !== undefined) this.urc(fillType(own.command, type));
-      },
-      proactiveSessionEnded: () => {
-        if (this.settings.cusata > 0) this.urc('+CUSATEND');
-        const own = this.profile.toolkitUrcs?.sessionEnd;
-        if (own) this.urc(own);
-      },
-      channelChanged: (open) => {
-        const urcs = this.profile.bipUrcs;
-        if (urcs && this.settings.bipEvents) this.urc(open ? urcs.connected : urcs.closed);
-      },
+      proactiveCommand: (command, decoded) => reporter.proactiveCommand(command, decoded),
+      hostSilent: (command, wait) => reporter.hostSilent(command, wait),
+      terminalResponseSent: (response) => reporter.terminalResponseSent(response),
+      eventSent: (envelope) => reporter.eventSent(envelope),
+      proactiveSessionEnded: () => reporter.proactiveSessionEnded(),
+      channelChanged: (state) => reporter.channelChanged(state),
       refreshSim: () => this.refreshSim(),
     });
     this.uicc.onProactivePending = () => this.later(0, () => this.toolkit.poll());
@@ -236,7 +263,18 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
 
   /** The settings a boot (or ATZ) starts from. */
   resetSettings(): void {
-    this.settings = { echo: this.profile.echoAtBoot, cmee: 0, cereg: 0, cgerep: 0, cgerepBfr: 0, cusata: 0, bipEvents: false };
+    this.settings = {
+      echo: this.profile.echoAtBoot,
+      cmee: 0,
+      cereg: 0,
+      cgerep: 0,
+      cgerepBfr: 0,
+      cusata: 0,
+      usatEvents: false,
+      satUrc: false,
+      stiaMode: 0,
+      stiaTimeoutMin: STIA_DEFAULT_TIMEOUT_MIN,
+    };
   }
 
   /** +CEREG's `<stat>`, with `<tac>,<ci>,<AcT>` while registered when +CEREG=2 asks for location. */
@@ -279,7 +317,7 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     const context = this.contexts.get(cid);
     if (!context || context.active) return;
     context.active = true;
-    if (this.settings.cgerep > 0) this.urc(fillCid(this.profile.pdnActivated, cid));
+    if (this.reportsPdnEvents(context)) this.urc(fillCid(this.profile.pdnActivated, cid));
   }
 
   deactivateContext(cid: number): void {
@@ -287,8 +325,13 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     if (!context || !context.active) return;
     context.active = false;
     if (context.dynamic) this.contexts.delete(cid);
-    if (this.settings.cgerep > 0) this.urc(fillCid(this.profile.pdnDeactivated, cid));
+    if (this.reportsPdnEvents(context)) this.urc(fillCid(this.profile.pdnDeactivated, cid));
     this.toolkit.contextLost(cid);
+  }
+
+  /** +CGEV while +CGEREP asks for it; the BIP context of a `no-pdn-events` module is internal and raises none. */
+  private reportsPdnEvents(context: PdpContext): boolean {
+    return this.settings.cgerep > 0 && (this.dialect.pdnEvents || !context.dynamic);
   }
 
   private activateBipContext(apn: string): number {

@@ -43,6 +43,8 @@ const BLOCK_PAYLOAD_BYTES = 160;
 
 export class OtaServer {
   private readonly updates: SettingsUpdate[] = [];
+  /** Every request a BIP session brought, in order: what the server saw of the device. */
+  readonly requests: UpdateRequest[] = [];
 
   constructor(private readonly clock: Clock) {}
 
@@ -72,6 +74,7 @@ export class OtaServer {
 
   handle(requestBytes: Uint8Array): Uint8Array {
     const request = JSON.parse(Buffer.from(requestBytes).toString('utf8')) as UpdateRequest;
+    this.requests.push(request);
     const pending = this.updates.find((u) => u.iccid === request.iccid && (u.status === 'scheduled' || u.status === 'in-progress'));
     const response: UpdateResponse = pending ? this.deliver(pending, request.block) : { sid: null };
     return Buffer.from(JSON.stringify(response), 'utf8');

@@ -1,10 +1,11 @@
-// How a simulated module presents itself on the AT port, one dialect per harness module profile
-// (same ids). Profiles are data so dialects can be added without touching the simulator's logic.
-// `{cid}` in a template is replaced by the context id, `{type}` by a proactive command's type in decimal.
+// How a simulated module presents itself on the AT port, one per harness module profile (same ids),
+// with the evidence dialects it offers (dialects.ts). Profiles are data so they can be added without
+// touching the simulator's logic. `{cid}` in a template is replaced by the context id.
 import { canonicalProfileId } from '../ota/profiles/aliases.ts';
+import type { DialectName } from './dialects.ts';
 
-/** Commands only some dialects know (see AtInterpreter's vendor handlers). */
-export type VendorCommand = '%USATEV' | '%XICCID' | '^SCID' | '+STKPROF' | '^SSTA';
+/** Commands only some profiles know (see vendor-commands.ts); a dialect's toolkit adds its own. */
+export type VendorCommand = '%USATEV' | '%XICCID' | '^SCID' | '+STKPROF' | '^SSTA' | '^SCFG' | '#STIA' | '#STSR';
 
 export interface SimulatedModuleProfile {
   id: string;
@@ -20,13 +21,13 @@ export interface SimulatedModuleProfile {
   /** Echo state right after boot: most modules start with ATE1. */
   echoAtBoot: boolean;
   vendorCommands: VendorCommand[];
-  /** Printed when a BIP channel opens and closes, once AT%USATEV=1 asks for them. */
-  bipUrcs?: { connected: string; closed: string };
+  /** The evidence dialects this module class offers; the first is the default. */
+  dialects: DialectName[];
   /**
-   * The module's own notifications of its SIM toolkit, printed whatever AT+CUSATA says: `command` for
-   * each proactive command it fetches, `sessionEnd` when the card has no further command.
+   * Accepts TS 27.007 AT+CUSATA / AT+CUSATT: the host can take the toolkit over (te-profile.ts). Only
+   * where the maker documents the 27.007 USAT commands or no vendor toolkit interface replaces them.
    */
-  toolkitUrcs?: { command: string; sessionEnd?: string };
+  teProfile: boolean;
   /** AT+CFUN? adds this SIM toolkit mode after `<fun>` (u-blox: 6, 7 and 9 fetch proactive commands). */
   cfunStkMode?: number;
 }
@@ -47,6 +48,8 @@ const profiles: SimulatedModuleProfile[] = [
     ...CGEV_27007,
     echoAtBoot: true,
     vendorCommands: [],
+    dialects: ['pdn-events', 'no-pdn-events'],
+    teProfile: true,
   },
   {
     id: 'quectel-bg95',
@@ -58,6 +61,8 @@ const profiles: SimulatedModuleProfile[] = [
     ...CGEV_QUECTEL,
     echoAtBoot: true,
     vendorCommands: [],
+    dialects: ['pdn-events', 'no-pdn-events'],
+    teProfile: true,
   },
   {
     id: 'quectel-eg25',
@@ -69,6 +74,8 @@ const profiles: SimulatedModuleProfile[] = [
     ...CGEV_QUECTEL,
     echoAtBoot: true,
     vendorCommands: [],
+    dialects: ['pdn-events', 'no-pdn-events'],
+    teProfile: true,
   },
   {
     id: 'ublox-sara-r5',
@@ -80,8 +87,12 @@ const profiles: SimulatedModuleProfile[] = [
     ...CGEV_27007,
     echoAtBoot: true,
     vendorCommands: ['+STKPROF'],
-    toolkitUrcs: { command: '+STKPRO: {type}' },
-    // Mode 7: the module carries out proactive commands itself, BIP included.
+    // +STKPRO belongs to the toolkit interface of +CFUN=6/9, where the host answers the commands; that
+    // SARA-R5 shows anything for BIP it carries out itself is not found, so it shows PDN events only.
+    dialects: ['pdn-events', 'no-pdn-events'],
+    teProfile: false,
+    // SARA-R4/R5 AT manual, +CFUN=7: toolkit interface off, the module fetches and carries out
+    // proactive commands itself, BIP included.
     cfunStkMode: 7,
   },
   {
@@ -93,8 +104,10 @@ const profiles: SimulatedModuleProfile[] = [
     simReadyUrcs: ['+CPIN: READY'],
     ...CGEV_27007,
     echoAtBoot: false,
-    vendorCommands: ['%USATEV', '%XICCID'],
-    bipUrcs: { connected: '%USATEV: BIP Connected', closed: '%USATEV: BIP Closed' },
+    vendorCommands: ['%XICCID'],
+    // usat-events: %USATEV (firmware v1.2.7 on, as this revision); pdn-events: the firmware before it.
+    dialects: ['usat-events', 'pdn-events'],
+    teProfile: false,
   },
   {
     id: 'simcom-sim7080',
@@ -106,6 +119,9 @@ const profiles: SimulatedModuleProfile[] = [
     ...CGEV_27007,
     echoAtBoot: true,
     vendorCommands: [],
+    // SIMCom's +CUSATA support is not confirmed; it is kept as for any TS 27.007 module.
+    dialects: ['pdn-events', 'no-pdn-events'],
+    teProfile: true,
   },
   {
     id: 'cinterion',
@@ -117,7 +133,25 @@ const profiles: SimulatedModuleProfile[] = [
     ...CGEV_27007,
     echoAtBoot: true,
     vendorCommands: ['^SCID', '^SSTA'],
-    toolkitUrcs: { command: '^SSTN: {type}', sessionEnd: '^SSTN: 254' },
+    // Automatic Response mode (AT^SSTA mode 0, the default): the module carries out every command.
+    // ^SSTN belongs to Explicit Response mode, where the host answers each command: not modelled.
+    dialects: ['proactive-commands'],
+    teProfile: false,
+  },
+  {
+    id: 'telit-le910',
+    manufacturer: 'Telit',
+    model: 'LE910-EU1',
+    // The LE910 V2 AT reference's applicability table: LE910-EU1 runs software 20.00.412.
+    revision: '20.00.412',
+    // Whether LE910 prints a ready line or +CPIN: READY unasked is not confirmed: none here.
+    readyUrcs: [],
+    simReadyUrcs: [],
+    ...CGEV_27007,
+    echoAtBoot: true,
+    vendorCommands: [],
+    dialects: ['toolkit-notifications'],
+    teProfile: false,
   },
 ];
 
@@ -134,6 +168,3 @@ export function fillCid(template: string, cid: number): string {
   return template.replaceAll('{cid}', String(cid));
 }
 
-export function fillType(template: string, type: number): string {
-  return template.replaceAll('{type}', String(type));
-}

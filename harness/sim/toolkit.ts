@@ -1,10 +1,12 @@
 // The terminal side of the SIM toolkit: fetches the card's proactive commands and carries out the
 // BIP ones itself (OPEN CHANNEL brings up a PDP context, SEND/RECEIVE DATA talk to the OTA server),
-// as modules with an internal BIP client do. With AT+CUSATA enabled every fetched command is also
-// shown to the host as +CUSATP, and the end of each proactive session as +CUSATEND.
+// as modules with an internal BIP client do. What the host is shown of it, and which commands must
+// first wait for the host's answer, the module decides (toolkit-reporter.ts): a command handed to the
+// host is carried out once the host accepts it, answered with the host's own terminal response
+// otherwise, and given up with a failure if the host stays silent.
 import {
   buildEnvelopeApdu, buildFetchApdu, buildTerminalResponseApdu, CommandType, decodeStk, encodeTerminalResponse,
-  Event, eventDownload, type ProactiveCommand,
+  Event, eventDownload, type EventDownloadOptions, type ProactiveCommand, type TerminalResponseInput,
 } from '../stk/index.ts';
 import type { Clock, Timer } from '../time/clock.ts';
 import type { OtaServer } from './ota-server.ts';
@@ -25,18 +27,47 @@ export interface ToolkitHost {
   /** Brings up a PDP context on `apn`, returning its cid. */
   activateContext(apn: string): number;
   deactivateContext(cid: number): void;
-  /** A proactive command was fetched, with its type where it could be decoded: the module may show the host. */
-  proactiveCommand(command: Uint8Array, type: number | undefined): void;
+  /**
+   * A proactive command was fetched (decoded where it could be): the module may show the host, and
+   * returns how long to wait for the host's answer where the host must answer first.
+   */
+  proactiveCommand(command: Uint8Array, decoded: ProactiveCommand | undefined): HostWait | undefined;
+  /** A command handed to the host went unanswered: the module answers the card with a failure. */
+  hostSilent(command: CommandHead, wait: HostWait): void;
+  /** The module sends the card a terminal response (its own or the host's). */
+  terminalResponseSent(response: Uint8Array): void;
+  /** The module sends the card an event download of its own. */
+  eventSent(envelope: Uint8Array): void;
   /** The card has no further proactive command. */
   proactiveSessionEnded(): void;
-  /** A BIP channel opened or closed (vendor URCs such as %USATEV report it). */
-  channelChanged(open: boolean): void;
+  /** A BIP channel's link: being set up, up, or closed (or its setup failed). */
+  channelChanged(state: ChannelState): void;
   /** The card asked for a refresh: the module re-reads the SIM and registers again. */
   refreshSim(): void;
 }
 
+export type ChannelState = 'connecting' | 'connected' | 'closed';
+
+/** A wait for the host's answer to a proactive command, and the command it must answer with. */
+export interface HostWait {
+  rigMs: number;
+  /** How the host answers: `AT+CUSATT`, `AT#STSR`. */
+  answer: string;
+}
+
+/** The command details of a proactive command. */
+export type CommandHead = Pick<ProactiveCommand, 'number' | 'type' | 'qualifier'>;
+
+/** A command handed to the host, waiting for its answer. */
+export interface HostPending {
+  head: CommandHead;
+  decoded: ProactiveCommand | undefined;
+  wait: HostWait;
+}
+
 const STATUS_APDU = Uint8Array.of(0x80, 0xf2, 0x00, 0x0c, 0x00);
-const RESULT = { OK: 0x00, TERMINAL_UNABLE: 0x20, BEYOND_CAPABILITY: 0x30, BIP_ERROR: 0x3a } as const;
+const RESULT = { OK: 0x00, NO_RESPONSE_FROM_USER: 0x12, TERMINAL_UNABLE: 0x20, BEYOND_CAPABILITY: 0x30, DATA_NOT_UNDERSTOOD: 0x32, BIP_ERROR: 0x3a } as const;
+const NO_SPECIFIC_CAUSE = 0x00;
 const NO_SERVICE = 0x04;
 const REMOTE_NOT_REACHABLE = 0x07;
 const NO_CHANNEL = 0x01;
@@ -56,6 +87,7 @@ export class TerminalToolkit {
   private readonly timers = new Set<Timer>();
   /** Envelopes waiting for the proactive command in progress to be answered. */
   private readonly idleQueue: (() => void)[] = [];
+  private pending: (HostPending & { timer: Timer }) | undefined;
 
   constructor(private readonly host: ToolkitHost) {}
 
@@ -80,16 +112,38 @@ export class TerminalToolkit {
   contextLost(cid: number): void {
     if (this.channel?.cid !== cid) return;
     this.channel = undefined;
-    this.host.channelChanged(false);
+    this.host.channelChanged('closed');
     if (this.events.has(Event.CHANNEL_STATUS)) {
-      this.whenIdle(() => this.envelope(eventDownload({ events: [Event.CHANNEL_STATUS], channelStatus: this.channelStatus(LINK_DROPPED) })));
+      this.whenIdle(() => this.sendEvent({ events: [Event.CHANNEL_STATUS], channelStatus: this.channelStatus(LINK_DROPPED) }));
     }
+  }
+
+  /** The command handed to the host that waits for its answer, if any. */
+  get awaitingHost(): HostPending | undefined {
+    return this.pending;
+  }
+
+  /**
+   * The host accepts the command handed to it: the module carries it out itself, once the host's
+   * command has had its final result code.
+   */
+  hostAccepted(): void {
+    const { head, decoded } = this.takePending();
+    this.later(0, () => (decoded ? this.carryOut(decoded) : this.respond(head, { result: { general: RESULT.DATA_NOT_UNDERSTOOD } })));
+  }
+
+  /** The host answers the command handed to it: its terminal response goes to the card as it is. */
+  hostAnswered(terminalResponse: Uint8Array): void {
+    this.takePending();
+    this.later(0, () => this.sendTerminalResponse(terminalResponse));
   }
 
   /** Power loss: channels, timers and the event list are gone. */
   reset(): void {
     for (const timer of this.timers) timer.cancel();
     this.timers.clear();
+    this.pending?.timer.cancel();
+    this.pending = undefined;
     this.idleQueue.length = 0;
     this.busy = false;
     this.channel = undefined;
@@ -102,9 +156,29 @@ export class TerminalToolkit {
     if (response.at(-2) !== 0x90 || command.length === 0) return;
     this.busy = true;
     const decoded = decodeProactive(command);
-    this.host.proactiveCommand(command, decoded?.type);
-    if (!decoded) return this.respond(rawCommandDetails(command), { result: { general: 0x32 } });
+    const head = decoded ?? rawCommandDetails(command);
+    const wait = this.host.proactiveCommand(command, decoded);
+    if (wait) return this.awaitHost({ head, decoded, wait });
+    if (!decoded) return this.respond(head, { result: { general: RESULT.DATA_NOT_UNDERSTOOD } });
     this.carryOut(decoded);
+  }
+
+  /** Holds the command for the host; silence for the whole wait fails it (as the vendors' timeouts do). */
+  private awaitHost(pending: HostPending): void {
+    const timer = this.host.clock.setTimer(() => {
+      this.pending = undefined;
+      this.host.hostSilent(pending.head, pending.wait);
+      this.respond(pending.head, { result: unansweredResult(pending.head.type) });
+    }, pending.wait.rigMs);
+    this.pending = { ...pending, timer };
+  }
+
+  private takePending(): HostPending {
+    const pending = this.pending;
+    if (!pending) throw new Error('no proactive command waits for the host');
+    pending.timer.cancel();
+    this.pending = undefined;
+    return pending;
   }
 
   private carryOut(command: ProactiveCommand): void {
@@ -133,9 +207,10 @@ export class TerminalToolkit {
   private openChannel(command: ProactiveCommand): void {
     if (!this.host.bipSupported) return this.respond(command, { result: { general: RESULT.BEYOND_CAPABILITY } });
     if (!this.host.hasService()) return this.respond(command, { result: { general: RESULT.TERMINAL_UNABLE, additional: [NO_SERVICE] } });
+    this.host.channelChanged('connecting');
     this.later(this.host.linkSetupMs, () => {
       // The radio may have gone off (AT+CFUN=0) while the link was being set up.
-      if (!this.host.hasService()) return this.respond(command, { result: { general: RESULT.TERMINAL_UNABLE, additional: [NO_SERVICE] } });
+      if (!this.host.hasService()) return this.channelFailed(command, { general: RESULT.TERMINAL_UNABLE, additional: [NO_SERVICE] });
       const cid = this.host.activateContext(command.apn ?? '');
       const session = this.host.truth.openSession();
       if (session) this.host.truth.sessionOpened(session, cid);
@@ -143,11 +218,11 @@ export class TerminalToolkit {
         // The PDP context comes up, the TCP connection to the server does not.
         return this.later(this.host.linkSetupMs, () => {
           this.host.deactivateContext(cid);
-          this.respond(command, { result: { general: RESULT.BIP_ERROR, additional: [REMOTE_NOT_REACHABLE] } });
+          this.channelFailed(command, { general: RESULT.BIP_ERROR, additional: [REMOTE_NOT_REACHABLE] });
         });
       }
       this.channel = { cid, received: Buffer.alloc(0) };
-      this.host.channelChanged(true);
+      this.host.channelChanged('connected');
       this.respond(command, {
         result: { general: RESULT.OK },
         channelStatus: this.channelStatus(),
@@ -155,6 +230,11 @@ export class TerminalToolkit {
         bufferSize: Math.min(command.bufferSize ?? BUFFER_SIZE, BUFFER_SIZE),
       });
     });
+  }
+
+  private channelFailed(command: ProactiveCommand, result: { general: number; additional: number[] }): void {
+    this.host.channelChanged('closed');
+    this.respond(command, { result });
   }
 
   private sendData(command: ProactiveCommand): void {
@@ -167,7 +247,7 @@ export class TerminalToolkit {
       channel.received = Buffer.concat([channel.received, this.host.server.handle(request)]);
       if (this.events.has(Event.DATA_AVAILABLE)) {
         this.whenIdle(() =>
-          this.envelope(eventDownload({ events: [Event.DATA_AVAILABLE], channelStatus: this.channelStatus(), channelDataLength: Math.min(channel.received.length, 0xff) })),
+          this.sendEvent({ events: [Event.DATA_AVAILABLE], channelStatus: this.channelStatus(), channelDataLength: Math.min(channel.received.length, 0xff) }),
         );
       }
     });
@@ -186,7 +266,7 @@ export class TerminalToolkit {
     const channel = this.channel;
     if (!channel) return this.respond(command, { result: { general: RESULT.BIP_ERROR, additional: [NO_CHANNEL] } });
     this.channel = undefined;
-    this.host.channelChanged(false);
+    this.host.channelChanged('closed');
     this.host.deactivateContext(channel.cid);
     this.respond(command, { result: { general: RESULT.OK } });
   }
@@ -195,8 +275,19 @@ export class TerminalToolkit {
     return { channelId: CHANNEL_ID, linkUp: this.channel !== undefined, info };
   }
 
-  private respond(command: Pick<ProactiveCommand, 'number' | 'type' | 'qualifier'>, fields: Omit<Parameters<typeof encodeTerminalResponse>[0], 'number' | 'type' | 'qualifier'>): void {
-    const terminalResponse = encodeTerminalResponse({ number: command.number, type: command.type, qualifier: command.qualifier, ...fields });
+  /** An event download of the module's own (TS 102 223 §7.5). */
+  private sendEvent(event: EventDownloadOptions): void {
+    const envelope = eventDownload(event);
+    this.host.eventSent(envelope);
+    this.envelope(envelope);
+  }
+
+  private respond(command: CommandHead, fields: Omit<TerminalResponseInput, 'number' | 'type' | 'qualifier'>): void {
+    this.sendTerminalResponse(encodeTerminalResponse({ number: command.number, type: command.type, qualifier: command.qualifier, ...fields }));
+  }
+
+  private sendTerminalResponse(terminalResponse: Uint8Array): void {
+    this.host.terminalResponseSent(terminalResponse);
     const status = this.host.uicc.transmit(buildTerminalResponseApdu(terminalResponse));
     this.busy = false;
     if (status.at(-2) === 0x91) this.fetch(status.at(-1)!);
@@ -222,8 +313,17 @@ export class TerminalToolkit {
   }
 }
 
+/**
+ * The failure the module answers a command the host left unanswered with, as the vendors' Remote-SAT
+ * timeouts do (Telit #STIA, Cinterion ^SSTA): "no response from user" for OPEN CHANNEL, which asks the
+ * user to confirm (TS 102 223 §6.4.27), "terminal currently unable to process command" otherwise.
+ */
+function unansweredResult(type: number): { general: number; additional?: number[] } {
+  return type === CommandType.OPEN_CHANNEL ? { general: RESULT.NO_RESPONSE_FROM_USER } : { general: RESULT.TERMINAL_UNABLE, additional: [NO_SPECIFIC_CAUSE] };
+}
+
 /** Command details of a command we could not decode, so the card still gets an answer. */
-function rawCommandDetails(command: Uint8Array): Pick<ProactiveCommand, 'number' | 'type' | 'qualifier'> {
+function rawCommandDetails(command: Uint8Array): CommandHead {
   const at = command.indexOf(0x81) >= 0 ? command.indexOf(0x81) : command.indexOf(0x01);
   return { number: command[at + 2] ?? 0, type: command[at + 3] ?? 0, qualifier: command[at + 4] ?? 0 };
 }

@@ -97,6 +97,15 @@ export class GroundTruth {
     this.record('session-ended', { index: session.index, outcome });
   }
 
+  /**
+   * A proactive command handed to the host went unanswered for the whole wait: the module failed it
+   * towards the card. For an OPEN CHANNEL that is the session named here, lost.
+   */
+  proactiveCommandUnanswered(type: number, command: string, wait: { rigMs: number; answer: string }): void {
+    const session = this.openSession();
+    this.record('proactive-command-unanswered', { command, type, awaited: wait.answer, waitedMs: wait.rigMs, ...(session ? { session: session.index } : {}) });
+  }
+
   /** The session the applet asked for last, while it has not ended. */
   openSession(): TruthSession | undefined {
     const last = this.snapshot.sessions.at(-1);

@@ -67,6 +67,7 @@ export {
   type SendDataOptions,
 } from './proactive.ts';
 export {
+  acceptingTerminalResponse,
   decodeTerminalResponse,
   encodeTerminalResponse,
   type TerminalResponse,

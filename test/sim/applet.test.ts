@@ -1,20 +1,7 @@
 import { expect } from 'chai';
-import { CommandType, decodeStk, type ProactiveCommand } from '../../harness/stk/index.ts';
 import { DAY, FORCE_CHECK, MINUTE, powerCycleInBootWindow, SECOND, SimRig } from './helpers.ts';
 
 const UPDATE = { packages: [{ name: 'operator-settings', version: '2' }] };
-
-/** The proactive commands shown as +CUSATP since `mark`, decoded, with the +CUSATEND lines kept in place. */
-function proactiveSession(rig: SimRig, mark: number): (ProactiveCommand | 'end')[] {
-  return rig.heard.slice(mark).flatMap((line): (ProactiveCommand | 'end')[] => {
-    if (line.text === '+CUSATEND') return ['end'];
-    const hex = /^\+CUSATP: ([0-9A-F]+)$/.exec(line.text)?.[1];
-    if (!hex) return [];
-    const decoded = decodeStk(hex);
-    expect(decoded.kind).to.equal('proactive');
-    return [decoded as ProactiveCommand];
-  });
-}
 
 describe('virtual module: the OTA applet', () => {
   for (const seed of [1, 2, 3, 4, 5]) {
@@ -44,29 +31,6 @@ describe('virtual module: the OTA applet', () => {
       return rig.module.truth.toJSON().checksScheduled[0]!.due;
     });
     expect(new Set(dues).size).to.equal(dues.length);
-  });
-
-  it('shows the session as +CUSATP commands (OPEN, SEND, RECEIVE, CLOSE) and +CUSATEND', () => {
-    const rig = new SimRig({ update: UPDATE }).ready();
-    rig.at('AT+CUSATA=1');
-    const mark = rig.mark();
-    rig.advanceUntil(() => rig.sessions()[0]?.outcome !== undefined, 3 * MINUTE);
-    const session = proactiveSession(rig, mark);
-    const types = session.map((c) => (c === 'end' ? 'end' : c.type));
-    // The reply comes a network round trip after SEND DATA, in several RECEIVE DATA chunks.
-    const receives = types.filter((t) => t === CommandType.RECEIVE_DATA).length;
-    expect(receives).to.be.at.least(2);
-    expect(types).to.deep.equal([
-      CommandType.OPEN_CHANNEL,
-      CommandType.SEND_DATA,
-      'end',
-      ...Array<number>(receives).fill(CommandType.RECEIVE_DATA),
-      CommandType.CLOSE_CHANNEL,
-      'end',
-    ]);
-    const open = session[0] as ProactiveCommand;
-    expect(open.apn).to.equal('ota.super');
-    expect(open.transport).to.deep.include({ port: 4444 });
   });
 
   it('restarts the check timer on a power cycle', () => {

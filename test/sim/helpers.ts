@@ -93,6 +93,24 @@ export class SimRig {
   }
 }
 
+/** Every toolkit notification any simulated dialect can print. */
+export const TOOLKIT_NOTIFICATIONS = ['+CUSATP', '+CUSATEND', '^SSTN', '^SSTK', '+STKPRO', '%USATEV', '#STN'];
+
+/** The OTA evidence heard since `mark`: PDN events and toolkit notifications, in order. */
+export function evidenceFrom(rig: SimRig, mark: number): string[] {
+  return rig.heard
+    .slice(mark)
+    .map((line) => line.text)
+    .filter((text) => text.startsWith('+CGEV') || TOOLKIT_NOTIFICATIONS.some((prefix) => text.startsWith(prefix)));
+}
+
+/** Forces a check with the documented AT+CSIM envelope and runs rig time until its session has ended. */
+export function forcedSession(rig: SimRig, limitMs = 30 * SECOND): TruthSession {
+  rig.at(FORCE_CHECK);
+  rig.advanceUntil(() => rig.sessions()[0]?.outcome !== undefined, limitMs);
+  return rig.sessions()[0]!;
+}
+
 /** Power on at 0, off at 30 s, on again at 35 s: inside the first power-on's 60-120 s window. */
 export function powerCycleInBootWindow(rig: SimRig): { firstDue: number; secondOn: number } {
   rig.module.power(true);
