@@ -225,19 +225,20 @@ export class AtEngine {
     const sentAt = this.clock.now();
     const deadline = sentAt + (opts.deadlineMs ?? timeoutMs + this.queueWaitMs);
     const expect = opts.expect ?? responsePrefix(command);
-    const shared = opts.shared ?? (opts.payload === undefined && command.trim().endsWith('?'));
+    const line = command.trim();
+    const shared = opts.shared ?? (opts.payload === undefined && line.endsWith('?'));
     return new Promise((resolve, reject) => {
-      const same = shared ? this.queuedLookup(command.trim(), expect, timeoutMs, deadline) : undefined;
+      const same = shared ? this.queuedLookup(line, expect, timeoutMs, deadline) : undefined;
       if (same) {
         (same.joined ??= []).push({ resolve, reject });
         return;
       }
       if (this.queue.length >= this.maxQueued) {
-        reject(new AtQueueFullError(command.trim(), this.maxQueued));
+        reject(new AtQueueFullError(line, this.maxQueued));
         return;
       }
       const job: Job = {
-        command: command.trim(),
+        command: line,
         timeoutMs,
         expect,
         payload: opts.payload,
