@@ -1,8 +1,11 @@
 // The step library: what each declarative step does on a rig, and how it fails.
 // Failures are chai assertion errors whose message names the broken behaviour.
 import { assert } from 'chai';
+import type { AtEngine } from '../at/index.ts';
 import type { EvidenceSource, OtaSession } from '../ota/observer.ts';
+import type { ModuleProfile } from '../ota/profiles.ts';
 import type { RigController } from '../rig/controller.ts';
+import type { Rig as RigConfig } from '../rig/rig-file.ts';
 import type { UpdateKnowledge } from '../rig/update-source.ts';
 import { formatDuration } from '../time/duration.ts';
 import { observableWait } from '../time/observable-wait.ts';
@@ -13,10 +16,21 @@ import type { Condition, Measurement, Step, Suite } from './suite-file.ts';
 /** Longest an OTA session may stay open before the harness stops waiting for its close. */
 const SESSION_CLOSE_LIMIT_MS = 10 * 60_000;
 /** The close wait on `rig`: never so short in wall time that the host could miss the close (weekly-recheck at scale 100 000). */
-const closeLimit = (rig: RigController) => observableWait(rig.clock, SESSION_CLOSE_LIMIT_MS);
+const closeLimit = (rig: StepRig) => observableWait(rig.clock, SESSION_CLOSE_LIMIT_MS);
+
+/** What the steps use of a rig: a RigController, or a stand-in that scripts the module. */
+export type StepRig = Pick<
+  RigController,
+  'powerOn' | 'powerOff' | 'powerCycle' | 'waitReady' | 'waitRegistered' | 'forceCheck' | 'mark' | 'note' |
+  'clock' | 'marks' | 'markUncertainty' | 'timingResolution' | 'observer' | 'updates' | 'evidenceLevel'
+> & {
+  readonly at: Pick<AtEngine, 'send'>;
+  readonly config: { readonly sim: Pick<RigConfig['sim'], 'otaApn'> };
+  readonly profile: Pick<ModuleProfile, 'id'>;
+};
 
 export interface StepContext {
-  rig: RigController;
+  rig: StepRig;
   suite: Suite;
   /** Hears each measurement the moment a step takes it. */
   measured(measurement: MeasuredValue): void;
@@ -151,15 +165,27 @@ function declared(context: StepContext, name: string): Measurement {
  * Records a duration measured from an anchor in the declared unit, with its ± bound: the anchor's,
  * the session edge's (half a polling interval where sessions are polled) and the rig's timing resolution.
  */
-function record(context: StepContext, name: string | undefined, rigMs: number, from: string, session: OtaSession): void {
+function record(context: StepContext, name: string | undefined, rigMs: number, from: string, edgeUncertainty: number): void {
   if (!name) return;
   const m = declared(context, name);
-  const uncertainty = (context.rig.markUncertainty.get(from) ?? 0) + session.timingUncertainty + context.rig.timingResolution;
+  const uncertainty = (context.rig.markUncertainty.get(from) ?? 0) + edgeUncertainty + context.rig.timingResolution;
   context.measured(measure(m, toUnit(rigMs, m.unit), toUnit(uncertainty, m.unit)));
 }
 
 function recordCount(context: StepContext, name: string | undefined, count: number): void {
   if (name) context.measured(measure(declared(context, name), count));
+}
+
+/**
+ * When `session` opened, if it may have opened at `since` or later, with the ± bound of that date. A
+ * polled session is dated to the middle of its polling interval, which can fall before an anchor the
+ * session came after: only the part of the interval from `since` on counts then.
+ */
+function openedSince(session: OtaSession, since: number): { at: number; uncertainty: number } | undefined {
+  const latest = session.openedAt + session.timingUncertainty;
+  if (latest < since) return undefined;
+  const earliest = Math.max(since, session.openedAt - session.timingUncertainty);
+  return { at: (earliest + latest) / 2, uncertainty: (latest - earliest) / 2 };
 }
 
 const seconds = (rigMs: number) => `${(rigMs / 1000).toFixed(1)} s`;
@@ -213,7 +239,7 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const anchor = anchorTime(context, step.from);
   const deadline = anchor + step.within.max + step.grace;
   const limitText = `${formatDuration(step.within.max)}${step.grace ? ` (+${formatDuration(step.grace)} grace)` : ''}`;
-  const matches = (s: OtaSession) => s.apn === apn && s.openedAt >= anchor;
+  const matches = (s: OtaSession) => s.apn === apn && openedSince(s, anchor) !== undefined;
   const expected = expectedCount(step.count, context);
 
   const first = await waitForSession(rig.observer, rig.clock, matches, deadline, () =>
@@ -222,8 +248,9 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const means = step.failureMeans;
   if (!first) fail(`no ${apn} session within ${limitText} of ${step.from}${otherSessions(context, apn, anchor)}`, means);
 
-  const delay = first.openedAt - anchor;
-  record(context, step.measure, delay, step.from, first);
+  const opened = openedSince(first, anchor)!;
+  const delay = opened.at - anchor;
+  record(context, step.measure, delay, step.from, opened.uncertainty);
   if (first.state === 'refused') {
     fail(`OPEN CHANNEL for ${apn} at ${seconds(delay)} after ${step.from} was refused by the module: no data connection came up before the card ended its proactive session`, means);
   }
@@ -261,8 +288,8 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const lastClosed = await waitForClose(rig.observer, rig.clock, last, rig.clock.now() + closeLimit(rig));
   if (lastClosed && last.closedAt !== undefined) {
     rig.marks.set('last-close', last.closedAt);
-    record(context, step.measureWindow, last.closedAt - anchor, step.from, last);
-    record(context, step.measureStayAwake, last.closedAt - anchor + step.stayAwakeMargin, step.from, last);
+    record(context, step.measureWindow, last.closedAt - anchor, step.from, last.timingUncertainty);
+    record(context, step.measureStayAwake, last.closedAt - anchor + step.stayAwakeMargin, step.from, last.timingUncertainty);
   }
   recordCount(context, step.measureCount, sessions.length);
   if (step.requireData) requireData(last, sessions.length, expected, apn, context, means);
@@ -301,12 +328,13 @@ async function expectNoSession(step: Extract<Step, { kind: 'expectNoSession' }>,
   const { rig } = context;
   const apn = step.apn ?? rig.config.sim.otaApn;
   const start = rig.clock.now();
-  const session = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && s.openedAt >= start, start + step.for, (waited) =>
+  const session = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && openedSince(s, start) !== undefined, start + step.for, (waited) =>
     context.progress(`watching for unwanted ${apn} sessions: ${formatDuration(waited)} of ${formatDuration(step.for)}`),
   );
   if (session) {
+    const openedAt = openedSince(session, start)!.at;
     const powerOn = rig.marks.get('power-on');
-    const since = powerOn !== undefined ? `, ${seconds(session.openedAt - powerOn)} after the last power-on` : '';
-    fail(`an ${apn} session opened ${seconds(session.openedAt - start)} into a ${seconds(step.for)} window where none was expected${since}`, step.failureMeans);
+    const since = powerOn !== undefined ? `, ${seconds(openedAt - powerOn)} after the last power-on` : '';
+    fail(`an ${apn} session opened ${seconds(openedAt - start)} into a ${seconds(step.for)} window where none was expected${since}`, step.failureMeans);
   }
 }

@@ -1,0 +1,540 @@
+// The step library's verdicts on a scripted rig: a manual clock, a real OTA observer fed module
+// lines at chosen rig times, and a real update source. Each test says what the module showed and
+// checks the verdict, its message and the figures measured, edges of windows included.
+import { expect } from 'chai';
+import type { AtResponse } from '../../harness/at/index.ts';
+import { OtaObserver } from '../../harness/ota/observer.ts';
+import type { EvidenceLevel } from '../../harness/ota/profiles.ts';
+import { DeclaredUpdates, ServerUpdates, UnknownUpdates, type UpdatePlan, type UpdateSource } from '../../harness/rig/update-source.ts';
+import type { SettingsUpdate } from '../../harness/sim/index.ts';
+import type { MeasuredValue } from '../../harness/suite/measurements.ts';
+import { runStep, type StepContext, type StepRig } from '../../harness/suite/steps.ts';
+import { suiteSchema, type Suite } from '../../harness/suite/suite-file.ts';
+import { ManualClock, type Timer } from '../../harness/time/clock.ts';
+import {
+  ALL_LAYERS, BIP_DOWN, BIP_UP, CLOSE_CHANNEL, RECEIVE_DATA, SEND_DATA, SESSION_END, UrcSource, contextList, openChannelLine, pdnDown, pdnUp, settle,
+} from '../ota/module-lines.ts';
+
+/** A manual clock that tells when its next timer is due, so a test can run a step to its next event. */
+class SteppedClock extends ManualClock {
+  private readonly dues = new Map<object, number>();
+
+  override setTimer(fn: () => void, rigMs: number): Timer {
+    const token = {};
+    const timer = super.setTimer(() => {
+      this.dues.delete(token);
+      fn();
+    }, rigMs);
+    this.dues.set(token, this.now() + Math.max(0, rigMs));
+    return {
+      cancel: () => {
+        this.dues.delete(token);
+        timer.cancel();
+      },
+    };
+  }
+
+  nextDue(): number | undefined {
+    return this.dues.size === 0 ? undefined : Math.min(...this.dues.values());
+  }
+}
+
+/** Round trip of the forced check's AT+CSIM: the force-check mark is ± half of it. */
+const CSIM_ROUND_TRIP = 40;
+const RESOLUTION = 2;
+
+/** What the steps use of a rig, with the module scripted: lines said at rig times, AT answers by command. */
+class ScriptedRig implements StepRig {
+  readonly clock = new SteppedClock();
+  readonly marks = new Map<string, number>();
+  readonly markUncertainty = new Map<string, number>();
+  readonly timingResolution = RESOLUTION;
+  readonly config = { sim: { otaApn: 'ota.super' } };
+  readonly profile = { id: 'generic-27007' };
+  evidenceLevel: EvidenceLevel = 'pdn';
+  updates: UpdateSource = new UnknownUpdates();
+  readonly urcs = new UrcSource();
+  readonly observer = new OtaObserver(this.urcs, ALL_LAYERS, contextList());
+  readonly notes: string[] = [];
+  /** Commands sent, and power actions taken, in order. */
+  readonly done: string[] = [];
+  statusWord = '9000';
+
+  readonly at = {
+    send: async (command: string): Promise<AtResponse> => {
+      this.done.push(command);
+      const now = this.clock.now();
+      return { command, lines: ['+CIMI: 001010123456789'], final: 'OK', ok: true, startedAt: now, endedAt: now };
+    },
+  };
+
+  say(line: string): void {
+    this.urcs.say(line, this.clock.now());
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  mark(name: string): number {
+    this.marks.set(name, this.clock.now());
+    return this.clock.now();
+  }
+
+  async forceCheck(): Promise<{ statusWord: string; final: string }> {
+    this.marks.set('force-check', this.clock.now());
+    this.markUncertainty.set('force-check', CSIM_ROUND_TRIP / 2);
+    return { statusWord: this.statusWord, final: 'OK' };
+  }
+
+  async powerOn(): Promise<void> {
+    this.done.push('power on');
+  }
+
+  async powerOff(): Promise<void> {
+    this.done.push('power off');
+  }
+
+  async powerCycle(): Promise<void> {
+    this.done.push('power cycle');
+  }
+
+  async waitReady(): Promise<number> {
+    return this.mark('ready');
+  }
+
+  async waitRegistered(): Promise<number> {
+    return this.mark('registered');
+  }
+}
+
+/** An OTA server's update list behind a ServerUpdates, as the simulator's control socket gives it. */
+function serverUpdates(...updates: Partial<SettingsUpdate>[]): ServerUpdates {
+  const list: SettingsUpdate[] = updates.map((u, i) => ({
+    sid: `OB${i}`, iccid: '8988307000000000001', status: 'scheduled', packages: [], blocks: 1, deliveredBlocks: 0, createdAt: 0, updatedAt: 0, ...u,
+  }));
+  return new ServerUpdates('the test server', {
+    stage: async (plan: UpdatePlan) => void list.unshift({ ...list[0]!, sid: 'staged', status: 'scheduled', blocks: plan.blocks, deliveredBlocks: 0 }),
+    lookup: async () => list,
+  });
+}
+
+const MEASUREMENTS = [
+  { name: 'first_session', description: 'check to session', unit: 's', max: 120 },
+  { name: 'window', description: 'check to last close', unit: 's', max: 600 },
+  { name: 'stay_awake', description: 'stay-awake timer', unit: 's', max: 900 },
+  { name: 'sessions', description: 'sessions seen', unit: 'count', min: 1 },
+];
+
+/** A suite of these steps, with defaults filled in as a suite file gets them. */
+function suiteOf(steps: unknown[]): Suite {
+  const parsed = suiteSchema.parse({ id: 'steps', title: 'steps', requirement: { source: 'test', text: 'test' }, measurements: MEASUREMENTS, steps });
+  return { ...parsed, file: 'steps.yaml' };
+}
+
+interface Outcome {
+  error: Error | undefined;
+  measured: MeasuredValue[];
+  limited: string[];
+  context: StepContext;
+}
+
+/** A cue: at rig time `at`, the module says a line or the test does something to the rig. */
+type Cue = [at: number, what: string | ((rig: ScriptedRig) => void)];
+
+/**
+ * Runs the suite's steps in order on `rig` while playing `cues`, moving the clock from one cue or
+ * timer to the next, until the steps end; the outcome holds the first step's failure, if any.
+ */
+async function play(rig: ScriptedRig, steps: unknown[], cues: Cue[] = [], update?: StepContext['update']): Promise<Outcome> {
+  const suite = suiteOf(steps);
+  const measured: MeasuredValue[] = [];
+  const limited: string[] = [];
+  const context: StepContext = {
+    rig, suite, captures: new Map(), update, progress: () => {}, measured: (m) => measured.push(m), limited: (text) => limited.push(text),
+  };
+  let ended: { error: Error | undefined } | undefined;
+  const run = async () => {
+    for (const step of suite.steps) await runStep(step, context);
+  };
+  run().then(() => (ended = { error: undefined }), (error: Error) => (ended = { error }));
+  const queue = [...cues].sort((a, b) => a[0] - b[0]);
+  for (;;) {
+    await settle();
+    if (ended) return { ...ended, measured, limited, context };
+    const next = Math.min(queue[0]?.[0] ?? Infinity, rig.clock.nextDue() ?? Infinity);
+    if (next === Infinity) throw new Error(`the steps still wait at ${rig.clock.now()} rig ms, with nothing left to happen`);
+    rig.clock.advance(Math.max(0, next - rig.clock.now()));
+    while (queue[0] && queue[0][0] <= rig.clock.now()) {
+      const [, what] = queue.shift()!;
+      if (typeof what === 'string') rig.say(what);
+      else what(rig);
+      await settle();
+    }
+  }
+}
+
+/** A session seen through PDN events alone, on context `cid`, from `up` to `down` rig ms. */
+const pdnSession = (up: number, down: number, cid = 2): Cue[] => [[up, pdnUp(cid)], [down, pdnDown(cid)]];
+
+/** A session seen through whole proactive commands: OPEN CHANNEL, the PDN context, SEND and RECEIVE DATA (unless `data` is false), CLOSE CHANNEL. */
+const commandSession = (up: number, down: number, data = true): Cue[] => [
+  [up - 100, openChannelLine('ota.super')],
+  [up, pdnUp(2)],
+  ...(data ? ([[up + 500, SEND_DATA], [up + 800, RECEIVE_DATA]] as Cue[]) : []),
+  [down - 10, CLOSE_CHANNEL],
+  [down, pdnDown(2)],
+];
+
+const CHECK_AT = 1_000;
+/** Steps that force the OTA check at CHECK_AT rig ms, then expect sessions. */
+const afterCheck = (expectSession: Record<string, unknown>): unknown[] => [
+  { wait: `${CHECK_AT} ms` },
+  { forceCheck: {} },
+  { expectSession: { from: 'force-check', within: { max: '60 s' }, ...expectSession } },
+];
+
+const value = (outcome: Outcome, name: string) => outcome.measured.find((m) => m.name === name);
+
+describe('steps: expectSession counts', () => {
+  it('passes three sessions back to back and counts them, the window ending at the last close', async () => {
+    const rig = new ScriptedRig();
+    const outcome = await play(rig, afterCheck({ count: 3, followOnWithin: '30 s', measureCount: 'sessions', measureWindow: 'window' }), [
+      ...pdnSession(6_000, 10_000),
+      ...pdnSession(39_000, 45_000), // 29 s after the first closed
+      ...pdnSession(50_000, 61_000),
+    ]);
+    expect(outcome.error).to.equal(undefined);
+    expect(value(outcome, 'sessions')?.value).to.equal(3);
+    expect(value(outcome, 'window')).to.include({ value: 60, uncertainty: 0.022 });
+    expect(rig.marks.get('last-close')).to.equal(61_000);
+    expect(outcome.limited).to.deep.equal([]);
+  });
+
+  it('fails with "only 1 of 3" when no follow-on comes within followOnWithin, and counts the one', async () => {
+    const rig = new ScriptedRig();
+    const outcome = await play(rig, afterCheck({ count: 3, followOnWithin: '30 s', measureCount: 'sessions' }), [
+      ...pdnSession(6_000, 10_000),
+      ...pdnSession(40_001, 45_000), // 30 s + 1 ms after the close: too late to be a follow-on
+    ]);
+    expect(outcome.error?.message).to.equal('only 1 of 3 ota.super sessions: no follow-on session within 30 s of session 1 closing');
+    expect(value(outcome, 'sessions')?.value).to.equal(1);
+  });
+
+  it('takes a follow-on 1 ms inside followOnWithin, and the gap defaults to within.max', async () => {
+    const inside = await play(new ScriptedRig(), afterCheck({ count: 2, followOnWithin: '30 s' }), [...pdnSession(6_000, 10_000), ...pdnSession(39_999, 41_000)]);
+    expect(inside.error).to.equal(undefined);
+    const byWindow = await play(new ScriptedRig(), afterCheck({ count: 2 }), [...pdnSession(6_000, 10_000), ...pdnSession(69_999, 71_000)]);
+    expect(byWindow.error).to.equal(undefined);
+    const late = await play(new ScriptedRig(), afterCheck({ count: 2 }), [...pdnSession(6_000, 10_000), ...pdnSession(70_001, 71_000)]);
+    expect(late.error?.message).to.equal('only 1 of 2 ota.super sessions: no follow-on session within 1 min of session 1 closing');
+  });
+
+  it('fails on a refused follow-on, counting the sessions before it', async () => {
+    const rig = new ScriptedRig();
+    const outcome = await play(rig, afterCheck({ count: 2, measureCount: 'sessions' }), [
+      ...pdnSession(6_000, 10_000),
+      [20_000, openChannelLine('ota.super')],
+      [20_300, SESSION_END],
+    ]);
+    expect(outcome.error?.message).to.equal('follow-on ota.super session 2 of 2 was refused by the module');
+    expect(value(outcome, 'sessions')?.value).to.equal(1);
+  });
+
+  it('fails on a refused first session, with when it came', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ measure: 'first_session' }), [[4_000, openChannelLine('ota.super')], [4_500, SESSION_END]]);
+    expect(outcome.error?.message).to.equal(
+      'OPEN CHANNEL for ota.super at 3.5 s after force-check was refused by the module: no data connection came up before the card ended its proactive session',
+    );
+    expect(value(outcome, 'first_session')?.value).to.equal(3.5);
+  });
+
+  it('fails a session of several that never closes, naming which', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ count: 2 }), [[6_000, pdnUp(2)]]);
+    expect(outcome.error?.message).to.equal('ota.super session 1 of 2 did not close within 10 min');
+  });
+
+  it('count update with an update pending expects its blocks', async () => {
+    const rig = new ScriptedRig();
+    rig.updates = serverUpdates({ blocks: 3, deliveredBlocks: 1, status: 'in-progress' });
+    const outcome = await play(rig, [{ wait: `${CHECK_AT} ms` }, { forceCheck: {} }, { expectSession: { from: 'force-check', within: { max: '60 s' }, count: 'update' } }], pdnSession(6_000, 10_000));
+    expect(outcome.context.update).to.deep.equal({ state: 'pending', blocks: 2, source: 'the test server' });
+    expect(outcome.error?.message).to.equal('only 1 of 2 ota.super sessions: no follow-on session within 1 min of session 1 closing');
+    expect(outcome.limited).to.deep.equal([]);
+  });
+
+  for (const [known, updates, why] of [
+    ['none pending', () => new DeclaredUpdates(false, () => 0), "no update is pending (the operator's declaration)"],
+    ['unknown', () => new UnknownUpdates(), 'whether an update is pending is unknown: the rig cannot see the OTA server and no update was declared (--update-pending or --no-update-pending)'],
+  ] as const) {
+    it(`count update with ${known}: counts every follow-on that comes, and says the delivery was not judged`, async () => {
+      const rig = new ScriptedRig();
+      rig.updates = updates();
+      const outcome = await play(rig, afterCheck({ count: 'update', measureCount: 'sessions' }), [...pdnSession(6_000, 10_000), ...pdnSession(20_000, 30_000)]);
+      expect(outcome.error).to.equal(undefined);
+      expect(value(outcome, 'sessions')?.value).to.equal(2);
+      expect(outcome.limited).to.deep.equal([`the sessions of an update's delivery were counted, not judged against its blocks: ${why}`]);
+    });
+  }
+
+  it('count update with no update known and no session at all still fails the missing first session', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ count: 'update' }));
+    expect(outcome.error?.message).to.equal('no ota.super session within 1 min of force-check');
+  });
+});
+
+describe('steps: expectSession requireData', () => {
+  it('fails the only session when its proactive commands show no SEND or RECEIVE DATA', async () => {
+    const rig = new ScriptedRig();
+    rig.evidenceLevel = 'proactive-commands';
+    const outcome = await play(rig, afterCheck({ requireData: true, failureMeans: 'the update never reached the device' }), commandSession(6_000, 10_000, false));
+    expect(outcome.error?.message).to.equal(
+      'ota.super session closed after 4.0 s without exchanging data with the OTA server (no SEND DATA or RECEIVE DATA seen): the update never reached the device',
+    );
+  });
+
+  it('passes a session whose proactive commands show data', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ requireData: true }), commandSession(6_000, 10_000));
+    expect(outcome.error).to.equal(undefined);
+    expect(outcome.limited).to.deep.equal([]);
+  });
+
+  it('judges the last of several sessions too, naming it', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ count: 2, requireData: true }), [...commandSession(6_000, 10_000), ...commandSession(20_000, 25_000, false)]);
+    expect(outcome.error?.message).to.equal('ota.super session 2 of 2 closed after 5.0 s without exchanging data with the OTA server (no SEND DATA or RECEIVE DATA seen)');
+  });
+
+  it('judges a session before the last as it closes', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ count: 2, requireData: true }), [...commandSession(6_000, 10_000, false), ...commandSession(20_000, 25_000)]);
+    expect(outcome.error?.message).to.equal('ota.super session 1 of 2 closed after 4.0 s without exchanging data with the OTA server (no SEND DATA or RECEIVE DATA seen)');
+  });
+
+  it('on sessions counted for no known update, names the session by its number', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ count: 'update', requireData: true }), [...commandSession(6_000, 10_000), ...commandSession(20_000, 25_000, false)]);
+    expect(outcome.error?.message).to.equal('ota.super session 2 closed after 5.0 s without exchanging data with the OTA server (no SEND DATA or RECEIVE DATA seen)');
+  });
+
+  it('records a session seen through PDN events alone as limited evidence, not a failure', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ requireData: true }), pdnSession(6_000, 10_000));
+    expect(outcome.error).to.equal(undefined);
+    expect(outcome.limited).to.deep.equal([
+      'data exchange with the OTA server is not observable on generic-27007 (pdn evidence): ota.super session was seen through PDN context events, which do not show SEND DATA or RECEIVE DATA',
+    ]);
+  });
+
+  it('names every layer a session without commands was seen through, for each session of several', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ count: 2, requireData: true }), [
+      [6_000, pdnUp(2)], [6_100, BIP_UP], [9_000, BIP_DOWN], [9_100, pdnDown(2)],
+      ...pdnSession(20_000, 25_000),
+    ]);
+    expect(outcome.error).to.equal(undefined);
+    expect(outcome.limited.map((text) => text.replace(/^.*: (ota\.super session)/, '$1'))).to.deep.equal([
+      'ota.super session 1 of 2 was seen through PDN context events and BIP link events, which do not show SEND DATA or RECEIVE DATA',
+      'ota.super session 2 of 2 was seen through PDN context events, which do not show SEND DATA or RECEIVE DATA',
+    ]);
+  });
+
+  it('does not judge data where requireData is off', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({}), commandSession(6_000, 10_000, false));
+    expect(outcome.error).to.equal(undefined);
+    expect(outcome.limited).to.deep.equal([]);
+  });
+});
+
+describe('steps: expectSession window', () => {
+  const within = (max: string, extra: Record<string, unknown> = {}) => afterCheck({ within: { max }, measure: 'first_session', ...extra });
+
+  it('passes a session 1 ms before within.max, and measures it with the ± bound of anchor, session and resolution', async () => {
+    const outcome = await play(new ScriptedRig(), within('60 s'), pdnSession(CHECK_AT + 59_999, CHECK_AT + 65_000));
+    expect(outcome.error).to.equal(undefined);
+    expect(value(outcome, 'first_session')).to.deep.equal({
+      name: 'first_session', description: 'check to session', value: 59.999, unit: 's', uncertainty: (CSIM_ROUND_TRIP / 2 + RESOLUTION) / 1000, max: 120, verdict: 'pass',
+    });
+  });
+
+  it('fails a session 1 ms after within.max, with no grace: no session in the window', async () => {
+    const outcome = await play(new ScriptedRig(), within('60 s'), pdnSession(CHECK_AT + 60_001, CHECK_AT + 65_000));
+    expect(outcome.error?.message).to.equal('no ota.super session within 1 min of force-check');
+  });
+
+  it('with grace, a session in the grace is seen and fails the upper limit; one after the grace is missing', async () => {
+    const inGrace = await play(new ScriptedRig(), within('60 s', { grace: '10 s' }), pdnSession(CHECK_AT + 60_001, CHECK_AT + 65_000));
+    expect(inGrace.error?.message).to.equal('the first ota.super session opened 60.0 s after force-check, after the 1 min upper limit');
+    expect(value(inGrace, 'first_session')?.value).to.equal(60.001);
+    const afterGrace = await play(new ScriptedRig(), within('60 s', { grace: '10 s' }), pdnSession(CHECK_AT + 70_001, CHECK_AT + 75_000));
+    expect(afterGrace.error?.message).to.equal('no ota.super session within 1 min (+10 s grace) of force-check');
+  });
+
+  it('fails a session 1 ms before within.min, and passes one 1 ms after', async () => {
+    const early = await play(new ScriptedRig(), within('60 s', { within: { min: '10 s', max: '60 s' } }), pdnSession(CHECK_AT + 9_999, CHECK_AT + 15_000));
+    expect(early.error?.message).to.equal('the first ota.super session opened 10.0 s after force-check, before the 10 s lower limit');
+    const inside = await play(new ScriptedRig(), within('60 s', { within: { min: '10 s', max: '60 s' } }), pdnSession(CHECK_AT + 10_001, CHECK_AT + 15_000));
+    expect(inside.error).to.equal(undefined);
+  });
+
+  it('ignores a session that opened before the anchor, and names sessions on other APNs', async () => {
+    const outcome = await play(new ScriptedRig(), within('60 s'), [[CHECK_AT - 1, pdnUp(2)], [5_000, pdnDown(2)], ...pdnSession(7_000, 8_000, 3)]);
+    expect(outcome.error?.message).to.equal('no ota.super session within 1 min of force-check; sessions on other APNs: other.apn at 6.0 s');
+  });
+
+  it('adds what the failure means', async () => {
+    const outcome = await play(new ScriptedRig(), within('60 s', { failureMeans: 'the device misses its updates' }));
+    expect(outcome.error?.message).to.equal('no ota.super session within 1 min of force-check: the device misses its updates');
+  });
+
+  it('waits for the APN the step names', async () => {
+    const outcome = await play(new ScriptedRig(), within('60 s', { apn: 'other.apn' }), [...pdnSession(3_000, 4_000), ...pdnSession(5_000, 6_000, 3)]);
+    expect(outcome.error).to.equal(undefined);
+    expect(value(outcome, 'first_session')?.value).to.equal(4);
+  });
+});
+
+describe('steps: expectSession measurements', () => {
+  it('measures the window and the stay-awake timer to the last close, with the margin', async () => {
+    const rig = new ScriptedRig();
+    const outcome = await play(rig, afterCheck({ count: 2, measureWindow: 'window', measureStayAwake: 'stay_awake', stayAwakeMargin: '45 s' }), [
+      ...pdnSession(6_000, 10_000),
+      ...pdnSession(20_000, 31_000),
+    ]);
+    expect(outcome.error).to.equal(undefined);
+    expect(value(outcome, 'window')).to.include({ value: 30, uncertainty: 0.022, verdict: 'pass' });
+    expect(value(outcome, 'stay_awake')).to.include({ value: 75, uncertainty: 0.022 });
+  });
+
+  it('records no window for a session that never closes, and keeps last-close unset', async () => {
+    const rig = new ScriptedRig();
+    const outcome = await play(rig, afterCheck({ measureWindow: 'window', measureCount: 'sessions' }), [[6_000, pdnUp(2)]]);
+    expect(outcome.error).to.equal(undefined);
+    expect(outcome.measured.map((m) => [m.name, m.value])).to.deep.equal([['sessions', 1]]);
+    expect(rig.marks.has('last-close')).to.equal(false);
+  });
+
+  it('an exact anchor adds only the resolution; a polled session adds half its polling interval', async () => {
+    const rig = new ScriptedRig();
+    const steps = [{ mark: 'start' }, { expectSession: { from: 'start', within: { max: '60 s' }, measure: 'first_session', measureWindow: 'window' } }];
+    const active = (cids: number[]) => new Map(cids.map((cid) => [cid, cid === 2 ? 'ota.super' : 'super']));
+    const outcome = await play(rig, steps, [
+      [10_000, (r) => r.observer.polled(active([2]), 10_000, 4_000)], // opened somewhere in 6–10 s: dated 8 s ± 2 s
+      [30_000, (r) => r.observer.polled(active([]), 30_000, 4_000)], // closed somewhere in 26–30 s
+    ]);
+    expect(outcome.error).to.equal(undefined);
+    expect(value(outcome, 'first_session')).to.include({ value: 8, uncertainty: 2.002 });
+    expect(value(outcome, 'window')).to.include({ value: 28, uncertainty: 2.002 });
+  });
+
+  it('finds a polled session whose mid-interval date falls before the anchor it came after', async () => {
+    const rig = new ScriptedRig();
+    const active = new Map([[2, 'ota.super']]);
+    // The check at 1 s; the poll at 2 s with 4 s since the last one: the session opened in 1–2 s, not before the check.
+    const outcome = await play(rig, afterCheck({ measure: 'first_session' }), [[2_000, (r) => r.observer.polled(active, 2_000, 4_000)], [6_000, (r) => r.observer.polled(new Map(), 6_000, 4_000)]]);
+    expect(outcome.error).to.equal(undefined);
+    // In 0–1 s after the check: 0.5 s ± 0.5 s, plus the anchor's and the resolution's.
+    expect(value(outcome, 'first_session')).to.include({ value: 0.5, uncertainty: 0.522 });
+  });
+});
+
+describe('steps: expectNoSession', () => {
+  it('fails on a session in the window, saying when it came', async () => {
+    const rig = new ScriptedRig();
+    rig.marks.set('power-on', 0);
+    const outcome = await play(rig, [{ wait: '2 s' }, { expectNoSession: { for: '30 s', failureMeans: 'the device wastes data' } }], pdnSession(31_999, 33_000));
+    expect(outcome.error?.message).to.equal('an ota.super session opened 30.0 s into a 30.0 s window where none was expected, 32.0 s after the last power-on: the device wastes data');
+  });
+
+  it('passes a window with the session just after it, or on another APN', async () => {
+    const outcome = await play(new ScriptedRig(), [{ wait: '2 s' }, { expectNoSession: { for: '30 s' } }], [...pdnSession(32_001, 33_000), ...pdnSession(5_000, 6_000, 1)]);
+    expect(outcome.error).to.equal(undefined);
+  });
+
+  it('fails on a polled session that may have opened inside the window though dated before it', async () => {
+    const rig = new ScriptedRig();
+    const outcome = await play(rig, [{ wait: '2 s' }, { expectNoSession: { for: '30 s' } }], [[3_000, (r) => r.observer.polled(new Map([[2, 'ota.super']]), 3_000, 4_000)]]);
+    expect(outcome.error?.message).to.equal('an ota.super session opened 0.5 s into a 30.0 s window where none was expected');
+  });
+});
+
+describe('steps: updates and conditions', () => {
+  it('an onlyIf step is skipped with a limitation where no update is known pending, and sent where one is', async () => {
+    const step = { at: { send: 'AT+CIMI', onlyIf: 'imsi-switch', failureMeans: 'the IMSI switch' } };
+    const skipped = new ScriptedRig();
+    const notPending = await play(skipped, [step], [], { state: 'none', source: 'the test server' });
+    expect(skipped.done).to.deep.equal([]);
+    expect(notPending.limited).to.deep.equal(['not checked: AT+CIMI (the IMSI switch) needs a pending update that switches the IMSI; no update is pending (the test server)']);
+
+    const withoutImsi = new ScriptedRig();
+    const pendingWithoutImsi = await play(withoutImsi, [step], [], { state: 'pending', blocks: 2, source: 'the test server' });
+    expect(withoutImsi.done).to.deep.equal([]);
+    expect(pendingWithoutImsi.limited).to.deep.equal(['not checked: AT+CIMI (the IMSI switch) needs a pending update that switches the IMSI; an update of 2 blocks is pending (the test server)']);
+
+    const sent = new ScriptedRig();
+    const pending = await play(sent, [step], [], { state: 'pending', blocks: 1, newImsi: '001010123456789', source: 'the test server' });
+    expect(sent.done).to.deep.equal(['AT+CIMI']);
+    expect(pending.limited).to.deep.equal([]);
+  });
+
+  it('update-pending holds for any pending update; with none staged the limitation says so', async () => {
+    const step = { at: { send: 'AT+CIMI', onlyIf: 'update-pending' } };
+    const sent = new ScriptedRig();
+    await play(sent, [step], [], { state: 'pending', blocks: 1, source: 'the test server' });
+    expect(sent.done).to.deep.equal(['AT+CIMI']);
+    const outcome = await play(new ScriptedRig(), [step]);
+    expect(outcome.limited).to.deep.equal(['not checked: AT+CIMI (the step) needs an update pending at the OTA check; no update was staged or declared for this suite']);
+  });
+
+  it('expectUpdate is skipped where the update source cannot show statuses', async () => {
+    const rig = new ScriptedRig();
+    rig.updates = new DeclaredUpdates({ blocks: 1 }, () => 0);
+    const outcome = await play(rig, [{ forceCheck: {} }, { expectUpdate: { status: 'successful' } }]);
+    expect(outcome.error).to.equal(undefined);
+    expect(outcome.context.update).to.deep.equal({ state: 'pending', blocks: 1, source: "the operator's declaration" });
+    expect(outcome.limited).to.deep.equal(["the update's status (expected successful) is not observable: the operator's declaration does not show it"]);
+  });
+
+  it('expectUpdate is skipped where no update was pending at the check, and judged where one was', async () => {
+    const none = new ScriptedRig();
+    none.updates = serverUpdates({ status: 'successful' });
+    const skipped = await play(none, [{ forceCheck: {} }, { expectUpdate: { status: 'successful' } }]);
+    expect(skipped.limited).to.deep.equal(["not checked: the update's status (expected successful) needs an update pending at the check; no update is pending (the test server)"]);
+
+    const pending = new ScriptedRig();
+    pending.updates = serverUpdates({ status: 'in-progress', blocks: 3, deliveredBlocks: 1 });
+    const judged = await play(pending, [{ forceCheck: {} }, { expectUpdate: { status: 'successful' } }]);
+    expect(judged.error?.message).to.equal("the staged update is in-progress (1 of 3 blocks delivered), expected successful: expected 'in-progress' to equal 'successful'");
+  });
+
+  it('stageUpdate where only a person can stage notes what is known, and keeps it for later steps', async () => {
+    const rig = new ScriptedRig();
+    rig.updates = new DeclaredUpdates({ blocks: 2, newImsi: '001010123456789' }, () => 0);
+    const outcome = await play(rig, [{ stageUpdate: { blocks: 2 } }]);
+    expect(rig.notes).to.deep.equal(["not staged by the harness (the operator's declaration): an update of 2 blocks switching the IMSI to 001010123456789 is pending (the operator's declaration)"]);
+    expect(outcome.context.update).to.deep.equal({ state: 'pending', blocks: 2, newImsi: '001010123456789', source: "the operator's declaration" });
+  });
+
+  it('stageUpdate on a server stages it without a note, and what is pending then follows the server', async () => {
+    const rig = new ScriptedRig();
+    rig.updates = serverUpdates({ status: 'successful' });
+    const outcome = await play(rig, [{ stageUpdate: { blocks: 1 } }]);
+    expect(rig.notes).to.deep.equal([]);
+    expect(outcome.context.update).to.deep.equal({ state: 'pending', blocks: 1, source: 'the test server' });
+  });
+
+  it('forceCheck fails on a status word it does not accept, and accepts 91xx for any 91 status', async () => {
+    const refused = new ScriptedRig();
+    refused.statusWord = '6F00';
+    const outcome = await play(refused, [{ forceCheck: {} }]);
+    expect(outcome.error?.message).to.equal('the SIM answered the forced-check ENVELOPE with status 6F00, expected 9000 or 91xx: expected false to be true');
+    const pending = new ScriptedRig();
+    pending.statusWord = '910B';
+    expect((await play(pending, [{ forceCheck: {} }])).error).to.equal(undefined);
+  });
+});
+
+describe('steps: the plain steps', () => {
+  it('power, ready, registered, mark and wait do what they say on the rig', async () => {
+    const rig = new ScriptedRig();
+    const outcome = await play(rig, [{ power: 'cycle' }, { power: 'off' }, { power: 'on' }, { wait: '5 s' }, { ready: {} }, { registered: {} }, { mark: 'here' }]);
+    expect(outcome.error).to.equal(undefined);
+    expect(rig.done).to.deep.equal(['power cycle', 'power off', 'power on']);
+    expect(Object.fromEntries(rig.marks)).to.deep.equal({ ready: 5_000, registered: 5_000, here: 5_000 });
+  });
+});
