@@ -157,7 +157,7 @@ const profiles: SimulatedModuleProfile[] = [
 
 export const SIMULATED_PROFILES: Record<string, SimulatedModuleProfile> = Object.fromEntries(profiles.map((profile) => [profile.id, profile]));
 
-/** The dialect of `id`, or of the id it is an alias of (`quectel` → `quectel-bg95`). */
+/** The simulated module of profile `id`, or of the id it is an alias of (`quectel` → `quectel-bg95`). */
 export function simulatedProfile(id: string): SimulatedModuleProfile {
   const profile = SIMULATED_PROFILES[canonicalProfileId(id)];
   if (!profile) throw new Error(`unknown simulated module profile "${id}"; known: ${Object.keys(SIMULATED_PROFILES).join(', ')}`);
