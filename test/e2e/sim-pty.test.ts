@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { AtEngine, type Urc } from '../../harness/at/index.ts';
+import type { Certificate } from '../../harness/report/certificate.ts';
 import type { RunSummary } from '../../harness/results/summary.ts';
 import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
 import { ScaledClock } from '../../harness/time/clock.ts';
@@ -53,8 +54,8 @@ describe('hil sim on a pseudo-terminal', function () {
       let ready = false;
       for (let i = 0; i < 20 && !ready; i++) ready = (await at.send('AT', { timeoutMs: 2000 }).catch(() => undefined))?.ok ?? false;
       expect(ready, 'AT answered OK').to.equal(true);
+      // Only PDN events: a host that watches does not take the toolkit over with AT+CUSATA=1.
       await at.expectOk('AT+CGEREP=2,1');
-      await at.expectOk('AT+CUSATA=1');
       // Wait for registration, so the forced check can bring up its data connection.
       for (let i = 0; i < 50 && !/\+CEREG: \d,5/.test((await at.send('AT+CEREG?')).lines.join()); i++) await clock.sleep(1000);
 
@@ -64,10 +65,10 @@ describe('hil sim on a pseudo-terminal', function () {
       await clock.sleep(30_000);
 
       const opened = urcs.find((u) => u.line.startsWith('+CGEV: ME PDN ACT'));
-      const openChannel = urcs.find((u) => u.line.startsWith('+CUSATP: D0') && u.line.includes('470A036F74610573757065723C')); // APN ota.super
       expect(opened, 'a +CGEV PDN ACT URC').to.not.equal(undefined);
-      expect(openChannel, 'a +CUSATP OPEN CHANNEL for ota.super').to.not.equal(undefined);
-      expect(urcs.some((u) => u.line.startsWith('+CGEV: ME PDN DEACT'))).to.equal(true);
+      const cid = opened!.line.split(' ').at(-1);
+      expect(urcs.some((u) => u.line === `+CGEV: ME PDN DEACT ${cid}`)).to.equal(true);
+      expect(urcs.filter((u) => u.line.startsWith('+CUSATP')), 'proactive commands shown without AT+CUSATA=1').to.deep.equal([]);
 
       const truth = (await controlRequest(socket, { op: 'truth' })) as TruthSnapshot;
       const forced = truth.sessions.find((s) => s.trigger === 'forced')!;
@@ -122,6 +123,25 @@ describe('hil sim on a pseudo-terminal', function () {
       ['apn-hygiene', 'boot-delay', 'csim-forced-check', 'power-cycle-reset', 'sleep-too-early'].map((id) => `${id}: passed`),
     );
     expect(summary.rig.power).to.match(/^exec/);
+  });
+
+  it('passes the standard suites on a module showing PDN events only with no update pending, and says where its evidence is limited', async function () {
+    this.timeout(120_000);
+    sim = await startHil(['sim', '--pty', link, '--time-scale', String(SCALE), '--power', 'off', '--seed', '5'], /virtual module on/);
+    const rig = await writePtyRig();
+    const reportDir = join(dir, 'no-update');
+    const run = await runHil(['run', '--rig', rig, '--report-dir', reportDir, '--no-update-pending'], 120_000);
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+    const certificate = JSON.parse(await readFile(join(reportDir, 'certificate.json'), 'utf8')) as Certificate;
+    expect(certificate.verdict).to.equal('pass');
+    expect(certificate.rig.evidence).to.equal('pdn');
+    const evidence = Object.fromEntries(certificate.requirements.map((r) => [r.suiteId, r.evidence]));
+    // Data exchange is judged nowhere on PDN events; an update's delivery nowhere without one pending.
+    expect(evidence).to.deep.equal({ 'apn-hygiene': 'limited', 'boot-delay': 'complete', 'csim-forced-check': 'limited', 'power-cycle-reset': 'complete', 'sleep-too-early': 'limited' });
+    const csim = certificate.requirements.find((r) => r.suiteId === 'csim-forced-check')!;
+    expect(csim.limitations.join('\n')).to.match(/data exchange with the OTA server is not observable on generic-27007 \(pdn evidence\)/);
+    expect(csim.limitations.join('\n')).to.match(/counted, not judged against its blocks: no update is pending \(the operator's declaration\)/);
+    expect(await readFile(join(reportDir, 'certificate.html'), 'utf8')).to.contain('Limited evidence');
   });
 
   it('leaves the bench powered off and writes a partial report when interrupted', async () => {
