@@ -45,6 +45,7 @@ describe('AT transcript bounds', () => {
     this.timeout(60_000);
     const at = engine();
     const batch = Buffer.concat(Array.from({ length: 100 }, () => GARBAGE));
+    const before = heapUsed();
     for (let fed = 0; fed < 100_000; fed += 100) {
       at.feed(batch);
       expect(at.transcript.bytes).to.be.at.most(16 * MIB);
@@ -54,6 +55,8 @@ describe('AT transcript bounds', () => {
     expect(kept.length).to.be.within(2000, 2200);
     expect(at.transcript.bytes).to.be.above(16 * MIB - 9 * 1024);
     expect(at.transcript.toText().split('\n', 1)[0]).to.equal(`(${100_000 - kept.length} earlier entries not kept)`);
+    // Counted at two bytes a character, the one-byte text really takes about half the budget.
+    expect(heapUsed() - before).to.be.below(16 * MIB);
   });
 
   it('takes its byte budget from the engine option, and an over-budget entry alone replaces the rest', () => {
