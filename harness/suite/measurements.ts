@@ -18,6 +18,8 @@ export interface MeasuredValue {
 }
 
 export function judge(value: number, limits: Pick<Measurement, 'min' | 'max' | 'marginal'>): Verdict {
+  // NaN is neither below nor above a limit, and a run that computed one measured nothing.
+  if (!Number.isFinite(value)) return 'fail';
   if ((limits.min !== undefined && value < limits.min) || (limits.max !== undefined && value > limits.max)) return 'fail';
   const band = limits.marginal;
   if (band !== undefined && ((limits.min !== undefined && value < limits.min + band) || (limits.max !== undefined && value > limits.max - band))) {

@@ -1,11 +1,12 @@
 // Run summaries and test results as `hil run` writes them, small enough to read in a test.
 import type { RunSummary } from '../../harness/results/summary.ts';
 import { totals } from '../../harness/results/summary.ts';
-import type { MeasuredValue } from '../../harness/suite/measurements.ts';
+import { measure, type MeasuredValue } from '../../harness/suite/measurements.ts';
 import type { TestResult } from '../../harness/suite/mocha-run.ts';
 
-export function measured(name: string, value: number, verdict: MeasuredValue['verdict'] = 'pass'): MeasuredValue {
-  return { name, description: `${name} as declared`, value, unit: 's', min: 60, max: 120, marginal: 5, uncertainty: 0.12, verdict };
+/** A figure of 60–120 s with a 5 s marginal band, judged as a run judges it. */
+export function measured(name: string, value: number): MeasuredValue {
+  return measure({ name, description: `${name} as declared`, unit: 's', min: 60, max: 120, marginal: 5 }, value, 0.12);
 }
 
 export function testResult(suiteId: string, fields: Partial<TestResult> = {}): TestResult {
