@@ -34,8 +34,7 @@ export class ToolkitReporter implements Reports {
 
   proactiveCommand(command: Uint8Array, decoded: ProactiveCommand | undefined): HostWait | undefined {
     if (this.teProfileActive) {
-      this.module.urc(`+CUSATP: ${bytesToHex(command)}`);
-      return { rigMs: this.module.timing.teResponseMs, answer: CUSATT };
+      return { rigMs: this.module.timing.teResponseMs, answer: CUSATT, announce: () => this.module.urc(`+CUSATP: ${bytesToHex(command)}`) };
     }
     if (this.module.dialect.toolkit === 'sstk') this.sstk(command, SSTK_KIND.proactiveCommand);
     if (this.module.dialect.toolkit === 'stn' && decoded) return this.stn(decoded);
@@ -77,8 +76,7 @@ export class ToolkitReporter implements Reports {
     const mode = this.module.settings.stiaMode;
     if (mode !== 2 && mode !== 3) return undefined;
     if (command.type === CommandType.OPEN_CHANNEL) {
-      this.module.urc(`#STN: ${command.type}`);
-      return { rigMs: this.module.settings.stiaTimeoutMin * MINUTE_MS, answer: STSR };
+      return { rigMs: this.module.settings.stiaTimeoutMin * MINUTE_MS, answer: STSR, announce: () => this.module.urc(`#STN: ${command.type}`) };
     }
     // Extended mode adds the refresh type, numbered as the REFRESH qualifier.
     if (command.type === CommandType.REFRESH) this.module.urc(mode === 2 ? `#STN: ${command.type},${command.qualifier}` : `#STN: ${command.type}`);

@@ -53,6 +53,11 @@ export interface HostWait {
   rigMs: number;
   /** How the host answers: `AT+CUSATT`, `AT#STSR`. */
   answer: string;
+  /**
+   * Prints what tells the host to answer. Called once the module waits, so that an answer written
+   * the moment the host reads the line finds the command waiting.
+   */
+  announce(): void;
 }
 
 /** The command details of a proactive command. */
@@ -158,7 +163,10 @@ export class TerminalToolkit {
     const decoded = decodeProactive(command);
     const head = decoded ?? rawCommandDetails(command);
     const wait = this.host.proactiveCommand(command, decoded);
-    if (wait) return this.awaitHost({ head, decoded, wait });
+    if (wait) {
+      this.awaitHost({ head, decoded, wait });
+      return wait.announce();
+    }
     if (!decoded) return this.respond(head, { result: { general: RESULT.DATA_NOT_UNDERSTOOD } });
     this.carryOut(decoded);
   }

@@ -46,7 +46,7 @@ describe('module profiles on the simulator', () => {
     const rig = new SimRig({ profile: 'nordic-nrf9160' }).ready();
     expect(rig.at('AT%USATEV=1')).to.deep.equal(['OK']);
     rig.advance(300_000);
-    expect(rig.textsFrom('%USATEV:')).to.deep.equal(['%USATEV: BIP Connected', '%USATEV: BIP Closed']);
+    expect(rig.textsFrom('%USATEV:')).to.deep.equal(['%USATEV: BIP Connecting', '%USATEV: BIP Connected', '%USATEV: BIP Closed']);
   });
 
   it('keeps vendor commands to their dialect', () => {
