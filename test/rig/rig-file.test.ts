@@ -23,7 +23,8 @@ describe('rig files', () => {
       power: { type: 'virtual' },
       safeState: 'off',
       module: 'generic-27007',
-      sim: { profile: 'super-sim', forceCheckApdu: DEFAULT_FORCE_CHECK_APDU, dataApn: 'super', otaApn: 'ota.super' },
+      toolkit: 'passive',
+      sim: { profile: 'super-sim', forceCheckApdu: DEFAULT_FORCE_CHECK_APDU, dataApn: 'super', otaApn: 'ota.super', iccidPrefixes: ['8988307', '8988323', '8910392'] },
       settle: { discharge: 2000, bootTimeout: 60_000 },
     });
   });
