@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunSummary } from '../results/summary.ts';
-import type { Certificate } from '../report/certificate.ts';
-import { REPORT_FILES, TREND_NIGHTS, verifyEvidence, writeRunReports } from '../report/index.ts';
+import { verifyCertificate, type Certificate } from '../report/certificate.ts';
+import { REPORT_FILES, TREND_NIGHTS, writeRunReports } from '../report/index.ts';
 import { UsageError, type CliOutput } from './output.ts';
 
 export const REPORT_USAGE = `usage: hil report <report-dir> [options]
@@ -20,7 +20,8 @@ Writes the reports of the run in <report-dir>, a folder hil run wrote:
   --history DIR       keep allure's history and each run's figures in DIR (the same DIR every night):
                       ${REPORT_FILES.html} then shows trends, the certificate the last ${TREND_NIGHTS} nights
   --verify            write nothing; check the evidence files against ${REPORT_FILES.certificateJson}
-                      and exit 1 if any was changed, removed or added`;
+                      and its verdicts against ${REPORT_FILES.summary}, and exit 1 if a file was
+                      changed, removed or added, or a verdict does not follow from the evidence`;
 
 async function readJson<T>(path: string, what: string): Promise<T> {
   try {
@@ -33,7 +34,7 @@ async function readJson<T>(path: string, what: string): Promise<T> {
 
 async function verify(dir: string, out: CliOutput): Promise<number> {
   const certificate = await readJson<Certificate>(join(dir, REPORT_FILES.certificateJson), REPORT_FILES.certificateJson);
-  const problems = await verifyEvidence(dir, certificate.evidence);
+  const problems = await verifyCertificate(dir, certificate);
   if (problems.length > 0) {
     for (const problem of problems) out.stderr(`hil report: ${problem}`);
     out.stderr(`hil report: ${dir} does not match its certificate (digest ${certificate.evidence.digest})`);

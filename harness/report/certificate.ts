@@ -1,14 +1,17 @@
 // The certification summary of a run: what was tested (module, SIM, rig, harness), each requirement
 // with its text, measured figures, limits and verdict, the overall verdict, and the hashes of the
-// evidence it rests on.
+// evidence it rests on. Checking it checks both: the files against their hashes, and what it claims
+// against what summary.json makes of them.
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RunSummary } from '../results/summary.ts';
 import type { Verdict } from '../suite/measurements.ts';
 import type { TestStatus } from '../suite/mocha-run.ts';
 import { loadSuiteFile, type Measurement, type Suite } from '../suite/suite-file.ts';
-import type { Evidence } from './evidence.ts';
+import { verifyEvidence, type Evidence } from './evidence.ts';
 import { figuresOf, type Figure } from './figures.ts';
 import type { Night } from './history.ts';
+import { REPORT_FILES } from './paths.ts';
 
 export type RequirementVerdict = Verdict | 'not run';
 export type OverallVerdict = Verdict | 'incomplete';
@@ -134,4 +137,53 @@ export async function buildCertificate({ summary, evidence, imsiAfter, recentNig
     evidence,
     ...(recentNights ? { recentNights } : {}),
   };
+}
+
+/**
+ * What a certificate says that its evidence decides: the verdicts, tests and figures, the run, module
+ * and rig. Left out: what comes from elsewhere (suite files, the harness's version, the history).
+ */
+function claims(certificate: Certificate) {
+  const { runId, date, startedAt, verdict, module, rig } = certificate;
+  return {
+    runId,
+    date,
+    startedAt,
+    verdict,
+    module,
+    sim: { iccid: certificate.sim.iccid, imsiBefore: certificate.sim.imsiBefore },
+    rig,
+    requirements: certificate.requirements.map((r) => ({
+      suiteId: r.suiteId,
+      verdict: r.verdict,
+      tests: r.tests,
+      figures: r.figures.map(({ description: _, ...figure }) => figure),
+    })),
+  };
+}
+
+/** Where `recorded` differs from `rebuilt`, each leaf by its path (`requirements.0.verdict`). */
+function differences(path: string, recorded: unknown, rebuilt: unknown): string[] {
+  if (JSON.stringify(recorded) === JSON.stringify(rebuilt)) return [];
+  if (typeof recorded === 'object' && recorded !== null && typeof rebuilt === 'object' && rebuilt !== null) {
+    const keys = [...new Set([...Object.keys(recorded), ...Object.keys(rebuilt)])];
+    return keys.flatMap((key) => differences(path ? `${path}.${key}` : key, (recorded as Record<string, unknown>)[key], (rebuilt as Record<string, unknown>)[key]));
+  }
+  return [`${REPORT_FILES.certificateJson}: ${path} is ${JSON.stringify(recorded) ?? 'missing'}, but ${REPORT_FILES.summary} gives ${JSON.stringify(rebuilt) ?? 'none'}`];
+}
+
+/**
+ * What no longer matches a certificate: evidence files changed, missing or added (verifyEvidence),
+ * and any verdict, test or figure it claims that summary.json does not give.
+ */
+export async function verifyCertificate(reportDir: string, certificate: Certificate): Promise<string[]> {
+  const problems = await verifyEvidence(reportDir, certificate.evidence);
+  let summary: RunSummary;
+  try {
+    summary = JSON.parse(await readFile(join(reportDir, REPORT_FILES.summary), 'utf8')) as RunSummary;
+  } catch (error) {
+    return [...problems, `${REPORT_FILES.summary}: ${(error as Error).message}: the certificate's verdicts cannot be checked`];
+  }
+  const rebuilt = await buildCertificate({ summary, evidence: certificate.evidence });
+  return [...problems, ...differences('', claims(certificate), claims(rebuilt))];
 }

@@ -3,7 +3,7 @@
 // verdicts and make no request off the machine.
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -144,9 +144,16 @@ describe('the reports of a run, as a person sees them', function () {
     }
   });
 
-  it('hil report --verify accepts the folder as certified, and names a file changed since', async () => {
+  it('hil report --verify accepts the folder as certified, and names a verdict edited and a file changed since', async () => {
     const intact = await runHil(['report', reportDir, '--verify']);
     expect(intact.code, intact.stderr).to.equal(0);
+    const certificatePath = join(reportDir, 'certificate.json');
+    const certified = await readFile(certificatePath, 'utf8');
+    await writeFile(certificatePath, certified.replace(/^  "verdict": "fail",$/m, '  "verdict": "pass",'));
+    const passed = await runHil(['report', reportDir, '--verify']);
+    expect(passed.code).to.equal(1);
+    expect(passed.stderr).to.contain('hil report: certificate.json: verdict is "pass", but summary.json gives "fail"\n');
+    await writeFile(certificatePath, certified);
     await appendFile(join(reportDir, 'transcript.log'), 'edited afterwards\n');
     const edited = await runHil(['report', reportDir, '--verify']);
     expect(edited.code).to.equal(1);
