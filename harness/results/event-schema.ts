@@ -26,6 +26,7 @@ const otaSession = z.object({
   openedAt: rigMs,
   closedAt: rigMs.nullable(),
   exchangedData: z.boolean(),
+  seen: z.array(text).optional(),
 });
 
 const DATA = {

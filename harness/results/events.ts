@@ -20,6 +20,8 @@ export interface OtaSessionData {
   openedAt: number;
   closedAt: number | null;
   exchangedData: boolean;
+  /** What the module showed of the session: pdn-event, bip-event, toolkit-notification, proactive-command, context-poll. */
+  seen?: string[];
 }
 
 /** What each event type carries in `data`. Rig times are milliseconds since the rig clock started. */

@@ -17,6 +17,7 @@ function sessionData(session: OtaSession): OtaSessionData {
     openedAt: rigMs(session.openedAt),
     closedAt: session.closedAt === undefined ? null : rigMs(session.closedAt),
     exchangedData: session.exchangedData,
+    seen: [...session.seen],
   };
 }
 
