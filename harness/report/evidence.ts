@@ -1,7 +1,7 @@
 // SHA-256 of a run's evidence files, so a certificate can be checked against them later: the
 // certificate lists each file's hash and one digest over that list (the text `sha256sum` prints).
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { REPORT_FILES } from './paths.ts';
 
@@ -28,7 +28,8 @@ async function filesUnder(reportDir: string, name: string): Promise<string[]> {
     const entries = await readdir(path, { recursive: true, withFileTypes: true });
     return entries.filter((e) => e.isFile()).map((e) => relative(reportDir, join(e.parentPath, e.name)));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return [name];
+    // Only regular files, as in folders: a link to a device (/dev/zero) would be read forever.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return (await lstat(path)).isFile() ? [name] : [];
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }

@@ -3,13 +3,14 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCursors } from '../../harness/results/ack-cursor.ts';
 import { EVENTS_FILE } from '../../harness/results/event-log.ts';
 import { parseEvent, type RunEvent } from '../../harness/results/events.ts';
 import type { BenchStatus } from '../../harness/results/status.ts';
+import { PtyBench } from '../rig/pty-bench.ts';
 import { HilProcess, lineCount } from './hil.ts';
 import { Mosquitto } from './mosquitto.ts';
 import { Subscriber } from './subscriber.ts';
@@ -225,6 +226,70 @@ describe('hil results over MQTT', function () {
     for (const secret of secrets) expect(run.output).not.to.contain(secret);
   });
 
+  it('waits the promised 10 s for the last acknowledgements even while the broker is away at the end', async () => {
+    await brokerAndSubscriber();
+    const reportDir = join(dir, 'brief-outage');
+    const run = hil(['run', '--suite', 'boot-delay', '--seed', '11', '--broker', broker.url, ...BENCH, '--report-dir', reportDir]);
+    await subscriber!.waitFor('the suite to start', () => subscriber!.events().some((e) => e.type === 'suite.started'));
+    await broker.pause();
+    // The broker comes back once the run has recorded its end and is waiting for acknowledgements.
+    await until('the end of the run', async () => (await logged(reportDir).catch(() => [])).at(-1)?.type === 'run.ended', 30_000, () => run.output);
+    await broker.resume();
+    expect((await run.finish()).code, run.output).to.equal(0);
+    expect(run.stderr).not.to.contain('not acknowledged');
+    expect(await readCursors(reportDir)).to.deep.equal({ [broker.url]: (await logged(reportDir)).length });
+  });
+
+  it('keeps a power command\'s output out of the events and redacts the secrets the lab file names everywhere', async () => {
+    const username = 'bench-7';
+    const password = `pw-${randomBytes(8).toString('hex')}`;
+    const token = `tok-${randomBytes(8).toString('hex')}`;
+    const brokerPasswords = join(dir, 'mosquitto.passwd');
+    execFileSync('mosquitto_passwd', ['-c', '-b', brokerPasswords, username, password]);
+    broker = await Mosquitto.start(['allow_anonymous false', `password_file ${brokerPasswords}`]);
+    subscriber = await Subscriber.connect(broker.url, ['hil/#'], { username, password });
+    const bench = await PtyBench.create('hil-secrets-');
+    try {
+      await bench.startSim(['--time-scale', '25']);
+      const log = join(bench.dir, 'power.log');
+      // A PDU CLI that echoes its credentials, and whose last off (the safe state's) fails quoting the token.
+      const on = join(bench.dir, 'on.sh');
+      await writeFile(on, `#!/bin/sh\necho "pdu login token=$PDU_TOKEN password=$HIL_MQTT_PASSWORD"\n${bench.ctl('on')} >/dev/null && echo on >> ${log}\n`);
+      const off = join(bench.dir, 'off.sh');
+      await writeFile(off, `#!/bin/sh\n[ "$(grep -c '^on$' ${log})" -ge 2 ] && { echo "outlet busy for token $PDU_TOKEN" >&2; exit 1; }\n${bench.ctl('off')}\n`);
+      await chmod(on, 0o755);
+      await chmod(off, 0o755);
+      const rig = await bench.rig('secret-pdu', 25, [`power: { type: exec, on: '${on}', off: '${off}', timeout: 20 s }`]);
+      const labFile = join(dir, 'lab.yaml');
+      await writeFile(labFile, `secrets:\n  env: [PDU_TOKEN]\n`);
+      const reportDir = join(dir, 'secret');
+      const run = hil(['run', '--rig', rig, '--suite', 'boot-delay', '--seed', '5', '--lab-file', labFile, '--broker', broker.url, ...BENCH, '--report-dir', reportDir], {
+        PDU_TOKEN: token, HIL_MQTT_USERNAME: username, HIL_MQTT_PASSWORD: password,
+      });
+      expect((await run.finish()).code, run.output).to.equal(1);
+      const events = await logged(reportDir);
+      await subscriber.waitFor('the run and its retained summary', () => subscriber!.received.some((m) => m.topic.endsWith('/summary')));
+
+      const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as { abortReason: string };
+      expect(summary.abortReason).to.equal('could not bring the bench to its safe state: power.off (off.sh) exited with code 1: outlet busy for token [redacted]');
+      const notes = events.filter((e) => e.type === 'note').map((e) => (e.data as { text: string }).text);
+      expect(notes.filter((text) => /^power\.on \(on\.sh\): exit 0 after \d+ ms wall time; output 1 line, sha256 [0-9a-f]{12}$/.test(text)), 'digests of the on commands').to.have.length(2);
+      expect(JSON.stringify(events), 'command output in the events').not.to.contain('pdu login');
+      const files = (await readdir(reportDir, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
+      expect(files.map((f) => f.name)).to.include.members([EVENTS_FILE, 'summary.json', 'transcript.log', 'junit.xml', 'certificate.json']);
+      for (const file of files) {
+        const text = await readFile(join(file.parentPath, file.name), 'utf8');
+        for (const secret of [token, password]) expect(text, `${file.name} holds a secret`).not.to.contain(secret);
+      }
+      for (const secret of [token, password]) {
+        expect(run.output, 'console').not.to.contain(secret);
+        expect(subscriber.received.map((m) => m.payload).join('\n'), 'broker messages').not.to.contain(secret);
+      }
+    } finally {
+      await bench.close();
+    }
+  });
+
   it('starts an embedded broker when none is configured, says where to watch, and hil watch shows the run', async () => {
     const reportDir = join(dir, 'embedded');
     const run = hil(['run', '--suite', 'boot-delay', '--seed', '11', '--time-scale', '15', ...BENCH, '--report-dir', reportDir]);
@@ -246,7 +311,7 @@ describe('hil results over MQTT', function () {
     expect(run.stdout).to.match(/results: live on mqtt:\/\/127\.0\.0\.1:\d+ \(embedded broker/);
     const last = (await logged(reportDir)).at(-1)!;
     expect(last.type).to.equal('run.ended');
-    expect(last.data).to.deep.include({ status: 'aborted' });
+    expect(last.data).to.deep.include({ status: 'incomplete' });
     expect((last.data as { abortReason: string }).abortReason).to.match(/no-such-port did not open within 1 s/);
   });
 

@@ -16,9 +16,11 @@ export class HilProcess {
   readonly exited: Promise<Exit>;
   private readonly child: ChildProcess;
 
-  constructor(args: string[], env: Record<string, string> = {}) {
+  /** `script`: what node runs, `hil` unless a test names its own (a .ts file goes through tsx). */
+  constructor(args: string[], env: Record<string, string> = {}, script = HIL) {
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('HIL_')));
-    this.child = spawn(process.execPath, [HIL, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });
+    const node = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
+    this.child = spawn(process.execPath, [...node, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });
     this.child.stdout!.on('data', (d) => (this.stdout += d));
     this.child.stderr!.on('data', (d) => (this.stderr += d));
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -1,10 +1,14 @@
 // Starting from the rig's safe state: a bench found in an unknown state is switched before anything
 // else, and a module already switched on is not switched on (or marked as booting) again.
 import { expect } from 'chai';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { controlRequest } from '../../harness/sim/index.ts';
 import { RigController } from '../../harness/rig/controller.ts';
 import { loadRigFile } from '../../harness/rig/rig-file.ts';
 import { startSafe, type SafeStartRig } from '../../harness/rig/safe-state.ts';
+import { HilProcess } from '../results/hil.ts';
+import { PtyBench } from './pty-bench.ts';
 
 function recordingRig(safeState: SafeStartRig['config']['safeState']): SafeStartRig & { calls: string[] } {
   const calls: string[] = [];
@@ -49,4 +53,38 @@ describe('the safe state at start', () => {
       await rig.safeState();
     }
   });
+});
+
+const GUARDED_BENCH = new URL('guarded-bench.ts', import.meta.url).pathname;
+
+describe('the safe state when the process is taken down', function () {
+  this.timeout(60_000);
+  let bench: PtyBench;
+  beforeEach(async () => {
+    bench = await PtyBench.create('hil-guard-');
+    await bench.startSim(['--time-scale', '25']);
+  });
+  afterEach(() => bench.close());
+
+  const endings = [['SIGTERM', 143], ['uncaughtException', 1], ['unhandledRejection', 1]] as const;
+  for (const [how, code] of endings) {
+    it(`switches an exec bench off on ${how}, before the partial report, and releases its lock`, async () => {
+      const state = join(bench.dir, 'state');
+      const rig = await bench.rig(`guard-${how}`, 25, [`power: { type: exec, on: '${bench.ctl('on')} && echo on > ${state}', off: '${bench.ctl('off')} && echo off > ${state}', timeout: 20 s }`]);
+      const report = join(bench.dir, 'report');
+      const locks = join(bench.dir, 'locks');
+      await mkdir(locks);
+      const child = new HilProcess([how, rig, state, report], { HIL_LOCK_DIR: locks }, GUARDED_BENCH);
+      await child.waitFor(/bench on/);
+      expect(((await controlRequest(bench.socket, { op: 'state' })) as { powered: boolean }).powered).to.equal(true);
+      if (how === 'SIGTERM') child.kill('SIGTERM');
+      const exit = await child.exited;
+      expect(exit.code, child.output).to.equal(code);
+      if (how !== 'SIGTERM') expect(child.stderr).to.match(/^harness crashed: Error: boom\n/);
+      expect(((await controlRequest(bench.socket, { op: 'state' })) as { powered: boolean }).powered, 'module powered').to.equal(false);
+      const why = how === 'SIGTERM' ? 'terminated (SIGTERM)' : 'crashed: boom';
+      expect(await readFile(report, 'utf8'), 'power state when the report is written').to.equal(`${why}; power off\n`);
+      expect((await readdir(locks)).filter((name) => name.endsWith('.lock'))).to.deep.equal([]);
+    });
+  }
 });
