@@ -43,6 +43,8 @@ export interface ObserverEvents {
   opened: [OtaSession];
   closed: [OtaSession];
   refused: [OtaSession];
+  /** A session announced without its APN (opened by a BIP link event) has learned it from the PDN event that followed. */
+  identified: [OtaSession];
 }
 
 interface CompiledRule {
@@ -66,6 +68,8 @@ interface PendingOpen {
 
 export class OtaObserver extends EventEmitter<ObserverEvents> {
   readonly sessions: OtaSession[] = [];
+  /** The sessions in state open, oldest first: few at a time, however many a run has seen. */
+  private readonly openSessions = new Set<OtaSession>();
   private readonly rules: CompiledRule[];
   private pendingOpen: PendingOpen | undefined;
   /** Sessions whose opening has been announced (the APN look-up can delay it). */
@@ -87,10 +91,8 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   /** Forget what was pending: the module lost power. */
   powerLost(): void {
     this.pendingOpen = undefined;
-    for (const session of this.sessions) {
-      if (session.state === 'open') this.close(session, undefined);
-      this.layers.get(session)?.clear(); // no link outlives the power
-    }
+    for (const session of [...this.openSessions]) this.close(session, undefined);
+    for (const session of this.sessions) this.layers.get(session)?.clear(); // no link outlives the power
   }
 
   /**
@@ -100,14 +102,14 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
    */
   polled(active: ReadonlyMap<number, string | undefined>, at: number, interval: number): void {
     const edge = at - interval / 2;
-    for (const session of this.sessions) {
+    for (const session of [...this.openSessions]) {
       const layers = this.layers.get(session);
-      if (session.state !== 'open' || !layers?.has('poll') || session.cid === undefined || active.has(session.cid)) continue;
+      if (!layers?.has('poll') || session.cid === undefined || active.has(session.cid)) continue;
       layers.delete('poll');
       this.close(session, { rig: edge, line: `(context ${session.cid} no longer active in a poll at ${Math.round(at)} rig ms)` });
     }
     for (const [cid, apn] of active) {
-      if (this.sessions.some((s) => s.state === 'open' && s.cid === cid)) continue;
+      if (this.openSessionOf(cid)) continue;
       const evidence = { rig: edge, line: `(context ${cid} on ${apn ?? 'an unknown APN'} active in a poll at ${Math.round(at)} rig ms)` };
       const session = this.newSession(apn, cid, edge, undefined);
       session.timingUncertainty = interval / 2;
@@ -145,7 +147,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     if (command.type === CommandType.OPEN_CHANNEL) {
       this.pendingOpen = { apn: command.apn, at: evidence.rig, evidence: [evidence], source };
     } else if (command.type === CommandType.SEND_DATA || command.type === CommandType.RECEIVE_DATA || command.type === CommandType.CLOSE_CHANNEL) {
-      const session = this.openSession(undefined);
+      const session = this.channelSession();
       if (!session) return;
       see(session, source);
       session.evidence.push(evidence);
@@ -158,27 +160,39 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     if (!pending) return;
     // OPEN CHANNEL, then the card's proactive session ended without any link: the module refused it.
     this.pendingOpen = undefined;
-    const session = this.newSession(pending.apn, undefined, evidence.rig, pending);
-    session.state = 'refused';
+    const session = this.newSession(pending.apn, undefined, evidence.rig, pending, 'refused');
     session.evidence.push(evidence);
     this.emit('refused', session);
   }
 
-  /** The other layer's event of a session opened just now joins it; otherwise a new session opens. */
+  /** An up event of a session already open joins it; otherwise a new session opens. */
   private async linkUp(layer: LinkLayer, cid: number | undefined, evidence: { rig: number; line: string }): Promise<void> {
+    const session = this.openedBy(layer, cid, evidence.rig);
+    if (!session) return this.open(layer, cid, evidence);
+    this.layers.get(session)!.add(layer);
+    see(session, LAYER_SOURCE[layer]);
+    session.evidence.push(evidence);
+    if (session.cid === undefined && cid !== undefined) {
+      session.cid = cid;
+      if (session.apn !== undefined) return;
+      session.apn = await this.contexts.apnOf(cid);
+      if (session.apn !== undefined && this.announced.has(session)) this.emit('identified', session);
+    }
+  }
+
+  /**
+   * The open session an up event on `layer` belongs to: the one its context has already (a context is
+   * up only once: the event is repeated, or a poll found the context first), or the newest session,
+   * opened just now by the other link layer's event.
+   */
+  private openedBy(layer: LinkLayer, cid: number | undefined, at: number): OtaSession | undefined {
+    const sameContext = cid === undefined ? undefined : this.openSessionOf(cid);
+    if (sameContext) return sameContext;
     const newest = this.sessions.at(-1);
     const layers = newest && this.layers.get(newest);
-    if (newest?.state === 'open' && layers && !layers.has(layer) && evidence.rig - newest.openedAt <= LINK_PAIR_MS && cidFits(newest, cid)) {
-      layers.add(layer);
-      see(newest, LAYER_SOURCE[layer]);
-      newest.evidence.push(evidence);
-      if (newest.cid === undefined && cid !== undefined) {
-        newest.cid = cid;
-        if (newest.apn === undefined) newest.apn = await this.contexts.apnOf(cid);
-      }
-      return;
-    }
-    return this.open(layer, cid, evidence);
+    const partner: LinkLayer = layer === 'pdn' ? 'bip' : 'pdn';
+    const paired = newest?.state === 'open' && layers?.has(partner) && !layers.has(layer) && at - newest.openedAt <= LINK_PAIR_MS && cidFits(newest, cid);
+    return paired ? newest : undefined;
   }
 
   /**
@@ -214,12 +228,13 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   private close(session: OtaSession | undefined, evidence: { rig: number; line: string } | undefined): void {
     if (!session || session.state !== 'open') return;
     session.state = 'closed';
+    this.openSessions.delete(session);
     session.closedAt = evidence?.rig;
     if (evidence) session.evidence.push(evidence);
     if (this.announced.has(session)) this.emit('closed', session);
   }
 
-  private newSession(apn: string | undefined, cid: number | undefined, openedAt: number, pending: PendingOpen | undefined): OtaSession {
+  private newSession(apn: string | undefined, cid: number | undefined, openedAt: number, pending: PendingOpen | undefined, state: 'open' | 'refused' = 'open'): OtaSession {
     const session: OtaSession = {
       index: this.sessions.length,
       apn,
@@ -227,22 +242,30 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       requestedAt: pending?.at,
       openedAt,
       closedAt: undefined,
-      state: 'open',
+      state,
       exchangedData: false,
       seen: pending ? [pending.source] : [],
       timingUncertainty: 0,
       evidence: [...(pending?.evidence ?? [])],
     };
     this.sessions.push(session);
+    if (state === 'open') this.openSessions.add(session);
     return session;
   }
 
-  private openSession(cid: number | undefined): OtaSession | undefined {
-    for (let i = this.sessions.length - 1; i >= 0; i--) {
-      const session = this.sessions[i]!;
-      if (session.state === 'open' && cidFits(session, cid)) return session;
-    }
+  private openSessionOf(cid: number): OtaSession | undefined {
+    for (const session of this.openSessions) if (session.cid === cid) return session;
     return undefined;
+  }
+
+  /**
+   * The open session a channel command (SEND DATA, RECEIVE DATA, CLOSE CHANNEL) belongs to: the newest
+   * that an OPEN CHANNEL asked for, else the newest open one. A data context that came up during the
+   * OTA session is newer, and never the channel's.
+   */
+  private channelSession(): OtaSession | undefined {
+    const newestFirst = [...this.openSessions].reverse();
+    return newestFirst.find((s) => s.requestedAt !== undefined) ?? newestFirst[0];
   }
 }
 

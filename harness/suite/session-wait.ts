@@ -9,6 +9,9 @@ export type WaitProgress = (waitedMs: number) => void;
 
 const PROGRESS_WALL_MS = 1000;
 
+/** Events after which a session may first satisfy a predicate: its APN can come after its opening. */
+const SESSION_SEEN = ['opened', 'refused', 'identified'] as const;
+
 /**
  * Resolves with the first session (already seen or yet to come) that satisfies `predicate` and has
  * opened or been refused, or with undefined once rig time reaches `deadline`.
@@ -27,15 +30,13 @@ export function waitForSession(
     const finish = (session: OtaSession | undefined) => {
       timer.cancel();
       clearInterval(ticker);
-      observer.off('opened', onSession);
-      observer.off('refused', onSession);
+      for (const event of SESSION_SEEN) observer.off(event, onSession);
       resolve(session);
     };
     const onSession = (session: OtaSession) => {
       if (predicate(session)) finish(session);
     };
-    observer.on('opened', onSession);
-    observer.on('refused', onSession);
+    for (const event of SESSION_SEEN) observer.on(event, onSession);
     const timer = clock.setTimer(() => finish(undefined), deadline - clock.now());
     const ticker = setInterval(() => progress?.(clock.now() - started), PROGRESS_WALL_MS);
   });

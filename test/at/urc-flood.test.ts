@@ -1,5 +1,5 @@
-// A broken module floods +CGEV: ME PDN ACT and answers slowly: each URC makes the OTA observer look
-// up the context's APN with AT+CGDCONT?. The queue must stay bounded and a readiness probe queued
+// A broken module floods +CGEV: ME PDN ACT and DEACT and answers slowly: each activation makes the
+// OTA observer look up the context's APN with AT+CGDCONT?. The queue must stay bounded and a readiness probe queued
 // behind the lookups must still time out at its deadline.
 import { expect } from 'chai';
 import { AtTimeoutError, type TranscriptEntry } from '../../harness/at/index.ts';
@@ -22,7 +22,7 @@ describe('AT engine under a URC flood', () => {
       { urcPrefixes: profile.urcPrefixes },
     );
     const observer = new OtaObserver(engine, profile.evidence, new AtContextReader(engine));
-    const second = framed(...Array<string>(URCS_PER_SECOND).fill('+CGEV: ME PDN ACT 5'));
+    const second = framed(...Array.from({ length: URCS_PER_SECOND }, (_, i) => `+CGEV: ME PDN ${i % 2 === 0 ? 'ACT' : 'DEACT'} 5`));
     const timeouts: TranscriptEntry[] = [];
     engine.transcript.subscribe((entry) => entry.kind === 'timeout' && timeouts.push(entry));
     let mostQueued = 0;

@@ -382,6 +382,12 @@ describe('steps: expectSession window', () => {
     expect(outcome.error?.message).to.equal('no ota.super session within 1 min of force-check: the device misses its updates');
   });
 
+  it('finds a session announced without its APN once its context names it (BIP link up before the PDN event)', async () => {
+    const outcome = await play(new ScriptedRig(), within('60 s'), [[6_000, BIP_UP], [6_300, pdnUp(2)], [9_000, BIP_DOWN], [9_100, pdnDown(2)]]);
+    expect(outcome.error).to.equal(undefined);
+    expect(value(outcome, 'first_session')?.value).to.equal(5);
+  });
+
   it('waits for the APN the step names', async () => {
     const outcome = await play(new ScriptedRig(), within('60 s', { apn: 'other.apn' }), [...pdnSession(3_000, 4_000), ...pdnSession(5_000, 6_000, 3)]);
     expect(outcome.error).to.equal(undefined);
