@@ -178,6 +178,6 @@ export function escapeBytes(bytes: Uint8Array, suffix = ''): string {
       out[at++] = HEX_DIGITS[b & 15]!;
     }
   }
-  at += out.write(suffix, at, 'latin1');
+  for (let i = 0; i < suffix.length; i++) out[at++] = suffix.charCodeAt(i);
   return out.toString('latin1', 0, at);
 }
