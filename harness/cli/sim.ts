@@ -121,7 +121,7 @@ async function simControl(args: string[], out: CliOutput): Promise<number> {
   if (op === 'power' && (value === 'on' || value === 'off')) request = { op: 'power', on: value === 'on' };
   else if (op === 'state' || op === 'truth' || op === 'updates') request = { op };
   else if (op === 'stage') request = { op, ...stagedUpdate(value === undefined ? 1 : positiveNumber('stage BLOCKS', value), args[3]) };
-  else throw new UsageError(SIM_USAGE);
+  else throw new UsageError(`hil sim ctl: expected power on|off, state, truth, updates or stage [BLOCKS [NEW-IMSI]], got "${args.slice(1).join(' ')}"\n${SIM_USAGE}`);
   const result = await controlRequest(socket, request);
   out.stdout(JSON.stringify(result, null, 2));
   return 0;

@@ -159,14 +159,15 @@ describe('AtEngine', () => {
 
     it('rejects malformed requests without writing anything', async () => {
       const { engine, writes } = manualRig();
-      for (const [command, opts] of [
-        ['', {}],
-        ['AT\rAT', {}],
-        ['AT+CMGS=1', { payload: 'a\x1ab' }],
-        ['AT', { timeoutMs: 0 }],
-        ['AT', { timeoutMs: Number.NaN }],
+      for (const [command, opts, reason] of [
+        ['', {}, 'invalid AT command "": must be non-empty, without CR, LF, Ctrl-Z or ESC'],
+        ['AT\rAT', {}, 'invalid AT command "AT\\rAT": must be non-empty, without CR, LF, Ctrl-Z or ESC'],
+        ['AT+CMGS=1', { payload: 'a\x1ab' }, 'invalid payload for AT+CMGS=1: must be a string without Ctrl-Z or ESC'],
+        ['AT', { timeoutMs: 0 }, 'invalid timeout for AT: 0'],
+        ['AT', { timeoutMs: Number.NaN }, 'invalid timeout for AT: NaN'],
       ] as const) {
-        await engine.send(command, opts).then(() => expect.fail(`accepted ${JSON.stringify(command)}`), (e: unknown) => expect(e).to.be.instanceOf(Error));
+        const error = await engine.send(command, opts).then(() => expect.fail(`accepted ${JSON.stringify(command)}`), (e: unknown) => e as Error);
+        expect(error.message, JSON.stringify(command)).to.equal(reason);
       }
       expect(writes).to.deep.equal([]);
     });

@@ -91,6 +91,7 @@ describe('hil sim on a pseudo-terminal', function () {
     expect(JSON.parse(on.stdout)).to.deep.equal({ powered: true });
     const bad = await runHil(['sim', 'ctl', socket, 'explode']);
     expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.match(/^hil sim ctl: expected power on\|off, state, truth, updates or stage \[BLOCKS \[NEW-IMSI\]\], got "explode"\n/);
   });
 
   /** A rig file for the simulator on the PTY, powered through `hil sim ctl` as an exec switch. */

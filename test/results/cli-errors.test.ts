@@ -78,7 +78,9 @@ describe('results options on the command line', () => {
   });
 
   it('hil watch refuses a bad broker URL and a lab name unfit for a topic', async () => {
-    expect(await hil(['watch', '--broker', 'ftp://broker.lab'])).to.include({ code: 2 });
+    const ftp = await hil(['watch', '--broker', 'ftp://broker.lab']);
+    expect(ftp).to.include({ code: 2 });
+    expect(ftp.stderr).to.match(/^hil watch: bad broker URL "ftp:\/\/broker\.lab": expected mqtt:\/\/, mqtts:\/\/, ws:\/\/ or wss:\/\/ and a host/);
     expect((await hil(['watch', '--broker', 'mqtt://a', '--lab', '#'])).stderr).to.match(/^hil watch: lab name "#" cannot be used in an MQTT topic/);
   });
 });
