@@ -57,7 +57,7 @@ const VIRTUAL_PATH = 'virtual';
 /** Rig ms between polls of the context list, where a rig asks for polling without saying how often. */
 const DEFAULT_POLL_MS = 5_000;
 /** Polls get at least this much wall time between them, so a fast rig clock does not flood the port. */
-const POLL_WALL_MS = 100;
+const POLL_WALL_MS = 25;
 /** Timeout of each `AT` probe while waiting for a module to be ready, in rig ms. */
 const PROBE_MS = 500;
 /** Probes get at least this much wall time, so a fast rig clock does not starve a slow port. */
@@ -93,7 +93,7 @@ export class RigController extends EventEmitter<RigEvents> {
   private readonly poller: ContextPoller;
   /** Polls the context list: the rig asked for it, or the module refused the PDN events. */
   private polling: boolean;
-  /** Named points in rig time: power-on, port-open, first-byte, power-off, ready, force-check, and suite marks. */
+  /** Named points in rig time: power-on (and previous-power-on, the one before it), port-open, first-byte, power-off, ready, force-check, and suite marks. */
   readonly marks = new Map<string, number>();
   /** How far, at most, a mark may be from the moment it stands for (rig ms); absent means exact. */
   readonly markUncertainty = new Map<string, number>();
@@ -232,6 +232,8 @@ export class RigController extends EventEmitter<RigEvents> {
     const commandStart = this.clock.now();
     await this.power.on();
     this.readyMarkerAt = undefined;
+    const previous = this.marks.get('power-on');
+    if (previous !== undefined) this.marks.set('previous-power-on', previous);
     this.windows.poweredOn(this.markSwitch('power-on', commandStart));
     this.emit('power', true, this.clock.now());
     await this.link.open(this.reenumerates ? this.config.settle.bootTimeout : Math.max(UART_PORT_GRACE_MS, UART_PORT_GRACE_WALL_MS * this.clock.scale)).catch((error: Error) => {

@@ -334,7 +334,9 @@ async function expectNoSession(step: Extract<Step, { kind: 'expectNoSession' }>,
   if (session) {
     const openedAt = openedSince(session, start)!.at;
     const powerOn = rig.marks.get('power-on');
-    const since = powerOn !== undefined ? `, ${seconds(openedAt - powerOn)} after the last power-on` : '';
+    // A check a minute or two after the power-on before: a timer that outlived the power cycle.
+    const before = rig.marks.get('previous-power-on');
+    const since = powerOn !== undefined ? `, ${seconds(openedAt - powerOn)} after the last power-on${before !== undefined ? ` and ${seconds(openedAt - before)} after the one before it` : ''}` : '';
     fail(`an ${apn} session opened ${seconds(openedAt - start)} into a ${seconds(step.for)} window where none was expected${since}`, step.failureMeans);
   }
 }
