@@ -120,14 +120,14 @@ describe('hil run ending early', function () {
     run.kill('SIGTERM');
     expect((await run.finish()).code, run.output).to.equal(143);
 
+    const summary = await readJson<RunSummary>(join(reportDir, 'summary.json'));
+    const finished = summary.tests.filter((t) => !t.error?.startsWith('aborted:')).map((t) => `${t.suiteId}: ${t.status}`);
+    expect(finished.length, 'finished suites in the report').to.be.at.least(2);
     const logged = await events(reportDir);
     const abortedAt = logged.findIndex((e) => e.type === 'note' && (e.data as { text: string }).text.startsWith('terminated (SIGTERM)'));
     expect(abortedAt, 'the abort is noted in the events').to.be.greaterThan(0);
     const ended = logged.slice(0, abortedAt).filter((e) => e.type === 'suite.ended').map((e) => `${(e.data as { suiteId: string }).suiteId}: ${(e.data as { status: string }).status}`);
-    const summary = await readJson<RunSummary>(join(reportDir, 'summary.json'));
-    const finished = summary.tests.filter((t) => !t.error?.startsWith('aborted:')).map((t) => `${t.suiteId}: ${t.status}`);
     expect(finished, 'the finished suites').to.deep.equal(ended);
-    expect(finished.length).to.be.at.least(2);
     const started = logged.slice(0, abortedAt).filter((e) => e.type === 'suite.started').length;
     const cut = summary.tests.filter((t) => t.error === 'aborted: terminated (SIGTERM)');
     expect(cut.map((t) => t.status), 'the suite under way').to.deep.equal(started > ended.length ? ['skipped'] : []);
