@@ -1,4 +1,4 @@
-// Rig files: what a bench is made of (serial port, power switch, module, SIM) as data (DESIGN §2).
+// Rig files: what a bench is made of (serial port, power switch, module, SIM) as data.
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { didYouMean, expectedGot, expecting, loadYamlFile, onlyWhenValid } from '../config/index.ts';

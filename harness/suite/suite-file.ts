@@ -1,4 +1,4 @@
-// Suite files: declarative tests a certification engineer can read (DESIGN §2). Each suite states the
+// Suite files: declarative tests a certification engineer can read. Each suite states the
 // requirement it checks, declares its measurements with units and limits, then lists its steps.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// One clock for every wait, timeout and measurement (DESIGN §4).
+// One clock for every wait, timeout and measurement (docs/architecture.md, "Time").
 // Rig time runs `scale` times faster than wall time; a real bench has scale 1.
 import { checkTimeScale } from './scale.ts';
 
