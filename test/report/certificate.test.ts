@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatEntry, type TranscriptEntry } from '../../harness/at/index.ts';
 import { buildCertificate, overallVerdict } from '../../harness/report/certificate.ts';
-import { hashEvidence, verifyEvidence } from '../../harness/report/evidence.ts';
+import { hashEvidence, verifyEvidence, type Evidence } from '../../harness/report/evidence.ts';
 import { recordNight } from '../../harness/report/history.ts';
 import { imsiReadings } from '../../harness/report/transcript-file.ts';
+import type { TestResult } from '../../harness/suite/mocha-run.ts';
 import { measured, runSummary, testResult } from './fixtures.ts';
 
+const NO_EVIDENCE: Evidence = { algorithm: 'sha256', files: [], digest: '' };
 const suiteFile = (id: string) => fileURLToPath(new URL(`../../suites/${id}.yaml`, import.meta.url));
 
 function line(rig: number, dir: TranscriptEntry['dir'], kind: TranscriptEntry['kind'], text: string): string {
@@ -30,7 +32,7 @@ describe('certificate', () => {
       testResult('boot-delay', { file: suiteFile('boot-delay'), measurements: [measured('boot_delay', 117)] }),
       testResult('power-cycle-reset', { file: suiteFile('power-cycle-reset'), status: 'failed', error: 'the power cycle did not restart the timer' }),
     ]);
-    const certificate = await buildCertificate({ summary, evidence: { algorithm: 'sha256', files: [], digest: '' } });
+    const certificate = await buildCertificate({ summary, evidence: NO_EVIDENCE });
     const [boot, reset] = certificate.requirements;
     expect(boot!.requirement!.text).to.match(/^The SIM's applet pulls its updates\./);
     expect(boot!.figures[0]).to.include({ name: 'boot_delay', value: 117, verdict: 'marginal', description: 'power-on to the first ota.super channel open' });
@@ -43,6 +45,71 @@ describe('certificate', () => {
     expect(certificate.harness.name).to.equal('sim-ota-hil');
   });
 
+  describe("a requirement's verdict, from its tests and figures", () => {
+    const cases: [string, Partial<TestResult>[], string][] = [
+      ['every test skipped', [{ status: 'skipped' }, { status: 'skipped' }], 'not run'],
+      ['a test skipped, one passed', [{ status: 'skipped' }, { status: 'passed' }], 'pass'],
+      ['a test failed', [{ status: 'passed' }, { status: 'failed', error: 'no session' }], 'fail'],
+      ['a test broken', [{ status: 'broken', error: 'port gone' }], 'fail'],
+      ['a figure outside its limits', [{ measurements: [measured('boot_delay', 130)] }], 'fail'],
+      ['a figure in the marginal band', [{ measurements: [measured('boot_delay', 62), measured('boot_delay', 90)] }], 'marginal'],
+      ['every figure within its limits', [{ measurements: [measured('boot_delay', 90), measured('boot_delay', 100)] }], 'pass'],
+    ];
+    for (const [what, tests, verdict] of cases) {
+      it(`${what}: ${verdict}`, async () => {
+        const summary = runSummary(tests.map((fields) => testResult('boot-delay', { file: suiteFile('boot-delay'), ...fields })));
+        const [requirement] = (await buildCertificate({ summary, evidence: NO_EVIDENCE })).requirements;
+        expect(requirement!.verdict).to.equal(verdict);
+      });
+    }
+
+    it("judges each requirement on its own figures, and lists each test's error only where it has one", async () => {
+      const summary = runSummary([
+        testResult('boot-delay', { file: suiteFile('boot-delay'), measurements: [measured('boot_delay', 130)] }),
+        testResult('power-cycle-reset', { file: suiteFile('power-cycle-reset'), measurements: [measured('reset_delay', 90), measured('undeclared_figure', 90)] }),
+      ]);
+      const [boot, reset] = (await buildCertificate({ summary, evidence: NO_EVIDENCE })).requirements;
+      expect([boot!.verdict, reset!.verdict]).to.deep.equal(['fail', 'pass']);
+      expect(reset!.figures.map((f) => [f.name, f.description])).to.deep.equal([
+        ['reset_delay', 'second power-on to the first ota.super channel open'],
+        ['undeclared_figure', undefined],
+      ]);
+      expect(reset!.unmeasured, 'every declared figure was measured').to.deep.equal([]);
+      expect(reset!.tests).to.deep.equal([{ title: 'power-cycle-reset title', status: 'passed' }]);
+    });
+
+    it('names the suite by its file, else by its test, and says where the evidence was limited', async () => {
+      const limitation = 'the module shows no proactive commands: BIP seen through PDN events only';
+      const summary = runSummary([
+        testResult('boot-delay', { file: suiteFile('boot-delay'), limitations: [limitation] }),
+        testResult('boot-delay', { file: suiteFile('boot-delay'), limitations: [limitation] }),
+        testResult('gone', { file: '/nowhere/gone.yaml' }),
+      ]);
+      const [boot, gone] = (await buildCertificate({ summary, evidence: NO_EVIDENCE })).requirements;
+      expect(boot).to.deep.include({ title: 'First OTA check comes a minute or two after power-up', evidence: 'limited', limitations: [limitation] });
+      expect(gone).to.deep.include({ title: 'gone title', evidence: 'complete', limitations: [], unmeasured: [] });
+      expect(gone!.requirement).to.equal(undefined);
+    });
+
+    it('carries the run, its rig, the SIM before and after, and the nights before', async () => {
+      const summary = runSummary([testResult('boot-delay')], { rig: { ...runSummary([]).rig, serial: 'virtual' } });
+      const nights = [{ runId: 'a', date: '2025-12-31T02:05:00.000Z', status: 'passed' as const, figures: [] }];
+      const certificate = await buildCertificate({ summary, evidence: NO_EVIDENCE, imsiAfter: '310260000000001', recentNights: nights });
+      expect(certificate).to.deep.include({
+        format: 'sim-ota-hil certificate 1',
+        runId: '20260101T020000Z-abcd',
+        date: '2026-01-01T02:05:00.000Z',
+        startedAt: '2026-01-01T02:00:00.000Z',
+        sim: { iccid: '89883070000012345674', imsiBefore: '732123200001234', imsiAfter: '310260000000001' },
+        recentNights: nights,
+      });
+      expect(certificate.rig.virtual).to.equal(true);
+      const plain = await buildCertificate({ summary, evidence: NO_EVIDENCE });
+      expect(plain.sim).to.deep.equal({ iccid: '89883070000012345674', imsiBefore: '732123200001234' });
+      expect(plain).not.to.have.property('recentNights');
+    });
+  });
+
   it('is a pass only when every requirement passed; marginal, incomplete or fail otherwise', () => {
     expect(overallVerdict('passed', [{ verdict: 'pass' }, { verdict: 'pass' }])).to.equal('pass');
     expect(overallVerdict('passed', [{ verdict: 'pass' }, { verdict: 'marginal' }])).to.equal('marginal');
@@ -50,6 +117,8 @@ describe('certificate', () => {
     expect(overallVerdict('aborted', [{ verdict: 'pass' }])).to.equal('incomplete');
     expect(overallVerdict('passed', [{ verdict: 'pass' }, { verdict: 'not run' }])).to.equal('incomplete');
     expect(overallVerdict('passed', [])).to.equal('incomplete');
+    expect(overallVerdict('incomplete', [{ verdict: 'pass' }])).to.equal('incomplete');
+    expect(overallVerdict('incomplete', [{ verdict: 'fail' }])).to.equal('fail');
   });
 
   it('reads the IMSI the module gave last, after an update switched it', async () => {

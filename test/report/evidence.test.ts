@@ -111,6 +111,9 @@ describe('evidence', () => {
       ["a figure's value", (c) => void (c.requirements[0]!.figures[0]!.value = 90), 'certificate.json: requirements.0.figures.0.value is 90, but summary.json gives 117'],
       ["a test's status", (c) => void (c.requirements[1]!.tests[0]!.status = 'passed'), 'certificate.json: requirements.1.tests.0.status is "passed", but summary.json gives "failed"'],
       ['the list of requirements, one dropped', (c) => void c.requirements.pop(), 'certificate.json: requirements.1 is missing, but summary.json gives {"suiteId":"power-cycle-reset",'],
+      ['the module, made text', (c) => void ((c as { module: unknown }).module = 'Quectel'), 'certificate.json: module is "Quectel", but summary.json gives {"manufacturer":"Quectel",'],
+      ['the module, made null', (c) => void ((c as { module: unknown }).module = null), 'certificate.json: module is null, but summary.json gives {"manufacturer":"Quectel",'],
+      ["a requirement's evidence, made limited", (c) => void (c.requirements[0]!.evidence = 'limited'), 'certificate.json: requirements.0.evidence is "limited", but summary.json gives "complete"'],
       ["the module's IMEI", (c) => void (c.module.imei = '866000000000002'), 'certificate.json: module.imei is "866000000000002", but summary.json gives "866000000000001"'],
     ];
     for (const [what, edit, problem] of edits) {

@@ -1,7 +1,7 @@
 // The bench lock: one run per serial port; stale locks (process gone, PID reused) are taken over.
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +143,55 @@ describe('bench lock', () => {
     const lock = take();
     expect(notes).to.have.length(1);
     lock.release();
+  });
+
+  it('says which suite runs now, first of several too, and rewrites only a lock that is still its own', () => {
+    const lock = take();
+    runningSuite('boot-delay');
+    expect((JSON.parse(readFileSync(lock.path, 'utf8')) as LockHolder).run, 'no run described: nothing to say').to.equal(undefined);
+    lock.release();
+    describeRun({ id: 'R3', suites: ['boot-delay', 'power-cycle-reset'], reportDir: '/reports/R3' });
+    const described = take();
+    runningSuite('boot-delay');
+    expect(take).to.throw(BenchInUseError, 'suite boot-delay running (1 of 2: boot-delay, power-cycle-reset)');
+    const theirs = JSON.stringify(holder({ pid: process.ppid }));
+    writeFileSync(described.path, theirs);
+    runningSuite('power-cycle-reset');
+    expect(readFileSync(described.path, 'utf8'), 'taken from us: left as it is').to.equal(theirs);
+    described.release();
+  });
+
+  it('records who holds the bench and how, and leaves no draft behind', () => {
+    const link = join(dir, 'port-link');
+    symlinkSync('/dev/null', link);
+    const lock = lockBench(link, RIG, () => {}, dir);
+    try {
+      const held = JSON.parse(readFileSync(lock.path, 'utf8')) as LockHolder;
+      expect(held).to.include({ serialPath: link, device: '/dev/null', command: process.argv.slice(1).join(' ') });
+      expect(readdirSync(dir).sort()).to.deep.equal(['hil-device-1.3.lock', lockPath(link, dir).slice(dir.length + 1), 'port-link'].sort());
+      expect(() => lockBench('/dev/null', RIG, () => {}, dir)).to.throw(BenchInUseError).with.property('name', 'BenchInUseError');
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('names its lock files after the path, however many slashes lead it', () => {
+    expect(lockPath('//dev//ttyUSB0', dir)).to.equal(join(dir, 'hil-dev__ttyUSB0.lock'));
+    const saved = process.env.HIL_LOCK_DIR;
+    process.env.HIL_LOCK_DIR = dir;
+    try {
+      expect(lockPath('/dev/ttyUSB0')).to.equal(join(dir, 'hil-dev_ttyUSB0.lock'));
+    } finally {
+      if (saved === undefined) delete process.env.HIL_LOCK_DIR;
+      else process.env.HIL_LOCK_DIR = saved;
+    }
+  });
+
+  it('says which folder to set when the lock cannot be created', () => {
+    const missing = join(dir, 'no-such-folder');
+    expect(() => lockBench(PORT, RIG, () => {}, missing)).to.throw(
+      new RegExp(`^cannot create the bench lock ${missing}/hil-dev_serial_by-id_usb-Quectel_EG25-G-if02-port0\\.lock: ENOENT.*; set HIL_LOCK_DIR to a writable folder$`),
+    );
   });
 
   describe('one bench, whatever name the rig file gives its port', () => {

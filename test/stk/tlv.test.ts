@@ -117,6 +117,9 @@ describe('TLV lengths at the edges of each form', () => {
     expect(bytesToHex(encodeComprehensionTlv(0x7f, false, [1]))).to.equal('7F007F0101');
     expect(bytesToHex(encodeComprehensionTlv(0x7fff, true, []))).to.equal('7FFFFF00');
     expect(decodeComprehensionTlvs(hexToBytes('7FFFFF00'))[0]).to.include({ tag: 0x7fff, cr: true });
+    expect(decodeComprehensionTlvs(hexToBytes('7F012300'))[0], 'three-byte tag without CR').to.include({ tag: 0x0123, cr: false });
+    expect(decodeError(() => decodeComprehensionTlvs(hexToBytes('7F800000'))).message).to.equal('byte 0: three-byte tag with tag value 0000');
+    expect(decodeError(() => decodeProactive(new Uint8Array())).message).to.equal('byte 0: empty input, expected a proactive command (D0)');
     for (const tag of [0, 0x8000, 1.5]) expect(() => encodeComprehensionTlv(tag, false, []), String(tag)).to.throw(RangeError, `COMPREHENSION-TLV tag values are 0001..7FFF, not ${tag}`);
   });
 
