@@ -5,6 +5,7 @@ import type { Certificate, CertifiedFigure, RequirementResult } from './certific
 import { figureLabel } from './figures.ts';
 import type { Night } from './history.ts';
 import { escapeXml as esc } from './markup.ts';
+import { packagesText } from '../vendor/records.ts';
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif; color: #263238; margin: 0; background: #f4f6f7; }
@@ -131,6 +132,8 @@ ${row('IMEI', c.module.imei)}
 ${row('SIM ICCID', c.sim.iccid)}
 ${row('IMSI at the start', c.sim.imsiBefore)}
 ${row('IMSI at the end', imsiAfter)}
+${c.sim.packagesBefore ? row('SIM settings packages at the start', packagesText(c.sim.packagesBefore)) : ''}
+${c.sim.packagesAfter ? row('SIM settings packages at the end', packagesText(c.sim.packagesAfter)) : ''}
 </table>
 <table>
 ${row('Rig', c.rig.name)}

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../results/summary.ts';
+import type { SettingsPackage } from '../sim/ota-server.ts';
 import type { Verdict } from '../suite/measurements.ts';
 import type { TestStatus } from '../suite/mocha-run.ts';
 import { loadSuiteFile, type Measurement, type Suite } from '../suite/suite-file.ts';
@@ -45,7 +46,8 @@ export interface Certificate {
   harness: { name: string; version: string };
   verdict: OverallVerdict;
   module: { manufacturer?: string; model?: string; firmware?: string; imei?: string };
-  sim: { iccid?: string; imsiBefore?: string; imsiAfter?: string };
+  /** `packagesBefore`, `packagesAfter`: the SIM's settings packages at the start and end of the run, where the update source shows them. */
+  sim: { iccid?: string; imsiBefore?: string; imsiAfter?: string; packagesBefore?: SettingsPackage[]; packagesAfter?: SettingsPackage[] };
   rig: RunSummary['rig'] & { virtual: boolean };
   requirements: RequirementResult[];
   evidence: Evidence;
@@ -131,12 +133,16 @@ export async function buildCertificate({ summary, evidence, imsiAfter, recentNig
     harness: await harnessVersion(),
     verdict: overallVerdict(summary.status, requirements),
     module: { manufacturer, model, firmware, imei },
-    sim: { iccid, imsiBefore: imsi, ...(imsiAfter ? { imsiAfter } : {}) },
+    sim: { iccid, imsiBefore: imsi, ...(imsiAfter ? { imsiAfter } : {}), ...simPackages(summary) },
     rig: { ...summary.rig, virtual: isVirtualRig(summary.rig) },
     requirements,
     evidence,
     ...(recentNights ? { recentNights } : {}),
   };
+}
+
+function simPackages({ simPackages: packages }: RunSummary): Pick<Certificate['sim'], 'packagesBefore' | 'packagesAfter'> {
+  return { ...(packages?.before ? { packagesBefore: packages.before } : {}), ...(packages?.after ? { packagesAfter: packages.after } : {}) };
 }
 
 /**
@@ -151,7 +157,7 @@ function claims(certificate: Certificate) {
     startedAt,
     verdict,
     module,
-    sim: { iccid: certificate.sim.iccid, imsiBefore: certificate.sim.imsiBefore },
+    sim: { iccid: certificate.sim.iccid, imsiBefore: certificate.sim.imsiBefore, packagesBefore: certificate.sim.packagesBefore, packagesAfter: certificate.sim.packagesAfter },
     rig,
     requirements: certificate.requirements.map((r) => ({
       suiteId: r.suiteId,

@@ -78,6 +78,8 @@ export const labFileSchema = z.strictObject({
       key: name.optional(),
     })
     .optional(),
+  /** The SIM vendor's Super SIM API: its base URL and a file with its credentials (harness/vendor/config.ts). */
+  supersim: z.strictObject({ api: name.optional(), credentialsFile: name.optional() }).optional(),
   /** Values never to show anywhere: a power command's token, say. */
   secrets: z
     .strictObject({

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeWhole } from '../report/write-failure.ts';
 import type { BlindWindow } from '../rig/blind-window.ts';
 import type { ModuleIdentity, PortOutage } from '../rig/controller.ts';
+import type { SettingsPackage } from '../sim/ota-server.ts';
 import type { TestResult } from '../suite/mocha-run.ts';
 
 export interface RunSummary {
@@ -32,6 +33,8 @@ export interface RunSummary {
     updates?: string;
   };
   module: ModuleIdentity;
+  /** The SIM's settings packages and their versions at the start and the end of the run, where the update source shows them. */
+  simPackages?: { before?: SettingsPackage[]; after?: SettingsPackage[] };
   totals: { passed: number; failed: number; broken: number; skipped: number };
   tests: TestResult[];
   /** Per power-on: rig ms until the AT port opened and until the module's first byte. */

@@ -19,7 +19,9 @@ import type { Rig as RigConfig } from './rig-file.ts';
 import { isUnstableName, stableAlias } from './serial-path.ts';
 import { SerialLink } from './serial.ts';
 import { answerToolkit } from './host-toolkit.ts';
-import { DeclaredUpdates, ServerUpdates, UnknownUpdates, type UpdateDeclaration, type UpdatePlan, type UpdateSource } from './update-source.ts';
+import { SuperSimClient } from '../vendor/client.ts';
+import { loadVendorApi, type VendorApiConfig } from '../vendor/config.ts';
+import { DeclaredUpdates, ServerUpdates, UnknownUpdates, VendorUpdates, type UpdateDeclaration, type UpdatePlan, type UpdateSource } from './update-source.ts';
 
 export interface RigOverrides {
   timeScale?: number;
@@ -28,6 +30,8 @@ export interface RigOverrides {
   seed?: number;
   /** The operator's word on a pending update, over the rig file's `updatePending`. */
   updatePending?: UpdateDeclaration;
+  /** The SIM vendor's API; undefined: as the environment (and HIL_LAB_FILE) configure it. */
+  vendorApi?: VendorApiConfig;
 }
 
 export interface ModuleIdentity {
@@ -90,6 +94,8 @@ export class RigController extends EventEmitter<RigEvents> {
   readonly evidenceLevel: EvidenceLevel;
   /** Where the harness learns whether an update is pending, and stages one where it can. */
   updates!: UpdateSource;
+  /** The ICCID the module reported, digits only; undefined until identity() has read it. */
+  iccid: string | undefined;
   private readonly poller: ContextPoller;
   /** Polls the context list: the rig asked for it, or the module refused the PDN events. */
   private polling: boolean;
@@ -182,7 +188,8 @@ export class RigController extends EventEmitter<RigEvents> {
       binding = virtualBinding;
     }
     const controller = new RigController(config, clock, binding, simulator);
-    controller.updates = updateSource(config, overrides, simulator, () => controller.observer.sessions.length);
+    const vendorApi = overrides.vendorApi ?? (await loadVendorApi());
+    controller.updates = updateSource(config, overrides, simulator, () => controller.observer.sessions.length, vendorApi && (() => new VendorUpdates(new SuperSimClient(vendorApi), () => controller.iccid)));
     const found: string[] = [];
     if (!simulator) {
       controller.lock = lockBench(config.serial.path, { name: config.name, file: config.file }, (text) => found.push(text));
@@ -365,7 +372,7 @@ export class RigController extends EventEmitter<RigEvents> {
       const line = response?.ok ? response.lines.find((l) => l.trim() !== '') : undefined;
       return line?.replace(/^[+%^][A-Z]+:\s*/i, '').replace(/^"|"$/g, '').trim();
     };
-    return {
+    const identity = {
       manufacturer: await read('AT+CGMI'),
       model: await read('AT+CGMM'),
       firmware: await read('AT+CGMR'),
@@ -373,6 +380,9 @@ export class RigController extends EventEmitter<RigEvents> {
       iccid: await read(this.profile.iccidCommand),
       imsi: await read('AT+CIMI'),
     };
+    // Some modules pad the ICCID with F or quote it; the vendor's API knows the digits.
+    this.iccid = identity.iccid?.replace(/\D/g, '') || this.iccid;
+    return identity;
   }
 
   /** Sends the SIM profile's AT+CSIM trigger; returns the card's status word. */
@@ -466,8 +476,13 @@ function activeMode(profile: ModuleProfile): ActiveToolkit {
   throw new Error(`toolkit: active needs a host-side toolkit mode, and module profile "${profile.id}" documents none; profiles that do: ${known.join(', ')}`);
 }
 
-/** The operator's declaration where there is one, else the OTA server the rig reaches, else nothing. */
-function updateSource(config: RigConfig, overrides: RigOverrides, simulator: VirtualModule | undefined, sessionsSeen: () => number): UpdateSource {
+/**
+ * The operator's declaration where there is one, else the OTA server the rig reaches (a simulator's),
+ * else the SIM vendor's API where it is configured, else nothing.
+ */
+function updateSource(
+  config: RigConfig, overrides: RigOverrides, simulator: VirtualModule | undefined, sessionsSeen: () => number, vendor: (() => UpdateSource) | undefined,
+): UpdateSource {
   const declared = overrides.updatePending ?? config.updatePending;
   if (declared !== undefined) return new DeclaredUpdates(declared, sessionsSeen);
   if (simulator) {
@@ -483,5 +498,5 @@ function updateSource(config: RigConfig, overrides: RigOverrides, simulator: Vir
       lookup: async () => (await controlRequest(control, { op: 'updates' })) as SettingsUpdate[],
     });
   }
-  return new UnknownUpdates();
+  return vendor?.() ?? new UnknownUpdates();
 }

@@ -2,6 +2,8 @@
 // server it can reach (the simulator's, which can also stage one), the operator's declaration, or
 // nowhere. Suites run the parts that need a staged update only where one is known to be pending.
 import type { SettingsPackage, SettingsUpdate } from '../sim/index.ts';
+import type { SuperSimClient } from '../vendor/client.ts';
+import { installedPackages, toSettingsUpdate } from '../vendor/records.ts';
 
 export interface UpdatePlan {
   blocks: number;
@@ -10,7 +12,8 @@ export interface UpdatePlan {
 }
 
 export type UpdateKnowledge =
-  | { state: 'pending'; blocks: number; newImsi?: string; source: string }
+  /** `blocks` is undefined where the source does not say (the vendor's API). */
+  | { state: 'pending'; blocks: number | undefined; newImsi?: string; source: string }
   | { state: 'none'; source: string }
   | { state: 'unknown'; source: string; why: string };
 
@@ -26,6 +29,12 @@ export interface UpdateSource {
   pending(): Promise<UpdateKnowledge>;
   /** This SIM's updates with their status, newest first; undefined where this source cannot see them. */
   updates(): Promise<SettingsUpdate[] | undefined>;
+  /**
+   * Where the status of a delivered update becomes final only some time after its sessions (the
+   * vendor learns of the installation later): how long to wait for it and how often to ask, in
+   * wall ms. Absent where the status changes with the sessions.
+   */
+  readonly settling?: { limitMs: number; pollMs: number };
 }
 
 /** An OTA server the rig reaches: the built-in simulator's, or a `hil sim` process's through its control socket. */
@@ -84,6 +93,41 @@ export class DeclaredUpdates implements UpdateSource {
   }
 }
 
+/** The SIM vendor's API, asked by the ICCID the module reports; only a person can stage there (the vendor's console). */
+export class VendorUpdates implements UpdateSource {
+  readonly name: string;
+
+  constructor(
+    private readonly client: SuperSimClient,
+    /** The ICCID the module reported; undefined until it has been read. */
+    private readonly iccid: () => string | undefined,
+    readonly settling = { limitMs: 10 * 60_000, pollMs: 5_000 },
+  ) {
+    this.name = `the SIM vendor's API at ${client.baseUrl}`;
+  }
+
+  async stage(): Promise<boolean> {
+    return false;
+  }
+
+  async pending(): Promise<UpdateKnowledge> {
+    let updates: SettingsUpdate[];
+    try {
+      updates = await this.updates();
+    } catch (error) {
+      return { state: 'unknown', source: this.name, why: (error as Error).message };
+    }
+    const waiting = updates.some((u) => u.status === 'scheduled' || u.status === 'in-progress');
+    return waiting ? { state: 'pending', blocks: undefined, source: this.name } : { state: 'none', source: this.name };
+  }
+
+  async updates(): Promise<SettingsUpdate[]> {
+    const iccid = this.iccid();
+    if (!iccid) throw new Error(`${this.name}: the module has not reported its SIM's ICCID, by which the API is asked`);
+    return (await this.client.updatesByIccid(iccid)).map(toSettingsUpdate);
+  }
+}
+
 /** A bench with no way to know: the SIM vendor's console is the only place that says. */
 export class UnknownUpdates implements UpdateSource {
   readonly name = 'nothing on this rig';
@@ -111,4 +155,10 @@ export function parseUpdateDeclaration(text: string): { blocks: number; newImsi?
   const imsi = fields.get('imsi');
   if (fields.has('imsi') && !/^\d{6,15}$/.test(imsi ?? '')) throw new Error(`--update-pending: expected imsi= an IMSI of 6 to 15 digits, got ${imsi ?? '(nothing)'}`);
   return { blocks, ...(imsi ? { newImsi: imsi } : {}) };
+}
+
+/** The package versions the SIM holds by what `source` shows; undefined where it shows no updates or cannot be asked. */
+export async function packagesNow(source: UpdateSource): Promise<SettingsPackage[] | undefined> {
+  const updates = await source.updates().catch(() => undefined);
+  return updates && installedPackages(updates);
 }

@@ -17,6 +17,7 @@ import { ABORT_DRAIN_MS, DRAIN_MS, RunStream } from '../results/run-stream.ts';
 import { totals, writeSummary, type RunSummary } from '../results/summary.ts';
 import type { ModuleIdentity, RigController } from '../rig/controller.ts';
 import { describeRun, runningSuite } from '../rig/lock.ts';
+import { packagesNow } from '../rig/update-source.ts';
 import type { Rig as RigConfig } from '../rig/rig-file.ts';
 import { guardBench, startSafe, type BenchGuard } from '../rig/safe-state.ts';
 import { ConsoleView } from '../suite/console.ts';
@@ -62,6 +63,7 @@ class RunSession {
   private readonly stopHearingFailures: () => void;
   private stream: RunStream | undefined;
   private identity: ModuleIdentity = {};
+  private simPackages: NonNullable<RunSummary['simPackages']> = {};
   private safe: Promise<string | undefined> | undefined;
   private ending: Promise<number> | undefined;
   /** A report file that could not be written ended the run. */
@@ -113,6 +115,7 @@ class RunSession {
       this.say(`report folder: ${options.reportDir}`);
       this.identity = await readIdentity(rig);
       this.stream.recorder.identified(this.identity);
+      this.simPackages.before = await packagesNow(rig.updates);
       const id = this.identity;
       this.say(`module: ${[id.manufacturer, id.model, id.firmware].filter(Boolean).join(' ') || 'unknown'}; IMEI ${id.imei ?? '?'}, ICCID ${id.iccid ?? '?'}, IMSI ${id.imsi ?? '?'}`);
       const recorder = this.stream.recorder.listener;
@@ -173,6 +176,8 @@ class RunSession {
       const truth = rig.simulator.truth.toJSON();
       await attempt(() => writeWhole(join(options.reportDir, REPORT_FILES.groundTruth), `${JSON.stringify(truth, null, 2)}\n`));
     }
+    // Asked only of a run that ended normally: an interrupted one must not wait on the vendor's API.
+    if (status === 'passed' || status === 'failed') this.simPackages.after = await packagesNow(rig.updates);
     const summary = redaction.value(this.summary(status, reason, tests));
     const summaryPath = await attempt(() => writeSummary(options.reportDir, summary));
     const normal = status === 'passed' || status === 'failed';
@@ -224,6 +229,7 @@ class RunSession {
       endedAt: new Date().toISOString(),
       rig: this.rigInfo(),
       module: this.identity,
+      ...(this.simPackages.before || this.simPackages.after ? { simPackages: this.simPackages } : {}),
       totals: totals(tests),
       tests,
       blindWindows: [...rig.blindWindows],

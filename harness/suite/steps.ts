@@ -1,13 +1,16 @@
 // The step library: what each declarative step does on a rig, and how it fails.
 // Failures are chai assertion errors whose message names the broken behaviour.
 import { assert } from 'chai';
+import { setTimeout as wallSleep } from 'node:timers/promises';
 import type { AtEngine } from '../at/index.ts';
 import type { EvidenceSource, OtaSession } from '../ota/observer.ts';
 import type { ModuleProfile } from '../ota/profiles.ts';
 import type { RigController } from '../rig/controller.ts';
 import type { Rig as RigConfig } from '../rig/rig-file.ts';
 import type { UpdateKnowledge } from '../rig/update-source.ts';
+import type { SettingsUpdate, SettingsUpdateStatus } from '../sim/ota-server.ts';
 import { formatDuration } from '../time/duration.ts';
+import { packagesText } from '../vendor/records.ts';
 import { observableWait } from '../time/observable-wait.ts';
 import { measure, toUnit, type MeasuredValue } from './measurements.ts';
 import { waitForClose, waitForSession } from './session-wait.ts';
@@ -116,21 +119,8 @@ export async function runStep(step: Step, context: StepContext): Promise<void> {
       if (!staged) rig.note(`not staged by the harness (${rig.updates.name}): ${knowledgeText(context.update)}`);
       return;
     }
-    case 'expectUpdate': {
-      const updates = await rig.updates.updates();
-      if (!updates) {
-        context.limited(`the update's status (expected ${step.status}) is not observable: ${rig.updates.name} does not show it`);
-        return;
-      }
-      if (context.update?.state !== 'pending') {
-        context.limited(`not checked: the update's status (expected ${step.status}) needs an update pending at the check; ${knowledgeText(context.update)}`);
-        return;
-      }
-      const newest = updates[0];
-      assert.isDefined(newest, 'no update was ever staged for this SIM');
-      assert.equal(newest!.status, step.status, `the staged update is ${newest!.status} (${newest!.deliveredBlocks} of ${newest!.blocks} blocks delivered), expected ${step.status}`);
-      return;
-    }
+    case 'expectUpdate':
+      return expectUpdate(step, context);
     case 'forceCheck': {
       context.update = await rig.updates.pending();
       const { statusWord } = await rig.forceCheck();
@@ -205,7 +195,7 @@ function knowledgeText(update: UpdateKnowledge | undefined): string {
   if (!update) return 'no update was staged or declared for this suite';
   switch (update.state) {
     case 'pending':
-      return `an update of ${update.blocks} block${update.blocks > 1 ? 's' : ''}${update.newImsi ? ` switching the IMSI to ${update.newImsi}` : ''} is pending (${update.source})`;
+      return `an update${update.blocks === undefined ? '' : ` of ${update.blocks} block${update.blocks > 1 ? 's' : ''}`}${update.newImsi ? ` switching the IMSI to ${update.newImsi}` : ''} is pending (${update.source})`;
     case 'none':
       return `no update is pending (${update.source})`;
     case 'unknown':
@@ -303,8 +293,9 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
 function expectedCount(count: number | 'update', context: StepContext): number | undefined {
   if (count !== 'update') return count;
   const update = context.update;
-  if (update?.state === 'pending') return update.blocks;
-  context.limited(`the sessions of an update's delivery were counted, not judged against its blocks: ${knowledgeText(update)}`);
+  if (update?.state === 'pending' && update.blocks !== undefined) return update.blocks;
+  const why = update?.state === 'pending' ? `${update.source} does not say in how many blocks the pending update goes` : knowledgeText(update);
+  context.limited(`the sessions of an update's delivery were counted, not judged against its blocks: ${why}`);
   return undefined;
 }
 
@@ -322,6 +313,48 @@ function requireData(session: OtaSession, n: number, count: number | undefined, 
   }
   const duration = session.closedAt !== undefined ? ` after ${seconds(session.closedAt - session.openedAt)}` : '';
   fail(`${apn} session${which} closed${duration} without exchanging data with the OTA server (no SEND DATA or RECEIVE DATA seen)`, means);
+}
+
+const FINAL: readonly SettingsUpdateStatus[] = ['successful', 'failed'];
+
+async function expectUpdate(step: Extract<Step, { kind: 'expectUpdate' }>, context: StepContext): Promise<void> {
+  const { rig } = context;
+  const first = await rig.updates.updates();
+  if (!first) {
+    context.limited(`the update's status (expected ${step.status}) is not observable: ${rig.updates.name} does not show it`);
+    return;
+  }
+  if (context.update?.state !== 'pending') {
+    context.limited(`not checked: the update's status (expected ${step.status}) needs an update pending at the check; ${knowledgeText(context.update)}`);
+    return;
+  }
+  const updates = FINAL.includes(step.status) ? await settled(first, context) : first;
+  const newest = updates[0];
+  assert.isDefined(newest, 'no update was ever staged for this SIM');
+  const detail = newest!.blocks > 0 ? `${newest!.deliveredBlocks} of ${newest!.blocks} blocks delivered` : `${newest!.sid}: ${packagesText(newest!.packages)}`;
+  assert.equal(newest!.status, step.status, `the staged update is ${newest!.status} (${detail}), expected ${step.status}`);
+}
+
+/**
+ * Where the source reports a delivered update late (the vendor's API), asks again until the newest
+ * update is successful or failed, within the source's limit of wall time; past it the step fails.
+ */
+async function settled(first: SettingsUpdate[], context: StepContext): Promise<SettingsUpdate[]> {
+  const { updates: source } = context.rig;
+  if (!source.settling) return first;
+  const { limitMs, pollMs } = source.settling;
+  const started = performance.now();
+  let updates = first;
+  for (let newest = updates[0]; newest && !FINAL.includes(newest.status); newest = updates[0]) {
+    const waited = performance.now() - started;
+    if (waited >= limitMs) {
+      assert.fail(`the update ${newest.sid} (${packagesText(newest.packages)}) is still ${newest.status} ${formatDuration(limitMs)} after the sessions, as ${source.name} reports it`);
+    }
+    context.progress(`waiting for ${source.name} to report the update successful or failed: ${newest.status} after ${formatDuration(waited)} (limit ${formatDuration(limitMs)})`);
+    await wallSleep(pollMs);
+    updates = (await source.updates()) ?? [];
+  }
+  return updates;
 }
 
 async function expectNoSession(step: Extract<Step, { kind: 'expectNoSession' }>, context: StepContext): Promise<void> {
