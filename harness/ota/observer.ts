@@ -105,7 +105,6 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     for (const session of [...this.openSessions]) {
       const layers = this.layers.get(session);
       if (!layers?.has('poll') || session.cid === undefined || active.has(session.cid)) continue;
-      layers.delete('poll');
       this.close(session, { rig: edge, line: `(context ${session.cid} no longer active in a poll at ${Math.round(at)} rig ms)` });
     }
     for (const [cid, apn] of active) {
@@ -225,8 +224,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     if (session.state === 'closed') this.emit('closed', session);
   }
 
-  private close(session: OtaSession | undefined, evidence: { rig: number; line: string } | undefined): void {
-    if (!session || session.state !== 'open') return;
+  private close(session: OtaSession, evidence: { rig: number; line: string } | undefined): void {
     session.state = 'closed';
     this.openSessions.delete(session);
     session.closedAt = evidence?.rig;

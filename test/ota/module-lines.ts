@@ -7,7 +7,7 @@ import { OtaObserver } from '../../harness/ota/observer.ts';
 import type { EvidenceRule } from '../../harness/ota/profiles.ts';
 import { PDN_27007, USAT_27007 } from '../../harness/ota/profiles/common.ts';
 import { moduleProfile } from '../../harness/ota/profiles.ts';
-import { bytesToHex, closeChannel, openChannel, receiveData, sendData } from '../../harness/stk/index.ts';
+import { Event, acceptingTerminalResponse, bytesToHex, closeChannel, decodeProactive, openChannel, receiveData, sendData, setUpEventList } from '../../harness/stk/index.ts';
 
 /** PDN events, BIP link events and whole proactive commands: every layer the observer reads. */
 export const ALL_LAYERS: readonly EvidenceRule[] = [
@@ -31,6 +31,10 @@ export const openChannelLine = (apn: string) =>
 export const SEND_DATA = cusatp(sendData({ number: 2, channelId: 1, data: [0x16, 0x03, 0x03] }));
 export const RECEIVE_DATA = cusatp(receiveData({ number: 3, channelId: 1, length: 200 }));
 export const CLOSE_CHANNEL = cusatp(closeChannel({ number: 4, channelId: 1 }));
+/** A proactive command that is not about a channel. */
+export const SET_UP_EVENT_LIST = cusatp(setUpEventList({ number: 5, events: [Event.DATA_AVAILABLE] }));
+/** The module's answer to an OPEN CHANNEL, as a +CUSATP line would never carry it: not a command. */
+export const OPEN_CHANNEL_ACCEPTED = cusatp(acceptingTerminalResponse(decodeProactive(openChannel({ number: 1, apn: 'ota.super', bufferSize: 1400, transport: { protocol: 'tcp', port: 443 } }))));
 
 /** The URC side of an AT engine: lines said at a given rig time reach every listener at once. */
 export class UrcSource {

@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { OtaSession } from '../../harness/ota/observer.ts';
 import {
-  APNS, BIP_DOWN, BIP_UP, CLOSE_CHANNEL, RECEIVE_DATA, SEND_DATA, SESSION_END, observerOf, openChannelLine, pdnDown, pdnUp, settle,
+  APNS, BIP_DOWN, BIP_UP, CLOSE_CHANNEL, OPEN_CHANNEL_ACCEPTED, RECEIVE_DATA, SEND_DATA, SESSION_END, SET_UP_EVENT_LIST, observerOf, openChannelLine, pdnDown, pdnUp,
+  settle,
 } from './module-lines.ts';
 
 /** An observer of every layer; `say` feeds it a line at a rig time and lets its APN look-ups settle. */
@@ -69,6 +70,31 @@ describe('OTA observer: a data context beside the OTA session', () => {
       [true, ['pdn-event', 'proactive-command']],
     ]);
     expect(observer.sessions[1]!.evidence.map((e) => e.line)).to.deep.equal([pdnUp(2), RECEIVE_DATA]);
+  });
+
+  it('a proactive command not about a channel is no evidence of any session', async () => {
+    const { observer, say } = watching();
+    await say(1_000, pdnUp(2));
+    await say(2_000, SET_UP_EVENT_LIST);
+    expect(observer.sessions[0]!.seen).to.deep.equal(['pdn-event']);
+    expect(observer.sessions[0]!.evidence).to.have.length(1);
+  });
+
+  it('a refused OPEN CHANNEL is no open session: later channel commands go to the session that is open', async () => {
+    const { observer, say } = watching();
+    await say(1_000, openChannelLine('ota.super'));
+    await say(1_200, SESSION_END);
+    await say(5_000, pdnUp(2));
+    await say(6_000, SEND_DATA);
+    expect(observer.sessions.map((s) => [s.state, s.exchangedData])).to.deep.equal([['refused', false], ['open', true]]);
+  });
+
+  it('the APN an OPEN CHANNEL named stands for its context, whatever the list says of the cid', async () => {
+    const { observer, say, contexts } = watching();
+    await say(1_000, openChannelLine('ota.super'));
+    await say(1_100, pdnUp(3));
+    expect(observer.sessions[0]).to.include({ apn: 'ota.super', cid: 3, requestedAt: 1_000 });
+    expect(contexts.lookups).to.deep.equal([]);
   });
 
   it('a CLOSE CHANNEL is evidence of the session, not data', async () => {
@@ -135,6 +161,22 @@ describe('OTA observer: repeated events and events without a cid', () => {
     expect(contexts.lookups).to.deep.equal([2]);
   });
 
+  it('a context coming up again right after its session closed is a new session, though the BIP link was never seen down', async () => {
+    const { say, brief } = watching();
+    await say(1_000, pdnUp(2));
+    await say(1_100, BIP_UP);
+    await say(2_000, pdnDown(2));
+    await say(3_000, pdnUp(2));
+    expect(brief().map((s) => [s.openedAt, s.state])).to.deep.equal([[1_000, 'closed'], [3_000, 'open']]);
+  });
+
+  it('a second BIP link up with the first still up is a second channel: a session of its own', async () => {
+    const { say, brief } = watching();
+    await say(1_000, BIP_UP);
+    await say(20_000, BIP_UP);
+    expect(brief().map((s) => s.openedAt)).to.deep.equal([1_000, 20_000]);
+  });
+
   it('pairs a BIP link with its context up to 5 s apart, and not 1 ms more', async () => {
     const paired = watching();
     await paired.say(1_000, pdnUp(2));
@@ -168,10 +210,10 @@ describe('OTA observer: repeated events and events without a cid', () => {
     expect(contexts.lookups).to.deep.equal([2]);
   });
 
-  it('a garbled +CUSATP and a proactive command that is not one prove nothing', async () => {
+  it('a garbled +CUSATP and a terminal response prove nothing', async () => {
     const { observer, say } = watching();
     await say(1_000, '+CUSATP: "D0FF"');
-    await say(1_100, '+CUSATP: "810301"');
+    await say(1_100, OPEN_CHANNEL_ACCEPTED);
     await say(1_200, SESSION_END);
     await say(2_000, pdnUp(2));
     expect(observer.sessions).to.have.length(1);

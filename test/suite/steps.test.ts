@@ -8,8 +8,8 @@ import type { EvidenceLevel } from '../../harness/ota/profiles.ts';
 import { DeclaredUpdates, ServerUpdates, UnknownUpdates, type UpdatePlan, type UpdateSource } from '../../harness/rig/update-source.ts';
 import type { SettingsUpdate } from '../../harness/sim/index.ts';
 import type { MeasuredValue } from '../../harness/suite/measurements.ts';
-import { runStep, type StepContext, type StepRig } from '../../harness/suite/steps.ts';
-import { suiteSchema, type Suite } from '../../harness/suite/suite-file.ts';
+import { describeStep, runStep, type StepContext, type StepRig } from '../../harness/suite/steps.ts';
+import { suiteSchema, type Step, type Suite } from '../../harness/suite/suite-file.ts';
 import { ManualClock, type Timer } from '../../harness/time/clock.ts';
 import {
   ALL_LAYERS, BIP_DOWN, BIP_UP, CLOSE_CHANNEL, RECEIVE_DATA, SEND_DATA, SESSION_END, UrcSource, contextList, openChannelLine, pdnDown, pdnUp, settle,
@@ -59,12 +59,18 @@ class ScriptedRig implements StepRig {
   /** Commands sent, and power actions taken, in order. */
   readonly done: string[] = [];
   statusWord = '9000';
+  /** What the module answers each command: its information lines and final result code. */
+  answers = new Map<string, { lines: string[]; final: string }>();
+  /** The options each command was sent with. */
+  readonly sendOptions: { timeoutMs?: number }[] = [];
 
   readonly at = {
-    send: async (command: string): Promise<AtResponse> => {
+    send: async (command: string, options: { timeoutMs?: number } = {}): Promise<AtResponse> => {
       this.done.push(command);
+      this.sendOptions.push(options);
       const now = this.clock.now();
-      return { command, lines: ['+CIMI: 001010123456789'], final: 'OK', ok: true, startedAt: now, endedAt: now };
+      const { lines, final } = this.answers.get(command) ?? { lines: ['001010123456789'], final: 'OK' };
+      return { command, lines, final, ok: final === 'OK', startedAt: now, endedAt: now };
     },
   };
 
@@ -209,6 +215,7 @@ describe('steps: expectSession counts', () => {
     expect(value(outcome, 'window')).to.include({ value: 60, uncertainty: 0.022 });
     expect(rig.marks.get('last-close')).to.equal(61_000);
     expect(outcome.limited).to.deep.equal([]);
+    expect(['opened', 'closed', 'refused', 'identified'].map((event) => rig.observer.listenerCount(event))).to.deep.equal([0, 0, 0, 0]);
   });
 
   it('fails with "only 1 of 3" when no follow-on comes within followOnWithin, and counts the one', async () => {
@@ -228,6 +235,11 @@ describe('steps: expectSession counts', () => {
     expect(byWindow.error).to.equal(undefined);
     const late = await play(new ScriptedRig(), afterCheck({ count: 2 }), [...pdnSession(6_000, 10_000), ...pdnSession(70_001, 71_000)]);
     expect(late.error?.message).to.equal('only 1 of 2 ota.super sessions: no follow-on session within 1 min of session 1 closing');
+  });
+
+  it('a session on another APN between them is no follow-on', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ count: 2, followOnWithin: '10 s' }), [...pdnSession(6_000, 10_000), ...pdnSession(12_000, 13_000, 3), ...pdnSession(21_000, 22_000)]);
+    expect(outcome.error?.message).to.equal('only 1 of 2 ota.super sessions: no follow-on session within 10 s of session 1 closing');
   });
 
   it('fails on a refused follow-on, counting the sessions before it', async () => {
@@ -277,6 +289,14 @@ describe('steps: expectSession counts', () => {
     });
   }
 
+  it('count update where no step asked for an update counts the sessions, and one that does not close is named by its number', async () => {
+    const outcome = await play(new ScriptedRig(), [{ mark: 'start' }, { expectSession: { from: 'start', within: { max: '60 s' }, count: 'update' } }], [
+      ...pdnSession(5_000, 6_000), [7_000, pdnUp(2)],
+    ]);
+    expect(outcome.error?.message).to.equal('ota.super session 2 did not close within 10 min');
+    expect(outcome.limited).to.deep.equal(["the sessions of an update's delivery were counted, not judged against its blocks: no update was staged or declared for this suite"]);
+  });
+
   it('count update with no update known and no session at all still fails the missing first session', async () => {
     const outcome = await play(new ScriptedRig(), afterCheck({ count: 'update' }));
     expect(outcome.error?.message).to.equal('no ota.super session within 1 min of force-check');
@@ -309,6 +329,11 @@ describe('steps: expectSession requireData', () => {
     expect(outcome.error?.message).to.equal('ota.super session 1 of 2 closed after 4.0 s without exchanging data with the OTA server (no SEND DATA or RECEIVE DATA seen)');
   });
 
+  it('on sessions counted for no known update, the first alone goes without a number', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ count: 'update', requireData: true }), commandSession(6_000, 10_000, false));
+    expect(outcome.error?.message).to.equal('ota.super session closed after 4.0 s without exchanging data with the OTA server (no SEND DATA or RECEIVE DATA seen)');
+  });
+
   it('on sessions counted for no known update, names the session by its number', async () => {
     const outcome = await play(new ScriptedRig(), afterCheck({ count: 'update', requireData: true }), [...commandSession(6_000, 10_000), ...commandSession(20_000, 25_000, false)]);
     expect(outcome.error?.message).to.equal('ota.super session 2 closed after 5.0 s without exchanging data with the OTA server (no SEND DATA or RECEIVE DATA seen)');
@@ -332,6 +357,11 @@ describe('steps: expectSession requireData', () => {
       'ota.super session 1 of 2 was seen through PDN context events and BIP link events, which do not show SEND DATA or RECEIVE DATA',
       'ota.super session 2 of 2 was seen through PDN context events, which do not show SEND DATA or RECEIVE DATA',
     ]);
+  });
+
+  it('a session the power ended without data fails without a duration', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ requireData: true }), [[5_900, openChannelLine('ota.super')], [6_000, pdnUp(2)], [9_000, (r) => r.observer.powerLost()]]);
+    expect(outcome.error?.message).to.equal('ota.super session closed without exchanging data with the OTA server (no SEND DATA or RECEIVE DATA seen)');
   });
 
   it('does not judge data where requireData is off', async () => {
@@ -372,9 +402,57 @@ describe('steps: expectSession window', () => {
     expect(inside.error).to.equal(undefined);
   });
 
-  it('ignores a session that opened before the anchor, and names sessions on other APNs', async () => {
-    const outcome = await play(new ScriptedRig(), within('60 s'), [[CHECK_AT - 1, pdnUp(2)], [5_000, pdnDown(2)], ...pdnSession(7_000, 8_000, 3)]);
-    expect(outcome.error?.message).to.equal('no ota.super session within 1 min of force-check; sessions on other APNs: other.apn at 6.0 s');
+  it('ignores a session that opened before the anchor, and names the sessions on other APNs since it', async () => {
+    const outcome = await play(new ScriptedRig(), within('60 s'), [
+      [CHECK_AT - 2, pdnUp(1)], [CHECK_AT - 1, pdnUp(2)], [CHECK_AT, pdnUp(3)], [5_000, pdnDown(2)], [6_000, pdnDown(3)], ...pdnSession(7_000, 8_000, 3), [9_000, BIP_UP],
+    ]);
+    expect(outcome.error?.message).to.equal('no ota.super session within 1 min of force-check; sessions on other APNs: other.apn at 0.0 s, other.apn at 6.0 s, unknown APN at 8.0 s');
+  });
+
+  it('a session at the anchor\'s very instant is the step\'s, 0 s after it', async () => {
+    const outcome = await play(new ScriptedRig(), within('60 s'), pdnSession(CHECK_AT, CHECK_AT + 5_000));
+    expect(outcome.error).to.equal(undefined);
+    expect(value(outcome, 'first_session')?.value).to.equal(0);
+  });
+
+  it('a session exactly at within.min or, with grace, at within.max passes', async () => {
+    const atMin = await play(new ScriptedRig(), within('60 s', { within: { min: '10 s', max: '60 s' } }), pdnSession(CHECK_AT + 10_000, CHECK_AT + 15_000));
+    expect(atMin.error).to.equal(undefined);
+    const atMax = await play(new ScriptedRig(), within('60 s', { grace: '10 s' }), pdnSession(CHECK_AT + 60_000, CHECK_AT + 65_000));
+    expect(atMax.error).to.equal(undefined);
+  });
+
+  it('an anchor never set in the run is an error naming it', async () => {
+    const outcome = await play(new ScriptedRig(), [{ expectSession: { from: 'ready', within: { max: '60 s' } } }]);
+    expect(outcome.error?.message).to.equal('the anchor "ready" was never set in this run: no earlier step sets it');
+  });
+
+  it('a session that came and went before the step began is still found, and its follow-on window runs from its close', async () => {
+    const steps = [{ mark: 'start' }, { wait: '5 s' }, { expectSession: { from: 'start', within: { max: '60 s' }, count: 2, followOnWithin: '10 s', measureWindow: 'window' } }];
+    const inTime = await play(new ScriptedRig(), steps, [...pdnSession(1_000, 2_000), ...pdnSession(11_999, 13_000)]);
+    expect(inTime.error).to.equal(undefined);
+    expect(value(inTime, 'window')?.value).to.equal(13);
+    const late = await play(new ScriptedRig(), steps, [...pdnSession(1_000, 2_000), ...pdnSession(12_001, 13_000)]);
+    expect(late.error?.message).to.equal('only 1 of 2 ota.super sessions: no follow-on session within 10 s of session 1 closing');
+  });
+
+  it('only its own session\'s close ends a session: a data context closing meanwhile does not', async () => {
+    const outcome = await play(new ScriptedRig(), afterCheck({ count: 2, followOnWithin: '5 s' }), [
+      [6_000, pdnUp(2)], ...pdnSession(7_000, 8_000, 1), [20_000, pdnDown(2)], ...pdnSession(24_000, 26_000),
+    ]);
+    expect(outcome.error).to.equal(undefined);
+  });
+
+  it('a session that closes 1 s after the 10 min close limit has not closed in time', async () => {
+    // The close wait starts as session 1 opens, at 6 s.
+    const outcome = await play(new ScriptedRig(), afterCheck({ count: 2 }), [[6_000, pdnUp(2)], [607_000, pdnDown(2)], ...pdnSession(610_000, 611_000)]);
+    expect(outcome.error?.message).to.equal('ota.super session 1 of 2 did not close within 10 min');
+  });
+
+  it('status words compare without regard to case', async () => {
+    const rig = new ScriptedRig();
+    rig.statusWord = '6F00';
+    expect((await play(rig, [{ forceCheck: { expectStatus: ['6f00'] } }])).error).to.equal(undefined);
   });
 
   it('adds what the failure means', async () => {
@@ -405,6 +483,17 @@ describe('steps: expectSession measurements', () => {
     expect(outcome.error).to.equal(undefined);
     expect(value(outcome, 'window')).to.include({ value: 30, uncertainty: 0.022, verdict: 'pass' });
     expect(value(outcome, 'stay_awake')).to.include({ value: 75, uncertainty: 0.022 });
+  });
+
+  it('a session ended by a power loss has no close time: no window, and a follow-on is waited for from the loss', async () => {
+    const lost: Cue = [10_000, (r) => r.observer.powerLost()];
+    const one = new ScriptedRig();
+    const single = await play(one, afterCheck({ measureWindow: 'window', measureCount: 'sessions' }), [[6_000, pdnUp(2)], lost]);
+    expect(single.error).to.equal(undefined);
+    expect(single.measured.map((m) => [m.name, m.value])).to.deep.equal([['sessions', 1]]);
+    expect(one.marks.has('last-close')).to.equal(false);
+    const followed = await play(new ScriptedRig(), afterCheck({ count: 2, followOnWithin: '10 s' }), [[6_000, pdnUp(2)], lost, ...pdnSession(19_000, 20_000)]);
+    expect(followed.error).to.equal(undefined);
   });
 
   it('records no window for a session that never closes, and keeps last-close unset', async () => {
@@ -447,6 +536,14 @@ describe('steps: expectNoSession', () => {
     expect(outcome.error?.message).to.equal('an ota.super session opened 30.0 s into a 30.0 s window where none was expected, 32.0 s after the last power-on: the device wastes data');
   });
 
+  it('names the time since the power-on before the last, where there was one', async () => {
+    const rig = new ScriptedRig();
+    rig.marks.set('previous-power-on', 500);
+    rig.marks.set('power-on', 1_000);
+    const outcome = await play(rig, [{ wait: '2 s' }, { expectNoSession: { for: '30 s' } }], pdnSession(4_000, 5_000));
+    expect(outcome.error?.message).to.equal('an ota.super session opened 2.0 s into a 30.0 s window where none was expected, 3.0 s after the last power-on and 3.5 s after the one before it');
+  });
+
   it('passes a window with the session just after it, or on another APN', async () => {
     const outcome = await play(new ScriptedRig(), [{ wait: '2 s' }, { expectNoSession: { for: '30 s' } }], [...pdnSession(32_001, 33_000), ...pdnSession(5_000, 6_000, 1)]);
     expect(outcome.error).to.equal(undefined);
@@ -476,6 +573,9 @@ describe('steps: updates and conditions', () => {
     const pending = await play(sent, [step], [], { state: 'pending', blocks: 1, newImsi: '001010123456789', source: 'the test server' });
     expect(sent.done).to.deep.equal(['AT+CIMI']);
     expect(pending.limited).to.deep.equal([]);
+
+    const oneBlock = await play(new ScriptedRig(), [step], [], { state: 'pending', blocks: 1, source: 'the test server' });
+    expect(oneBlock.limited).to.deep.equal(['not checked: AT+CIMI (the IMSI switch) needs a pending update that switches the IMSI; an update of 1 block is pending (the test server)']);
   });
 
   it('update-pending holds for any pending update; with none staged the limitation says so', async () => {
@@ -506,6 +606,17 @@ describe('steps: updates and conditions', () => {
     pending.updates = serverUpdates({ status: 'in-progress', blocks: 3, deliveredBlocks: 1 });
     const judged = await play(pending, [{ forceCheck: {} }, { expectUpdate: { status: 'successful' } }]);
     expect(judged.error?.message).to.equal("the staged update is in-progress (1 of 3 blocks delivered), expected successful: expected 'in-progress' to equal 'successful'");
+  });
+
+  it('expectUpdate with nothing known of an update, or with none on the server, says so', async () => {
+    const unknown = new ScriptedRig();
+    unknown.updates = serverUpdates();
+    const skipped = await play(unknown, [{ expectUpdate: { status: 'successful' } }]);
+    expect(skipped.limited).to.deep.equal(["not checked: the update's status (expected successful) needs an update pending at the check; no update was staged or declared for this suite"]);
+    const empty = new ScriptedRig();
+    empty.updates = serverUpdates();
+    const none = await play(empty, [{ expectUpdate: { status: 'successful' } }], [], { state: 'pending', blocks: 1, source: 'the test server' });
+    expect(none.error?.message).to.equal('no update was ever staged for this SIM: expected undefined to not equal undefined');
   });
 
   it('stageUpdate where only a person can stage notes what is known, and keeps it for later steps', async () => {
@@ -542,5 +653,80 @@ describe('steps: the plain steps', () => {
     expect(outcome.error).to.equal(undefined);
     expect(rig.done).to.deep.equal(['power cycle', 'power off', 'power on']);
     expect(Object.fromEntries(rig.marks)).to.deep.equal({ ready: 5_000, registered: 5_000, here: 5_000 });
+  });
+});
+
+describe('steps: at', () => {
+  const at = (options: Record<string, unknown>) => ({ at: { send: 'AT+CGDCONT?', ...options } });
+  const answering = (lines: string[], final = 'OK') => {
+    const rig = new ScriptedRig();
+    rig.answers.set('AT+CGDCONT?', { lines, final });
+    return rig;
+  };
+
+  it('passes the answer it expects, sending with the step\'s timeout', async () => {
+    const rig = answering(['+CGDCONT: 1,"IP","super"']);
+    const outcome = await play(rig, [at({ timeout: '3 s' }), at({})]);
+    expect(outcome.error).to.equal(undefined);
+    expect(rig.sendOptions).to.deep.equal([{ timeoutMs: 3_000 }, {}]);
+  });
+
+  it('fails an ERROR where OK was expected, and an OK where ERROR was, with what the failure means', async () => {
+    const refused = await play(answering([], 'ERROR'), [at({ failureMeans: 'no contexts' })]);
+    expect(refused.error?.message).to.equal('AT+CGDCONT? answered ERROR, expected OK: no contexts');
+    const accepted = await play(answering([]), [at({ expect: 'ERROR' })]);
+    expect(accepted.error?.message).to.equal('AT+CGDCONT? answered OK, expected ERROR');
+    expect((await play(answering([], '+CME ERROR: 4'), [at({ expect: 'ERROR' })])).error).to.equal(undefined);
+  });
+
+  it('fails where no line matches, listing the lines', async () => {
+    const some = await play(answering(['+CGDCONT: 1,"IP","super"', '+CGDCONT: 2,"IP","x"']), [at({ match: 'ota\\.super' })]);
+    expect(some.error?.message).to.equal('AT+CGDCONT?: no line matches /ota\\.super/; the module answered: +CGDCONT: 1,"IP","super" | +CGDCONT: 2,"IP","x"');
+    const none = await play(answering([]), [at({ match: 'ota\\.super' })]);
+    expect(none.error?.message).to.equal('AT+CGDCONT?: no line matches /ota\\.super/; the module answered: (no lines)');
+    expect((await play(answering(['a', '+CGDCONT: 2,"IP","ota.super"']), [at({ match: 'ota\\.super' })])).error).to.equal(undefined);
+  });
+
+  it('captures the first line; differsFrom and sameAs compare a later answer with it', async () => {
+    const rig = answering(['first', 'second']);
+    const steps = [at({ capture: 'before' }), at({ sameAs: 'before' }), at({ differsFrom: 'before', failureMeans: 'nothing changed' })];
+    const unchanged = await play(rig, steps);
+    expect([...unchanged.context.captures]).to.deep.equal([['before', 'first']]);
+    expect(unchanged.error?.message).to.equal('AT+CGDCONT? answered "first", unchanged from before: nothing changed');
+
+    const changing = new ScriptedRig();
+    let answer = 0;
+    changing.at.send = async (command) => {
+      answer += 1;
+      return { command, lines: answer === 1 ? ['one'] : [], final: 'OK', ok: true, startedAt: 0, endedAt: 0 };
+    };
+    const changed = await play(changing, [at({ capture: 'before' }), at({ differsFrom: 'before' }), at({ sameAs: 'before' })]);
+    expect(changed.error?.message).to.equal('AT+CGDCONT? answered "", not the before "one"');
+  });
+});
+
+describe('steps: titles', () => {
+  const title = (step: unknown) => describeStep(suiteOf([{ mark: 'm' }, step]).steps[1] as Step, 'ota.super');
+
+  it('says what each step does', () => {
+    expect([
+      { power: 'cycle' }, { ready: {} }, { registered: {} }, { at: { send: 'AT+CGDCONT?' } }, { at: { send: 'AT', expect: 'ERROR', match: '^OK$' } },
+      { forceCheck: {} }, { forceCheck: { expectStatus: ['9000'] } },
+      { expectSession: { from: 'm', within: { max: '90 s' } } },
+      { expectSession: { from: 'm', apn: 'other.apn', within: { min: '5 s', max: '2 min' }, count: 3 } },
+      { expectSession: { from: 'm', within: { max: '90 s' }, count: 'update' } },
+      { expectNoSession: { for: '30 s' } }, { expectNoSession: { for: '1 min', apn: 'other.apn' } },
+      { stageUpdate: {} }, { stageUpdate: { blocks: 3, newImsi: '001010123456789' } },
+      { expectUpdate: { status: 'successful' } }, { wait: '5 s' }, { mark: 'later' },
+    ].map(title)).to.deep.equal([
+      'power cycle', 'wait for the module to be ready', 'wait for network registration', 'send AT+CGDCONT?, expect OK', 'send AT, expect ERROR and a line matching /^OK$/',
+      'force an OTA check with AT+CSIM (expect 9000 or 91xx)', 'force an OTA check with AT+CSIM (expect 9000)',
+      'expect an OTA session on ota.super within 1 min 30 s after m',
+      'expect 3 OTA sessions on other.apn 5 s–2 min after m',
+      "expect the pending update's OTA sessions on ota.super within 1 min 30 s after m",
+      'expect no OTA session on ota.super for 30 s', 'expect no OTA session on other.apn for 1 min',
+      'stage an OTA update in 1 block', 'stage an OTA update in 3 blocks that switches the IMSI to 001010123456789',
+      'expect the staged update to be successful', 'wait 5 s', 'mark "later"',
+    ]);
   });
 });
