@@ -6,6 +6,7 @@ import { REPORT_USAGE, reportCommand } from './report.ts';
 import { RUN_USAGE, runCommand } from './run.ts';
 import { SIM_USAGE, simCommand } from './sim.ts';
 import { stkCommand } from './stk.ts';
+import { UPDATES_USAGE, updatesCommand } from './updates.ts';
 import { WATCH_USAGE, watchCommand } from './watch.ts';
 
 const USAGE = `usage: hil <command> [options]
@@ -17,6 +18,7 @@ commands:
   watch    show the live progress of runs from an MQTT broker (hil watch --help)
   publish  send a run's events the broker never acknowledged (hil publish --help)
   sim      run the virtual module on a pseudo-terminal (hil sim --help)
+  updates  the SIM's settings updates as the SIM vendor's API shows them (hil updates --help)
   stk      decode SIM toolkit messages: hil stk decode <hex>`;
 
 const COMMANDS: Record<string, (args: string[], out: CliOutput) => Promise<number>> = {
@@ -27,9 +29,10 @@ const COMMANDS: Record<string, (args: string[], out: CliOutput) => Promise<numbe
   stk: stkCommand,
   watch: watchCommand,
   publish: publishCommand,
+  updates: updatesCommand,
 };
 
-const HELP: Record<string, string> = { run: RUN_USAGE, report: REPORT_USAGE, doctor: DOCTOR_USAGE, sim: SIM_USAGE, watch: WATCH_USAGE, publish: PUBLISH_USAGE };
+const HELP: Record<string, string> = { run: RUN_USAGE, report: REPORT_USAGE, doctor: DOCTOR_USAGE, sim: SIM_USAGE, watch: WATCH_USAGE, publish: PUBLISH_USAGE, updates: UPDATES_USAGE };
 
 export async function main(argv: string[], out: CliOutput = processOutput): Promise<number> {
   const [name, ...args] = argv;

@@ -2,7 +2,10 @@
 import { parseArgs } from 'node:util';
 import { MODULE_PROFILES, moduleProfile, type PwrkeyTimings } from '../ota/profiles.ts';
 import { ScaledClock } from '../time/clock.ts';
+import { parseDuration } from '../time/duration.ts';
 import { formatRigTime } from '../time/format.ts';
+import { serveVendorApi } from '../sim/vendor-api.ts';
+import { credentialsFromEnv, VENDOR_ENV } from '../vendor/config.ts';
 import {
   controlRequest, DIALECT_NAMES, followPowerFile, followPwrkeyFile, PtyEndpoint, serveControl, UsbPtyPort, USB_ENUMERATION_MS, VirtualModule, FAULTS, type ControlRequest,
 } from '../sim/index.ts';
@@ -27,6 +30,12 @@ Runs the virtual module on a pseudo-terminal linked at PATH.
   --pwrkey-file FILE     follow a GPIO value file as the PWRKEY input ('1' = pressed): power alone then
                          leaves the module off; presses of the profile's PWRKEY timings start and stop it
   --pwrkey-active-low    with --pwrkey-file: '0' = pressed, as on a line driving PWRKEY directly
+  --iccid ICCID          the simulated SIM's ICCID
+  --vendor-api PORT      serve the OTA server's updates as the SIM vendor's API (GET /v1/Sims,
+                         /v1/SettingsUpdates) on 127.0.0.1:PORT (0: any free port), behind Basic
+                         authentication with ${VENDOR_ENV.apiKey} and ${VENDOR_ENV.apiSecret} (or ${VENDOR_ENV.accountSid} and ${VENDOR_ENV.authToken}) from the environment
+  --vendor-outcome S     what the API reports of a delivered update: successful (default) or failed
+  --vendor-lag DUR       wall time a delivered update still shows in-progress in the API ("2 s"; default none)
   --usb                  the port is a USB device: gone while the module is off or restarting, back
                          ${USB_ENUMERATION_MS / 1000} s (rig time) after power-on as a new PTY behind the same PATH`;
 
@@ -50,6 +59,10 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
       'pwrkey-file': { type: 'string' },
       'pwrkey-active-low': { type: 'boolean', default: false },
       usb: { type: 'boolean', default: false },
+      iccid: { type: 'string' },
+      'vendor-api': { type: 'string' },
+      'vendor-outcome': { type: 'string', default: 'successful' },
+      'vendor-lag': { type: 'string' },
     },
   });
   if (!values.pty) throw new UsageError('hil sim: --pty PATH is required');
@@ -68,10 +81,12 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
       ...(values.dialect ? { dialect: values.dialect } : {}),
       ...(values['pwrkey-file'] ? { pwrkey: profilePwrkey(values.profile ?? 'generic-27007') } : {}),
       ...(blocks ? { update: stagedUpdate(blocks, values['new-imsi']) } : {}),
+      ...(values.iccid ? { iccid: values.iccid } : {}),
     });
   } catch (error) {
     throw new UsageError(`hil sim: ${(error as Error).message}`);
   }
+  const vendorApi = values['vendor-api'] === undefined ? undefined : await vendorApiFor(module, values);
   const port = values.usb ? usbPort(module, values.pty, out) : await uartPort(module, values.pty);
   const controlPath = values.control ?? `${values.pty}.ctl`;
   const control = await serveControl(module, controlPath);
@@ -79,6 +94,7 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
     const detail = event.detail ? ` ${JSON.stringify(event.detail)}` : '';
     out.stdout(`[${formatRigTime(event.rig)}] ${event.what}${detail}`);
   });
+  if (vendorApi) out.stdout(`vendor API on http://127.0.0.1:${(vendorApi.address() as { port: number }).port}`);
   out.stdout(`virtual module on ${values.pty} (${port.device}), control socket ${controlPath}, time scale ${clock.scale}, dialect ${module.dialectName}`);
   const powerFollower = values['power-file'] ? followPowerFile(module, values['power-file'], values['power-active-low'] ? '0' : '1') : undefined;
   if (!powerFollower) module.power(values.power === 'on');
@@ -92,8 +108,26 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
   pwrkeyFollower?.stop();
   module.power(false);
   control.close();
+  vendorApi?.close();
   await port.close();
   return 0;
+}
+
+/** The SIM vendor's API over the module's OTA server, with the account credentials of the environment. */
+function vendorApiFor(module: VirtualModule, values: { 'vendor-api'?: string; 'vendor-outcome': string; 'vendor-lag'?: string }) {
+  const port = Number(values['vendor-api']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`hil sim: --vendor-api takes a port from 0 to 65535, got "${values['vendor-api']}"`);
+  const outcome = values['vendor-outcome'];
+  if (outcome !== 'successful' && outcome !== 'failed') throw new UsageError(`hil sim: --vendor-outcome takes successful or failed, got "${outcome}"`);
+  let lagMs = 0;
+  try {
+    if (values['vendor-lag'] !== undefined) lagMs = parseDuration(values['vendor-lag']);
+  } catch (error) {
+    throw new UsageError(`hil sim: --vendor-lag: ${(error as Error).message}`);
+  }
+  const credentials = credentialsFromEnv(process.env);
+  if (!credentials) throw new UsageError(`hil sim: --vendor-api needs ${VENDOR_ENV.apiKey} and ${VENDOR_ENV.apiSecret} (or ${VENDOR_ENV.accountSid} and ${VENDOR_ENV.authToken}) in the environment: the account the API accepts`);
+  return serveVendorApi(port, { iccid: module.uicc.iccid, lookup: () => module.server.lookup(module.uicc.iccid), clock: module.clock, credentials, outcome, lagMs });
 }
 
 interface SimPort {

@@ -37,7 +37,7 @@ const credentialsFileSchema = z.union([
 ]);
 
 /** Credentials from the environment: an API key wins over account credentials. */
-function fromEnv(env: NodeJS.ProcessEnv): VendorCredentials | undefined {
+export function credentialsFromEnv(env: NodeJS.ProcessEnv): VendorCredentials | undefined {
   const { apiKey, apiSecret, accountSid, authToken } = VENDOR_ENV;
   if (env[apiKey] && env[apiSecret]) return { username: env[apiKey]!, password: env[apiSecret]!, names: `${apiKey} and ${apiSecret}` };
   if (env[accountSid] && env[authToken]) return { username: env[accountSid]!, password: env[authToken]!, names: `${accountSid} and ${authToken}` };
@@ -73,7 +73,7 @@ export function checkBaseUrl(text: string, from: string): string {
 export async function loadVendorApi(env: NodeJS.ProcessEnv = process.env, labFile = env[ENV.labFile]): Promise<VendorApiConfig | undefined> {
   const lab = labFile ? (await loadLabFile(resolve(labFile))).supersim : undefined;
   const file = lab?.credentialsFile ? resolve(dirname(resolve(labFile!)), lab.credentialsFile) : undefined;
-  const credentials = fromEnv(env) ?? (file ? await fromFile(file) : undefined);
+  const credentials = credentialsFromEnv(env) ?? (file ? await fromFile(file) : undefined);
   if (!credentials) return undefined;
   if (credentials.password.length < MIN_SECRET_LENGTH) {
     throw new Error(`${credentials.names}: the secret is shorter than ${MIN_SECRET_LENGTH} characters, too short to keep out of the reports`);
