@@ -124,12 +124,19 @@ class RunSession {
       // Quiet once the run is being ended: the test under way then fails for want of a port, not of the module.
       const view = new ConsoleView((text) => this.safe === undefined && this.say(text.replace(/\n$/, '')), Boolean(process.stdout.isTTY));
       const results = await runSuites({ rig, suites: options.suites, allureResultsDir: join(options.reportDir, REPORT_FILES.allureResults), view, listener, module: this.identity });
-      return await this.end(results.every((r) => r.status === 'passed') ? 'passed' : 'failed', undefined, results);
+      return await this.endUnlessAborted(results.every((r) => r.status === 'passed') ? 'passed' : 'failed', undefined, results);
     } catch (error) {
-      // After a signal or crash the guard owns the ending: it writes the partial report and exits.
-      if (this.guard.aborted()) return new Promise<number>(() => {});
-      return this.end('incomplete', (error as Error).message);
+      return this.endUnlessAborted('incomplete', (error as Error).message);
     }
+  }
+
+  /**
+   * After a signal, a crash or a write failure the guard owns the ending, even when the tests end
+   * first (failing once the port is closed): it writes the partial report and exits.
+   */
+  private endUnlessAborted(status: Ending, reason?: string, results?: TestResult[]): Promise<number> {
+    if (this.guard.aborted()) return new Promise<number>(() => {});
+    return this.end(status, reason, results);
   }
 
   /** Ends the run once, however many ways it is asked to. */

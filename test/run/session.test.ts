@@ -160,17 +160,18 @@ describe('hil run ending early', function () {
     }
 
     it('switches off first on SIGTERM, records it in the transcript and the events, and only then writes the reports', async () => {
-      // At this scale the suite is still waiting for its OTA session when the signal comes.
       await bench.startSim(['--time-scale', '5']);
       const reportDir = join(bench.dir, 'report');
       const order = join(bench.dir, 'order.log');
       const { on, off } = await loggedPower(`[ -e ${join(reportDir, 'summary.json')} ] && echo "summary.json before this off" >> ${order}`);
       const rig = await bench.rig('abort-order', 5, [`power: { type: exec, on: '${on}', off: '${off}', timeout: 20 s }`]);
       const run = hil(['--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir]);
-      await run.waitFor(/✓ wait for the module to be ready/, 40_000);
+      // The suite is waiting for the module: it fails as soon as the port closes, long before the off is done.
+      await run.waitFor(/✓ power on/, 40_000);
       run.kill('SIGTERM');
       expect((await run.finish()).code, run.output).to.equal(143);
       expect(await powered(), 'module powered after the run').to.equal(false);
+      expect(await readJson<RunSummary>(join(reportDir, 'summary.json'))).to.deep.include({ status: 'aborted', abortReason: 'terminated (SIGTERM)' });
       expect(readFileSync(join(bench.dir, 'power.log'), 'utf8').trim().split('\n').at(-1)).to.equal('off');
       expect(existsSync(order), 'a power-off came after summary.json').to.equal(false);
       const transcript = await readFile(join(reportDir, 'transcript.log'), 'utf8');
