@@ -265,14 +265,18 @@ export class RigController extends EventEmitter<RigEvents> {
 
   /**
    * Marks a power edge. A switch driven by a command (exec, a simulator's control socket) switched
-   * somewhere between the command's start and its return: the mark is the middle, ± half of it.
+   * somewhere between the command's start and its return: the mark is the middle, ± half of it,
+   * unless the rig says when in its run an exec command switches.
    */
   private markSwitch(name: string, commandStart: number): number {
     const returned = this.clock.now();
-    if (this.config.power.type !== 'exec' && this.config.power.type !== 'sim-control') return this.mark(name);
-    this.marks.set(name, (commandStart + returned) / 2);
-    this.markUncertainty.set(name, (returned - commandStart) / 2);
-    return (commandStart + returned) / 2;
+    const power = this.config.power;
+    const edgeAt = power.type === 'exec' ? power.edgeAt : power.type === 'sim-control' ? 'within' : 'end';
+    if (edgeAt === 'end') return this.mark(name);
+    const at = edgeAt === 'start' ? commandStart : (commandStart + returned) / 2;
+    this.marks.set(name, at);
+    this.markUncertainty.set(name, edgeAt === 'start' ? 0 : (returned - commandStart) / 2);
+    return at;
   }
 
   /** Off, the rig's discharge time, on. */
@@ -477,8 +481,9 @@ function activeMode(profile: ModuleProfile): ActiveToolkit {
 }
 
 /**
- * The operator's declaration where there is one, else the OTA server the rig reaches (a simulator's),
- * else the SIM vendor's API where it is configured, else nothing.
+ * The operator's declaration where there is one; else the built-in simulator's OTA server (its SIM
+ * exists nowhere else); else the SIM vendor's API where it is configured (a `hil sim` bench may serve
+ * it); else the OTA server behind a simulator's control socket; else nothing.
  */
 function updateSource(
   config: RigConfig, overrides: RigOverrides, simulator: VirtualModule | undefined, sessionsSeen: () => number, vendor: (() => UpdateSource) | undefined,
@@ -491,6 +496,7 @@ function updateSource(
       lookup: async () => simulator.server.lookup(simulator.uicc.iccid),
     });
   }
+  if (vendor) return vendor();
   const control = config.simulator?.control ?? (config.power.type === 'sim-control' ? config.power.socket : undefined);
   if (control) {
     return new ServerUpdates(`the OTA server of the simulator behind ${control}`, {
@@ -498,5 +504,5 @@ function updateSource(
       lookup: async () => (await controlRequest(control, { op: 'updates' })) as SettingsUpdate[],
     });
   }
-  return vendor?.() ?? new UnknownUpdates();
+  return new UnknownUpdates();
 }

@@ -72,6 +72,11 @@ const powerSchema = z.discriminatedUnion('type', [
     status: shellCommand.optional(),
     /** Wall-clock time, unlike every other duration: an external command runs in real time. */
     timeout: switchDuration.prefault('10 s'),
+    /**
+     * When in its run the command switches: `within` (not known: the edge is dated to the middle of
+     * the run, ± half of it), `end` (it switches as its last act, as `hil sim ctl` does) or `start`.
+     */
+    edgeAt: z.enum(['within', 'start', 'end']).default('within'),
   }),
   z.strictObject({ type: z.literal('sim-control'), socket: z.string().min(1) }),
 ]);

@@ -105,7 +105,8 @@ describe('hil sim on a pseudo-terminal', function () {
         `simulator: { control: "${socket}" }`,
         `timeScale: ${timeScale}`,
         `serial: { path: "${link}" }`,
-        `power: { type: exec, on: '${ctl('on')}', off: '${ctl('off')}', timeout: 20 s }`,
+        // `hil sim ctl` switches as its last act: its start-up time is not part of the edge.
+        `power: { type: exec, on: '${ctl('on')}', off: '${ctl('off')}', timeout: 20 s, edgeAt: end }`,
         '',
       ].join('\n'),
     );

@@ -43,7 +43,7 @@ export class PtyBench {
 
   /** A rig powered by `hil sim ctl` as an exec switch. */
   execRig(name: string, timeScale: number, extra: string[] = []): Promise<string> {
-    return this.rig(name, timeScale, [`power: { type: exec, on: '${this.ctl('on')}', off: '${this.ctl('off')}', timeout: 20 s }`, ...extra]);
+    return this.rig(name, timeScale, [`power: { type: exec, on: '${this.ctl('on')}', off: '${this.ctl('off')}', timeout: 20 s, edgeAt: end }`, ...extra]);
   }
 
   async close(): Promise<void> {
