@@ -5,7 +5,9 @@ import { AtTimeoutError, type AtResponse } from '../at/index.ts';
 import { MODULE_PROFILES } from '../ota/profiles.ts';
 import { terminalProfileBip } from '../stk/index.ts';
 import { formatRigTime } from '../time/format.ts';
+import { packagesText } from '../vendor/records.ts';
 import type { RigController } from './controller.ts';
+import { VendorUpdates } from './update-source.ts';
 
 export type Verdict = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -75,6 +77,7 @@ export async function examineBench(rig: RigController, report: (check: DoctorChe
   for (const command of rig.profile.setup) report(setupCheck(command, await send(command), rig.profile.id));
   report(await simReady(rig, send));
   report(iccidCheck(identity.iccid, rig.profile.iccidCommand, rig.config.sim.iccidPrefixes));
+  if (rig.updates instanceof VendorUpdates) report(await pendingUpdatesCheck(rig.updates));
   report(terminalProfileCheck(rig, await send(rig.profile.terminalProfile.command)));
   for (const check of rig.profile.checks) {
     const response = await send(check.command);
@@ -139,6 +142,18 @@ function iccidCheck(iccid: string | undefined, command: string, prefixes: readon
     detail: `ICCID ${digits} does not start with ${prefixes.join(', ')}`,
     fix: 'the suites expect the Super SIM applet\'s OTA checks: use a Super SIM, or a SIM whose applet behaves alike',
   };
+}
+
+/** What the SIM vendor's API says is waiting for this SIM: a suite judges an update's delivery only where one is. */
+async function pendingUpdatesCheck(source: VendorUpdates): Promise<DoctorCheck> {
+  const name = 'pending settings updates';
+  try {
+    const pending = (await source.updates()).filter((u) => u.status === 'scheduled' || u.status === 'in-progress');
+    const list = pending.map((u) => `${u.status} ${packagesText(u.packages)} (${u.sid})`).join('; ');
+    return { name, verdict: 'ok', detail: pending.length ? `${pending.length} waiting: ${list}` : `none waiting (${source.name})` };
+  } catch (error) {
+    return { name, verdict: 'fail', detail: (error as Error).message, fix: 'the run would not know whether an update is pending: fix the API settings or declare it (--update-pending, --no-update-pending)' };
+  }
 }
 
 function terminalProfileCheck(rig: RigController, response: AtResponse | undefined): DoctorCheck {
