@@ -7,6 +7,7 @@ import { examineBench, type DoctorCheck, type Verdict } from '../rig/doctor.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
 import { guardBench, startSafe } from '../rig/safe-state.ts';
 import { UsageError, type CliOutput } from './output.ts';
+import { vendorApiSettings } from './vendor-options.ts';
 
 export const DOCTOR_USAGE = `usage: hil doctor --rig FILE
 
@@ -38,7 +39,8 @@ export async function doctorCommand(args: string[], out: CliOutput): Promise<num
 
   let rig: RigController;
   try {
-    rig = await RigController.open(config);
+    const vendorApi = await vendorApiSettings();
+    rig = await RigController.open(config, vendorApi ? { vendorApi } : {});
   } catch (error) {
     report({ name: 'bench', verdict: 'fail', detail: (error as Error).message });
     return 1;

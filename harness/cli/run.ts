@@ -12,6 +12,7 @@ import { runSession } from '../run/session.ts';
 import { parseDuration } from '../time/duration.ts';
 import { loadSuites, type Suite } from '../suite/suite-file.ts';
 import { UsageError, type CliOutput } from './output.ts';
+import { vendorApiSettings } from './vendor-options.ts';
 import { RUN_RESULTS_OPTIONS, RUN_RESULTS_USAGE, runResults } from './results-options.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -103,8 +104,17 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   const timeScale = numberFlag('--time-scale', values['time-scale']);
   const seed = numberFlag('--seed', values.seed);
   const updatePending = updateDeclaration(values['update-pending'], values['no-update-pending']);
+  const vendorApi = await vendorApiSettings(values['lab-file']).catch((error: Error) => {
+    throw new UsageError(`hil run: ${error.message}`);
+  });
   const open = () =>
-    RigController.open(config, { ...(timeScale ? { timeScale } : {}), ...(seed ? { seed } : {}), ...(updatePending !== undefined ? { updatePending } : {}), faults: values.fault });
+    RigController.open(config, {
+      ...(timeScale ? { timeScale } : {}),
+      ...(seed ? { seed } : {}),
+      ...(updatePending !== undefined ? { updatePending } : {}),
+      ...(vendorApi ? { vendorApi } : {}),
+      faults: values.fault,
+    });
   return runSession({
     runId,
     reportDir: resolve(values['report-dir'] ?? join('reports', runId)),

@@ -7,7 +7,8 @@ import { RigController } from '../rig/controller.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
 import { guardBench, startSafe } from '../rig/safe-state.ts';
 import { SuperSimClient, type ApiSettingsUpdate } from '../vendor/client.ts';
-import { DEFAULT_SUPERSIM_API, loadVendorApi, VENDOR_ENV } from '../vendor/config.ts';
+import { DEFAULT_SUPERSIM_API, VENDOR_ENV } from '../vendor/config.ts';
+import { vendorApiSettings } from './vendor-options.ts';
 import { packagesText } from '../vendor/records.ts';
 import { UsageError, type CliOutput } from './output.ts';
 
@@ -29,7 +30,7 @@ export async function updatesCommand(args: string[], out: CliOutput): Promise<nu
   if (values.iccid !== undefined && !/^\d{18,22}$/.test(values.iccid)) throw new UsageError(`hil updates: --iccid takes the 18 to 22 digits of an ICCID, got "${values.iccid}"`);
   let api;
   try {
-    api = await loadVendorApi(process.env, values['lab-file'] ?? process.env.HIL_LAB_FILE);
+    api = await vendorApiSettings(values['lab-file']);
   } catch (error) {
     throw new UsageError(`hil updates: ${(error as Error).message}`);
   }

@@ -20,7 +20,7 @@ import { isUnstableName, stableAlias } from './serial-path.ts';
 import { SerialLink } from './serial.ts';
 import { answerToolkit } from './host-toolkit.ts';
 import { SuperSimClient } from '../vendor/client.ts';
-import { loadVendorApi, type VendorApiConfig } from '../vendor/config.ts';
+import type { VendorApiConfig } from '../vendor/config.ts';
 import { DeclaredUpdates, ServerUpdates, UnknownUpdates, VendorUpdates, type UpdateDeclaration, type UpdatePlan, type UpdateSource } from './update-source.ts';
 
 export interface RigOverrides {
@@ -30,7 +30,7 @@ export interface RigOverrides {
   seed?: number;
   /** The operator's word on a pending update, over the rig file's `updatePending`. */
   updatePending?: UpdateDeclaration;
-  /** The SIM vendor's API; undefined: as the environment (and HIL_LAB_FILE) configure it. */
+  /** The SIM vendor's API, where one is configured (cli/vendor-options.ts reads it). */
   vendorApi?: VendorApiConfig;
 }
 
@@ -188,7 +188,7 @@ export class RigController extends EventEmitter<RigEvents> {
       binding = virtualBinding;
     }
     const controller = new RigController(config, clock, binding, simulator);
-    const vendorApi = overrides.vendorApi ?? (await loadVendorApi());
+    const vendorApi = overrides.vendorApi;
     controller.updates = updateSource(config, overrides, simulator, () => controller.observer.sessions.length, vendorApi && (() => new VendorUpdates(new SuperSimClient(vendorApi), () => controller.iccid)));
     const found: string[] = [];
     if (!simulator) {

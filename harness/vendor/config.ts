@@ -1,12 +1,10 @@
 // Where the SIM vendor's Super SIM API is and how the harness signs in: an API key and its secret,
 // or the account SID and auth token, from the environment or from a credentials file the lab file
-// names. The secret is registered for redaction the moment it is read, so no report, log, console
-// line or broker message of this process can show it.
+// names. The secret is handed to the caller's redaction the moment it is read, so no report, log,
+// console line or broker message of this process can show it.
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadYamlFile } from '../config/index.ts';
-import { MIN_SECRET_LENGTH, redaction } from '../results/redaction.ts';
-import { ENV, loadLabFile } from '../results/settings.ts';
 
 /** The documented host; Super SIM is moving to KORE Wireless, so HIL_SUPERSIM_API can point elsewhere. */
 export const DEFAULT_SUPERSIM_API = 'https://supersim.twilio.com';
@@ -66,19 +64,25 @@ export function checkBaseUrl(text: string, from: string): string {
   return url.origin + url.pathname.replace(/\/$/, '');
 }
 
+/** The lab file's `supersim:` section and the file it came from (its credentials file is relative to it). */
+export interface VendorLabSettings {
+  api?: string | undefined;
+  credentialsFile?: string | undefined;
+  labFile: string;
+}
+
 /**
  * The vendor API's settings, or undefined where no credentials are configured (the API is then not
- * used). The environment wins over the lab file (`supersim: { api, credentialsFile }`).
+ * used). The environment wins over the lab file. `protect` redacts the values it is given from now
+ * on and returns those too short to redact, which are refused.
  */
-export async function loadVendorApi(env: NodeJS.ProcessEnv = process.env, labFile = env[ENV.labFile]): Promise<VendorApiConfig | undefined> {
-  const lab = labFile ? (await loadLabFile(resolve(labFile))).supersim : undefined;
-  const file = lab?.credentialsFile ? resolve(dirname(resolve(labFile!)), lab.credentialsFile) : undefined;
+export async function loadVendorApi(env: NodeJS.ProcessEnv, lab: VendorLabSettings | undefined, protect: (secrets: string[]) => string[]): Promise<VendorApiConfig | undefined> {
+  const file = lab?.credentialsFile ? resolve(dirname(resolve(lab.labFile)), lab.credentialsFile) : undefined;
   const credentials = credentialsFromEnv(env) ?? (file ? await fromFile(file) : undefined);
   if (!credentials) return undefined;
-  if (credentials.password.length < MIN_SECRET_LENGTH) {
-    throw new Error(`${credentials.names}: the secret is shorter than ${MIN_SECRET_LENGTH} characters, too short to keep out of the reports`);
+  if (protect([credentials.password, basicToken(credentials)]).length > 0) {
+    throw new Error(`${credentials.names}: the secret is too short to keep out of the reports`);
   }
-  redaction.add([credentials.password, basicToken(credentials)]);
   const api = env[VENDOR_ENV.api] ? { text: env[VENDOR_ENV.api]!, from: VENDOR_ENV.api } : lab?.api ? { text: lab.api, from: 'supersim.api in the lab file' } : undefined;
   return { baseUrl: api ? checkBaseUrl(api.text, api.from) : DEFAULT_SUPERSIM_API, credentials };
 }

@@ -106,17 +106,19 @@ describe('hil doctor', function () {
     const rig = await bench.execRig('busy', 1);
     // The run holds the bench from its start; in real time its suite takes minutes.
     const run = await startHil(['run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', `${bench.dir}/report`], /report folder:/);
-    const holder = `process ${run.pid} \\(user [^,]+, rig "busy", run [0-9TZ]+-[0-9a-f]+, suite\\(s\\) boot-delay, report ${bench.dir}/report\\) since `;
+    const holder = `process ${run.pid} \\(user [^,]+, rig "busy" on ${bench.link}, run [0-9TZ]+-[0-9a-f]+, suite\\(s\\) boot-delay, report ${bench.dir}/report\\) since `;
+    // The bench is named by the port as written and the device it resolves to.
+    const benchOn = `the bench on ${bench.link} \\(/dev/pts/\\d+\\)`;
     try {
       const doctor = await runHil(['doctor', '--rig', rig]);
       expect(doctor.code).to.equal(1);
       expect(failures(doctor.stdout)).to.have.length(1);
-      expect(failures(doctor.stdout)[0]).to.match(new RegExp(`^  ✗ bench: the bench on ${bench.link} is in use by ${holder}`));
+      expect(failures(doctor.stdout)[0]).to.match(new RegExp(`^  ✗ bench: ${benchOn} is in use by ${holder}`));
 
       const second = await runHil(['run', '--rig', rig, '--suite', 'boot-delay', '--wait-lock', '2 s', '--report-dir', `${bench.dir}/second`]);
       expect(second.code, second.stdout + second.stderr).to.not.equal(0);
       expect(second.stdout).to.match(new RegExp(`hil run: waiting for the bench, \\d+(\\.\\d)? s left: in use by ${holder}`));
-      expect(second.stderr).to.match(new RegExp(`gave up waiting 2 s for the bench: the bench on ${bench.link} is in use by ${holder}`));
+      expect(second.stderr).to.match(new RegExp(`gave up waiting 2 s for the bench: ${benchOn} is in use by ${holder}`));
     } finally {
       await stop(run);
     }
