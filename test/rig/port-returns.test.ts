@@ -24,7 +24,7 @@ describe('a serial port that vanishes on power-off', function () {
     // The link comes back 0.3 s (wall) after power-on, after the on command has returned.
     const reappear = `(sleep 0.3; ln -s ${bench.device} ${bench.link}) >/dev/null 2>&1 &`;
     const rig = await bench.rig('usb-like', SCALE, [
-      `power: { type: exec, on: '${bench.ctl('on')} && { ${reappear} }', off: 'rm -f ${bench.link} && ${bench.ctl('off')}' }`,
+      `power: { type: exec, on: '${bench.ctl('on')} && { ${reappear} }', off: 'rm -f ${bench.link} && ${bench.ctl('off')}', edgeAt: end }`,
     ]);
     const reportDir = join(bench.dir, 'report');
     const run = await runHil(['run', '--rig', rig, '--suite', 'power-cycle-reset', '--report-dir', reportDir], 120_000);

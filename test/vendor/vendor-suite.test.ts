@@ -60,7 +60,7 @@ describe('a forced-check suite judged by the SIM vendor\'s API', function () {
     await sim.waitFor(/virtual module on/);
     const rig = join(bench.dir, 'rig.yaml');
     await writeFile(rig, [`name: vendor-bench`, `simulator: { control: "${bench.socket}" }`, `timeScale: ${SCALE}`, `serial: { path: "${bench.link}" }`,
-      `power: { type: exec, on: '${bench.ctl('on')}', off: '${bench.ctl('off')}', timeout: 20 s }`, ''].join('\n'));
+      `power: { type: exec, on: '${bench.ctl('on')}', off: '${bench.ctl('off')}', timeout: 20 s, edgeAt: end }`, ''].join('\n'));
     const suites = join(bench.dir, 'suites');
     await mkdir(suites);
     await writeFile(join(suites, 'vendor-forced-check.yaml'), SUITE);
