@@ -7,8 +7,9 @@ import { asBytes, byteHex, bytesToHex, concatBytes, type BytesLike } from './hex
 export const CLA_TOOLKIT = 0x80;
 
 /**
- * The ENVELOPE a SIM vendor documents for forcing an OTA check: an event download of location status
- * (normal service) from the terminal. A SIM profile may name another; this is the default.
+ * The ENVELOPE the Super SIM documentation gives for forcing an OTA check ("Over-the-Air Updates",
+ * triggering an update check): an event download of location status (normal service) from the
+ * terminal. A rig's SIM profile may name another (sim.forceCheckApdu); this is the default.
  */
 export const DEFAULT_FORCE_CHECK_APDU = '80C2000015D613190103820282811B0100130799F08900010001';
 
