@@ -26,6 +26,7 @@ const COMBOS: Combo[] = [
   { name: 'PDN events only', module: 'quectel-bg95', dialect: 'pdn-events', showsData: false },
   // Polled every second of rig time, shorter than any session; scale 30 keeps the polls 33 ms of wall time apart.
   { name: 'no PDN events, the context list polled', module: 'generic-27007', dialect: 'no-pdn-events', rig: ['pollContexts: 1 s'], showsData: false, timeScale: 30 },
+  { name: 'PDN events and BIP link events (%USATEV)', module: 'nordic-nrf9160', dialect: 'usat-events', showsData: false },
   { name: 'whole proactive commands (^SSTK)', module: 'cinterion', dialect: 'proactive-commands', showsData: true },
   { name: 'toolkit notifications the host answers (#STN)', module: 'telit-le910', dialect: 'toolkit-notifications', rig: ['toolkit: active'], showsData: false },
   { name: 'the TE profile the host answers (+CUSATP)', module: 'generic-27007', dialect: 'pdn-events', rig: ['toolkit: active'], showsData: true },
