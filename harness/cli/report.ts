@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RunSummary } from '../results/summary.ts';
+import type { RunSummary } from '../record/index.ts';
 import { verifyCertificate, type Certificate } from '../report/certificate.ts';
 import { REPORT_FILES, TREND_NIGHTS, writeRunReports } from '../report/index.ts';
 import { UsageError, type CliOutput } from './output.ts';

@@ -2,7 +2,7 @@
 // Metrics page lists them and, with a history, shows each one's trend over the nights.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunSummary } from '../results/summary.ts';
+import type { RunSummary } from '../record/index.ts';
 import { figureLabel, figuresOf, type Figure } from './figures.ts';
 
 const METRICS_FILE = 'figures-perf.json';

@@ -4,10 +4,7 @@
 // against what summary.json makes of them.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunSummary } from '../results/summary.ts';
-import type { SettingsPackage } from '../sim/ota-server.ts';
-import type { Verdict } from '../suite/measurements.ts';
-import type { TestStatus } from '../suite/mocha-run.ts';
+import type { RunSummary, SettingsPackage, TestStatus, Verdict } from '../record/index.ts';
 import { loadSuiteFile, type Measurement, type Suite } from '../suite/suite-file.ts';
 import { verifyEvidence, type Evidence } from './evidence.ts';
 import { figuresOf, type Figure } from './figures.ts';

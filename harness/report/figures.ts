@@ -1,8 +1,7 @@
 // The figures a run measured, one per suite and measurement: what the certificate lists and what
 // trends follow night after night. A repeated suite contributes the statistic it is judged on
 // (e.g. boot_delay p95 over its cycles), not each cycle's value.
-import type { RunSummary } from '../results/summary.ts';
-import type { Statistic, Verdict } from '../suite/measurements.ts';
+import type { RunSummary, Statistic, Verdict } from '../record/index.ts';
 
 export interface Figure {
   /** `suite.measurement`, or `suite.measurement.statistic` for a repeated suite. */

@@ -2,7 +2,7 @@
 // and one line per run with its figures (for the certificate's table of recent nights).
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunSummary } from '../results/summary.ts';
+import type { RunSummary } from '../record/index.ts';
 import { figuresOf, type Figure } from './figures.ts';
 import { writeWhole } from './write-failure.ts';
 

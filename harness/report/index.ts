@@ -3,7 +3,7 @@
 // the run keeps a history folder. Per-test timelines are written while the tests run (mocha-run).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunSummary } from '../results/summary.ts';
+import type { RunSummary } from '../record/index.ts';
 import { generateAllureHtml } from './allure-html.ts';
 import { writeAllureMetrics } from './allure-metrics.ts';
 import { buildCertificate, isVirtualRig, type OverallVerdict } from './certificate.ts';

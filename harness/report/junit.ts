@@ -1,8 +1,7 @@
 // JUnit XML for CI systems: one testsuite per suite, one testcase per test, failures with their
 // messages, measurements as testcase properties. Times are rig time, as everywhere in the reports.
-import type { RunSummary } from '../results/summary.ts';
-import { describeLimits, type MeasuredValue, type MeasurementStatistics } from '../suite/measurements.ts';
-import type { TestResult } from '../suite/mocha-run.ts';
+import type { MeasuredValue, MeasurementStatistics, RunSummary, TestResult } from '../record/index.ts';
+import { describeLimits } from '../suite/measurements.ts';
 import { formatDuration } from '../time/duration.ts';
 import { escapeXml } from './markup.ts';
 

@@ -1,6 +1,6 @@
 // Where a run's rendered artefacts live in its report folder.
 import { join } from 'node:path';
-import type { TestResult } from '../suite/mocha-run.ts';
+import type { TestResult } from '../record/index.ts';
 
 export const REPORT_FILES = {
   summary: 'summary.json',

@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatEntry, type TranscriptEntry } from '../at/index.ts';
-import type { TestResult } from '../suite/mocha-run.ts';
+import type { TestResult } from '../record/index.ts';
 import { timelineFile } from './paths.ts';
 import { reportWriteFailure, writeWhole } from './write-failure.ts';
 

@@ -2,8 +2,7 @@
 // traffic density and OTA sessions on one rig-time axis, with the windows the suite expects sessions in
 // (green) or forbids them (red) shaded behind, and the measured delays drawn from their anchors.
 // A session inside a forbidden window is outlined in red: that is what a failed suite looks like.
-import type { Verdict } from '../suite/measurements.ts';
-import type { TestStatus } from '../suite/mocha-run.ts';
+import type { TestStatus, Verdict } from '../record/index.ts';
 import { formatDuration } from '../time/duration.ts';
 import { escapeXml, num } from './markup.ts';
 

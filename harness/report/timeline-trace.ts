@@ -3,8 +3,7 @@
 // the anchors its delays are measured from, and at the end the AT traffic and OTA sessions.
 import type { TranscriptEntry } from '../at/index.ts';
 import type { OtaSession } from '../ota/observer.ts';
-import type { MeasuredValue } from '../suite/measurements.ts';
-import type { TestStatus } from '../suite/mocha-run.ts';
+import type { MeasuredValue, TestStatus } from '../record/index.ts';
 import { BUILT_IN_ANCHORS, TIME_UNIT_MS, type Step } from '../suite/suite-file.ts';
 import { formatDuration } from '../time/duration.ts';
 import type { TimelineData, TimelineDelay, TimelineWindow } from './timeline-svg.ts';

@@ -2,7 +2,7 @@
 // type (events.ts), or a bench status. Anything may be published on a topic, retained messages
 // included, so each message is checked whole before anything reads it.
 import { z } from 'zod';
-import type { RunSummary } from './summary.ts';
+import type { RunSummary } from '../record/index.ts';
 import { SCHEMA_VERSION, parseEvent, type EventData, type EventType, type RunEvent } from './events.ts';
 import type { BenchStatus } from './status.ts';
 

@@ -3,10 +3,7 @@
 // subscriber can deduplicate resent events by run id + sequence number.
 import { z } from 'zod';
 import type { Direction, EntryKind } from '../at/index.ts';
-import type { ModuleIdentity } from '../rig/controller.ts';
-import type { MeasuredValue } from '../suite/measurements.ts';
-import type { TestStatus } from '../suite/mocha-run.ts';
-import type { RunSummary } from './summary.ts';
+import type { MeasuredValue, ModuleIdentity, RunSummary, TestStatus } from '../record/index.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 export const CONTENT_TYPE = 'application/json';

@@ -2,11 +2,10 @@
 // into events in the run's event log.
 import type { TranscriptEntry } from '../at/index.ts';
 import type { OtaSession } from '../ota/observer.ts';
-import type { RigController, ModuleIdentity } from '../rig/controller.ts';
-import type { RunListener } from '../suite/mocha-run.ts';
+import type { ModuleIdentity, RunListener, RunSummary } from '../record/index.ts';
+import type { RigController } from '../rig/controller.ts';
 import type { EventLog } from './event-log.ts';
 import { rigMs, type EventData, type OtaSessionData, type Stamp } from './events.ts';
-import type { RunSummary } from './summary.ts';
 
 function sessionData(session: OtaSession): OtaSessionData {
   return {

@@ -14,7 +14,7 @@ import { Publisher } from './publisher.ts';
 import { RunRecorder } from './recorder.ts';
 import { offlineWill, statusAfter, StatusReporter } from './status.ts';
 import { findUnsentRuns, resend } from './stored-run.ts';
-import type { RunSummary } from './summary.ts';
+import type { RunSummary } from '../record/index.ts';
 import { runTopics, statusTopic, type BenchScope } from './topics.ts';
 
 /** How long the end of a run waits for the broker to acknowledge what is left. */

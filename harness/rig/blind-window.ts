@@ -1,14 +1,6 @@
 // The blind window after each power-on: how long until the AT port could be opened (a USB module
 // re-enumerates) and until the module's first byte arrived. The harness sees nothing before that.
-
-export interface BlindWindow {
-  /** Rig ms of the power-on. */
-  powerOnAt: number;
-  /** Rig ms from power-on until the port opened; undefined if it never did. */
-  portUsableMs: number | undefined;
-  /** Rig ms from power-on until the first byte from the module; undefined if none came. */
-  firstByteMs: number | undefined;
-}
+import type { BlindWindow } from '../record/index.ts';
 
 export class BlindWindows {
   readonly all: BlindWindow[] = [];

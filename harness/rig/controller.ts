@@ -7,12 +7,13 @@ import { ContextPoller } from '../ota/context-poller.ts';
 import { AtContextReader } from '../ota/contexts.ts';
 import { MODULE_PROFILES, moduleProfile, type ActiveToolkit, type EvidenceLevel, type ModuleProfile } from '../ota/profiles.ts';
 import { OtaObserver } from '../ota/observer.ts';
+import type { BlindWindow, ModuleIdentity, PortOutage } from '../record/index.ts';
 import { controlRequest, VirtualBinding, VirtualModule, type SettingsUpdate } from '../sim/index.ts';
 import { csimCommand, parseCsimResponse } from '../stk/index.ts';
 import { ScaledClock, type Clock } from '../time/clock.ts';
 import { formatRigTime } from '../time/format.ts';
 import { observableWait } from '../time/observable-wait.ts';
-import { BlindWindows, type BlindWindow } from './blind-window.ts';
+import { BlindWindows } from './blind-window.ts';
 import { lockBench, type BenchLock } from './lock.ts';
 import { createPowerSwitch, type PowerSwitch } from './power.ts';
 import type { Rig as RigConfig } from './rig-file.ts';
@@ -34,27 +35,10 @@ export interface RigOverrides {
   vendorApi?: VendorApiConfig;
 }
 
-export interface ModuleIdentity {
-  manufacturer?: string;
-  model?: string;
-  firmware?: string;
-  imei?: string;
-  iccid?: string;
-  imsi?: string;
-}
-
 export interface RigEvents {
   power: [on: boolean, rig: number];
   ready: [rig: number];
   note: [text: string, rig: number];
-}
-
-/** A time the AT port vanished while in use, and when it came back. */
-export interface PortOutage {
-  /** Rig ms the port went away. */
-  lostAt: number;
-  /** Rig ms it was open again; undefined if it never was. */
-  returnedAt: number | undefined;
 }
 
 const VIRTUAL_PATH = 'virtual';

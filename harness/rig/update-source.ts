@@ -1,7 +1,8 @@
 // Whether an OTA update is waiting for the SIM under test, and where the harness learns it: an OTA
 // server it can reach (the simulator's, which can also stage one), the operator's declaration, or
 // nowhere. Suites run the parts that need a staged update only where one is known to be pending.
-import type { SettingsPackage, SettingsUpdate } from '../sim/index.ts';
+import type { SettingsPackage } from '../record/index.ts';
+import type { SettingsUpdate } from '../sim/index.ts';
 import type { SuperSimClient } from '../vendor/client.ts';
 import { installedPackages, toSettingsUpdate } from '../vendor/records.ts';
 

@@ -1,12 +1,10 @@
 // What a run has done so far, test by test, for the partial report of a run that ends early: every
 // test that finished, and the one under way marked as cut short, with the steps and figures it had.
-import type { MeasuredValue } from '../suite/measurements.ts';
-import type { RunListener, StepResult, TestResult } from '../suite/mocha-run.ts';
-import type { Suite } from '../suite/suite-file.ts';
+import type { MeasuredValue, RunListener, StepResult, SuiteLabel, TestResult } from '../record/index.ts';
 
 export class TestProgress {
   private readonly finished: TestResult[] = [];
-  private current: { suite: Suite; startedAt: number; steps: StepResult[]; measurements: MeasuredValue[] } | undefined;
+  private current: { suite: SuiteLabel; startedAt: number; steps: StepResult[]; measurements: MeasuredValue[] } | undefined;
   /** Set once the run is being ended: what tests do after that is not theirs to say. */
   private stopped: TestResult[] | undefined;
 

@@ -5,7 +5,7 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { rmSync } from 'node:fs';
 import { FAULTS } from './faults.ts';
 import type { VirtualModule } from './module.ts';
-import type { SettingsPackage } from './ota-server.ts';
+import type { SettingsPackage } from '../record/index.ts';
 
 export type ControlRequest =
   | { op: 'power'; on: boolean }

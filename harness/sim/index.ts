@@ -8,4 +8,4 @@ export { FAULTS, parseFaults, type FaultName } from './faults.ts';
 export { SIMULATED_PROFILES } from './profiles.ts';
 export { DIALECTS, DIALECT_NAMES, type DialectName } from './dialects.ts';
 export type { TruthSnapshot, TruthSession, TruthEvent, CheckTrigger, SessionOutcome } from './truth.ts';
-export type { SettingsUpdate, SettingsPackage } from './ota-server.ts';
+export type { SettingsUpdate } from './ota-server.ts';

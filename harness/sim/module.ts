@@ -3,12 +3,13 @@
 // and out of its AT port.
 import { EventEmitter } from 'node:events';
 import type { PwrkeyTimings } from '../ota/profiles.ts';
+import type { SettingsPackage } from '../record/index.ts';
 import { buildTerminalProfileApdu, DEFAULT_FORCE_CHECK_APDU, hexToBytes, TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../stk/index.ts';
 import type { Clock, Timer } from '../time/clock.ts';
 import { OtaApplet, type AppletSettings } from './applet.ts';
 import { AtInterpreter } from './at-commands.ts';
 import { parseFaults, type FaultName } from './faults.ts';
-import { OtaServer, type SettingsPackage } from './ota-server.ts';
+import { OtaServer } from './ota-server.ts';
 import { chooseDialect, DIALECTS, type Dialect, type DialectName } from './dialects.ts';
 import { fillCid, simulatedProfile, type SimulatedModuleProfile } from './profiles.ts';
 import { seededRandom, type Random } from './random.ts';

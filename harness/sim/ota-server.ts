@@ -1,12 +1,8 @@
 // The SIM vendor's OTA server, as the applet sees it through its BIP channel.
 // Requests and responses are small JSON documents; an update is delivered in blocks, one block per
 // session. Status follows the shape of a SettingsUpdates look-up: scheduled → in-progress → successful.
+import type { SettingsPackage } from '../record/index.ts';
 import type { Clock } from '../time/clock.ts';
-
-export interface SettingsPackage {
-  name: string;
-  version: string;
-}
 
 export type SettingsUpdateStatus = 'scheduled' | 'in-progress' | 'successful' | 'failed';
 

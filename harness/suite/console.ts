@@ -1,6 +1,6 @@
 // What a person watching `hil run` sees: spec-style lines per suite and step, measurements with
 // their limits, and one live line while a step waits.
-import type { MeasuredValue, MeasurementStatistics } from './measurements.ts';
+import type { MeasuredValue, MeasurementStatistics } from '../record/index.ts';
 import { describeLimits } from './measurements.ts';
 
 const COLOURS = { pass: '\x1b[32m', marginal: '\x1b[33m', fail: '\x1b[31m', dim: '\x1b[2m', reset: '\x1b[0m' };

@@ -1,21 +1,7 @@
 // Measurements judged against their declared limits, with a marginal band inside the limits.
 import type { Measurement } from './suite-file.ts';
 import { TIME_UNIT_MS } from './suite-file.ts';
-
-export type Verdict = 'pass' | 'marginal' | 'fail';
-
-export interface MeasuredValue {
-  name: string;
-  description: string;
-  value: number;
-  unit: string;
-  min?: number;
-  max?: number;
-  marginal?: number;
-  /** ± bound of the value from the timing of its anchor (e.g. half an AT+CSIM round trip). */
-  uncertainty?: number;
-  verdict: Verdict;
-}
+import type { MeasuredValue, MeasurementStatistics, Statistic, Verdict } from '../record/index.ts';
 
 export function judge(value: number, limits: Pick<Measurement, 'min' | 'max' | 'marginal'>): Verdict {
   // NaN is neither below nor above a limit, and a run that computed one measured nothing.
@@ -51,23 +37,6 @@ export function measure(declared: Measurement, value: number, uncertainty?: numb
 export function describeLimits(m: Pick<MeasuredValue, 'min' | 'max' | 'unit'>): string {
   if (m.min !== undefined && m.max !== undefined) return `${m.min}–${m.max} ${m.unit}`;
   return m.min !== undefined ? `≥ ${m.min} ${m.unit}` : `≤ ${m.max} ${m.unit}`;
-}
-
-export type Statistic = 'min' | 'median' | 'p95' | 'max';
-
-export interface MeasurementStatistics {
-  name: string;
-  unit: string;
-  cycles: number;
-  min: number;
-  median: number;
-  p95: number;
-  max: number;
-  /** The statistic held against the limits, its value and verdict. */
-  judged: Statistic;
-  value: number;
-  verdict: Verdict;
-  limits: { min?: number; max?: number; marginal?: number };
 }
 
 /** Nearest-rank percentile of a non-empty list. */

@@ -7,50 +7,13 @@ import * as allure from 'allure-js-commons';
 import { saveTimeline, transcriptSlice } from '../report/test-evidence.ts';
 import { TimelineTrace } from '../report/timeline-trace.ts';
 import { renderTimeline } from '../report/timeline-svg.ts';
-import type { ModuleIdentity, RigController } from '../rig/controller.ts';
+import type { MeasuredValue, MeasurementStatistics, ModuleIdentity, RunListener, StepResult, TestResult, TestStatus } from '../record/index.ts';
+import type { RigController } from '../rig/controller.ts';
 import { formatDuration } from '../time/duration.ts';
 import type { ConsoleView } from './console.ts';
-import { describeLimits, summarize, type MeasuredValue, type MeasurementStatistics } from './measurements.ts';
+import { describeLimits, summarize } from './measurements.ts';
 import { describeStep, runStep } from './steps.ts';
 import type { Suite } from './suite-file.ts';
-
-export type TestStatus = 'passed' | 'failed' | 'broken' | 'skipped';
-
-export interface StepResult {
-  title: string;
-  status: TestStatus;
-  startedAt: number;
-  endedAt: number;
-  error?: string;
-}
-
-export interface TestResult {
-  suiteId: string;
-  title: string;
-  file: string;
-  tags: string[];
-  status: TestStatus;
-  error?: string;
-  measurements: MeasuredValue[];
-  steps: StepResult[];
-  /** Rig time. */
-  startedAt: number;
-  endedAt: number;
-  /** Which cycle of a repeated suite this is. */
-  cycle?: { index: number; of: number };
-  /** The statistics over a repeated suite's cycles, on the test that judges them. */
-  statistics?: MeasurementStatistics[];
-  /** What the test could not judge, and why: where it has any, its evidence is limited. */
-  limitations?: string[];
-}
-
-/** Hears a run's progress as it happens (the results stream subscribes here). */
-export interface RunListener {
-  testStarted?(suite: Suite): void;
-  stepEnded?(suite: Suite, step: StepResult): void;
-  measured?(suite: Suite, measurement: MeasuredValue): void;
-  testEnded?(suite: Suite, result: TestResult): void;
-}
 
 export interface SuiteRunOptions {
   rig: RigController;

@@ -5,6 +5,7 @@ import { setTimeout as wallSleep } from 'node:timers/promises';
 import type { AtEngine } from '../at/index.ts';
 import type { EvidenceSource, OtaSession } from '../ota/observer.ts';
 import type { ModuleProfile } from '../ota/profiles.ts';
+import type { MeasuredValue } from '../record/index.ts';
 import type { RigController } from '../rig/controller.ts';
 import type { Rig as RigConfig } from '../rig/rig-file.ts';
 import type { UpdateKnowledge } from '../rig/update-source.ts';
@@ -12,7 +13,7 @@ import type { SettingsUpdate, SettingsUpdateStatus } from '../sim/ota-server.ts'
 import { formatDuration } from '../time/duration.ts';
 import { packagesText } from '../vendor/records.ts';
 import { observableWait } from '../time/observable-wait.ts';
-import { measure, toUnit, type MeasuredValue } from './measurements.ts';
+import { measure, toUnit } from './measurements.ts';
 import { waitForClose, waitForSession } from './session-wait.ts';
 import type { Condition, Measurement, Step, Suite } from './suite-file.ts';
 

@@ -1,6 +1,7 @@
 // The API's settings-update records in the shape the harness's update sources share (that of the
 // simulator's OTA server), and the package versions a SIM holds after its updates.
-import type { SettingsPackage, SettingsUpdate } from '../sim/ota-server.ts';
+import type { SettingsPackage } from '../record/index.ts';
+import type { SettingsUpdate } from '../sim/ota-server.ts';
 import type { ApiSettingsUpdate } from './client.ts';
 
 const epochMs = (iso: string | null) => (iso ? Date.parse(iso) || 0 : 0);

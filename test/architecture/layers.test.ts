@@ -1,6 +1,6 @@
 // The import layering of harness/ (docs/architecture.md, "Import layering"): the folder graph read
 // from the import lines of harness/**/*.ts. A cycle between folders fails unless it is one of the
-// known debts listed below and in docs/architecture.md; stk, config and time stay foundations.
+// known debts listed below and in docs/architecture.md; stk, config, time and record stay foundations.
 import { assert, expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -10,26 +10,21 @@ const HARNESS = join(ROOT, 'harness');
 
 /**
  * The cycles between folders that the known debts of docs/architecture.md make, as they stand now:
- * results → rig, suite (record types), report → suite (record types), results → report
- * (write-failure.ts), results → cli (printable.ts) and run → cli (output.ts, results-options.ts).
+ * results → rig (RigController), results → suite and report → suite (describeLimits, the suite
+ * file), rig → results (redaction.ts), results → cli (printable.ts) and run → cli (output.ts,
+ * results-options.ts).
  * Each starts at its alphabetically first folder. A cycle not listed here fails the test.
  */
 const ALLOWED_CYCLES = [
-  'cli → report → results → cli',
   'cli → report → suite → rig → results → cli',
   'cli → results → cli',
   'cli → rig → results → cli',
   'cli → run → cli',
-  'cli → run → report → results → cli',
   'cli → run → report → suite → rig → results → cli',
   'cli → run → results → cli',
   'cli → run → rig → results → cli',
-  'cli → run → suite → report → results → cli',
   'cli → run → suite → rig → results → cli',
-  'cli → suite → report → results → cli',
   'cli → suite → rig → results → cli',
-  'report → results → report',
-  'report → results → suite → report',
   'report → suite → report',
   'report → suite → rig → results → report',
   'results → rig → results',
@@ -37,7 +32,7 @@ const ALLOWED_CYCLES = [
 ];
 
 /** The folders everything else builds on, and the only harness folders each may import from. */
-const FOUNDATIONS: Record<string, readonly string[]> = { stk: [], config: [], time: ['config'] };
+const FOUNDATIONS: Record<string, readonly string[]> = { stk: [], config: [], time: ['config'], record: [] };
 
 interface Import {
   /** The importing file, relative to the repository. */
@@ -196,7 +191,7 @@ describe('harness folder layering', () => {
     failOn(cycleProblems(folderGraph(harnessImports())));
   });
 
-  it('keeps stk, config and time to themselves (time imports only config)', () => {
+  it('keeps stk, config, time and record to themselves (time imports only config)', () => {
     failOn(foundationProblems(folderGraph(harnessImports())));
   });
 });

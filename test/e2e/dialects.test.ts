@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Certificate } from '../../harness/report/certificate.ts';
-import type { RunSummary } from '../../harness/results/summary.ts';
+import type { RunSummary } from '../../harness/record/index.ts';
 import { runHil } from './cli.ts';
 
 interface Combo {

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunSummary } from '../../harness/results/summary.ts';
+import type { RunSummary } from '../../harness/record/index.ts';
 import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
 import { HIL, runHil, startHil, stop } from './cli.ts';
 

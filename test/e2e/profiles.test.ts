@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MODULE_PROFILES, moduleProfile } from '../../harness/ota/profiles.ts';
 import { readEventLog } from '../../harness/results/event-log.ts';
-import type { RunSummary } from '../../harness/results/summary.ts';
+import type { RunSummary } from '../../harness/record/index.ts';
 import { SIMULATED_PROFILES } from '../../harness/sim/index.ts';
 import { TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../../harness/stk/index.ts';
 import { SimRig } from '../sim/helpers.ts';

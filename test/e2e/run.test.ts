@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunSummary } from '../../harness/results/summary.ts';
+import type { RunSummary } from '../../harness/record/index.ts';
 import type { TruthSnapshot } from '../../harness/sim/index.ts';
 import { HIL, runHil } from './cli.ts';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { AtEngine, type Urc } from '../../harness/at/index.ts';
 import type { Certificate } from '../../harness/report/certificate.ts';
-import type { RunSummary } from '../../harness/results/summary.ts';
+import type { RunSummary } from '../../harness/record/index.ts';
 import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
 import { ScaledClock } from '../../harness/time/clock.ts';
 import { HIL, runHil, startHil, stop } from './cli.ts';

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunSummary } from '../../harness/results/summary.ts';
+import type { RunSummary } from '../../harness/record/index.ts';
 import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
 import { HIL } from '../e2e/cli.ts';
 import { PtyBench } from '../rig/pty-bench.ts';

@@ -10,7 +10,7 @@ import { buildCertificate, overallVerdict } from '../../harness/report/certifica
 import { hashEvidence, verifyEvidence, type Evidence } from '../../harness/report/evidence.ts';
 import { recordNight } from '../../harness/report/history.ts';
 import { imsiReadings } from '../../harness/report/transcript-file.ts';
-import type { TestResult } from '../../harness/suite/mocha-run.ts';
+import type { TestResult } from '../../harness/record/index.ts';
 import { measured, runSummary, testResult } from './fixtures.ts';
 
 const NO_EVIDENCE: Evidence = { algorithm: 'sha256', files: [], digest: '' };

@@ -1,8 +1,7 @@
 // Run summaries and test results as `hil run` writes them, small enough to read in a test.
-import type { RunSummary } from '../../harness/results/summary.ts';
+import type { MeasuredValue, RunSummary, TestResult } from '../../harness/record/index.ts';
 import { totals } from '../../harness/results/summary.ts';
-import { measure, type MeasuredValue } from '../../harness/suite/measurements.ts';
-import type { TestResult } from '../../harness/suite/mocha-run.ts';
+import { measure } from '../../harness/suite/measurements.ts';
 
 /** A figure of 60–120 s with a 5 s marginal band, judged as a run judges it. */
 export function measured(name: string, value: number): MeasuredValue {

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunSummary } from '../../harness/results/summary.ts';
+import type { RunSummary } from '../../harness/record/index.ts';
 import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
 import { runHil } from '../e2e/cli.ts';
 import { PtyBench } from './pty-bench.ts';

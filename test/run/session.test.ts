@@ -8,7 +8,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEvent, type RunEvent } from '../../harness/results/events.ts';
-import type { RunSummary } from '../../harness/results/summary.ts';
+import type { RunSummary } from '../../harness/record/index.ts';
 import { HilProcess } from '../results/hil.ts';
 import { until } from '../results/wait.ts';
 import { PtyBench } from '../rig/pty-bench.ts';

@@ -1,7 +1,8 @@
 // Where a measured figure becomes a verdict: every limit and marginal edge, one-sided limits, figures
 // that are no number, the nearest-rank percentiles a repeated suite is judged on, and unit conversion.
 import { expect } from 'chai';
-import { describeLimits, judge, measure, percentile, summarize, toUnit, type Verdict } from '../../harness/suite/measurements.ts';
+import type { Verdict } from '../../harness/record/index.ts';
+import { describeLimits, judge, measure, percentile, summarize, toUnit } from '../../harness/suite/measurements.ts';
 import type { Measurement } from '../../harness/suite/suite-file.ts';
 
 /** Well above the spacing of doubles near the limits used here (about 1e-14), well below any real figure. */

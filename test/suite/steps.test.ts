@@ -7,7 +7,7 @@ import { OtaObserver } from '../../harness/ota/observer.ts';
 import type { EvidenceLevel } from '../../harness/ota/profiles.ts';
 import { DeclaredUpdates, ServerUpdates, UnknownUpdates, type UpdatePlan, type UpdateSource } from '../../harness/rig/update-source.ts';
 import type { SettingsUpdate } from '../../harness/sim/index.ts';
-import type { MeasuredValue } from '../../harness/suite/measurements.ts';
+import type { MeasuredValue } from '../../harness/record/index.ts';
 import { describeStep, runStep, type StepContext, type StepRig } from '../../harness/suite/steps.ts';
 import { suiteSchema, type Step, type Suite } from '../../harness/suite/suite-file.ts';
 import { ManualClock, type Timer } from '../../harness/time/clock.ts';

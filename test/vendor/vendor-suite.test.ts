@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Certificate } from '../../harness/report/certificate.ts';
-import type { RunSummary } from '../../harness/results/summary.ts';
+import type { RunSummary } from '../../harness/record/index.ts';
 import { PtyBench } from '../rig/pty-bench.ts';
 import { HilProcess } from '../results/hil.ts';
 import { Mosquitto } from '../results/mosquitto.ts';
