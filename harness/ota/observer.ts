@@ -202,8 +202,10 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     for (let i = this.sessions.length - 1; i >= 0; i--) {
       const session = this.sessions[i]!;
       const layers = this.layers.get(session);
-      if (!layers?.has(layer) || !cidFits(session, cid)) continue;
-      layers.delete(layer);
+      // A context first found by a poll (it came up before events were on) goes down by its event.
+      const polledContext = layer === 'pdn' && cid !== undefined && session.cid === cid && session.state === 'open' && layers?.has('poll') === true;
+      if (!(layers?.has(layer) || polledContext) || !cidFits(session, cid)) continue;
+      layers!.delete(layer);
       if (session.state === 'open') this.close(session, evidence);
       else session.evidence.push(evidence);
       return;

@@ -86,6 +86,11 @@ export class OtaApplet implements ToolkitApplet {
     this.timer?.cancel();
     this.timer = undefined;
     if (!this.faults.has('timer-survives-power-cycle')) this.deadline = undefined;
+    // With the fault, a check the power cut short is still due: the surviving timer fires again at boot.
+    else if (this.session && this.deadline === undefined) {
+      this.deadline = this.clock.now();
+      this.deadlineTrigger = this.session.trigger;
+    }
     if (this.session) this.truth.sessionEnded(this.session.truth, 'interrupted');
     this.session = undefined;
     this.awaiting.length = 0;
