@@ -40,7 +40,7 @@ describe('rig files', () => {
       pwrkey: { number: 539, activeLow: true, pulseOff: 1500 },
     });
     const exec = parse(`name: e\n${REAL_SERIAL}power: {type: exec, on: hub on, off: hub off, status: hub status}\n`);
-    expect(exec.power).to.deep.equal({ type: 'exec', on: 'hub on', off: 'hub off', status: 'hub status', timeout: 10_000 });
+    expect(exec.power).to.deep.equal({ type: 'exec', on: 'hub on', off: 'hub off', status: 'hub status', timeout: 10_000, edgeAt: 'within' });
   });
 
   it('normalises the force-check APDU to upper case', () => {
