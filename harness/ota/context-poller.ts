@@ -39,11 +39,22 @@ export class ContextPoller {
       } catch {
         return; // stopped
       }
-      const active = await this.contexts.active();
-      if (signal.aborted) return;
-      const now = this.clock.now();
-      this.observer.polled(new Map([...active].filter(([, apn]) => apn !== this.dataApn)), now, now - last);
+      const now = await this.pollOnce(last, signal);
+      if (now === undefined) return;
       last = now;
     }
+  }
+
+  /**
+   * Reads the context list once and reports it as covering the time since `since`; returns when it
+   * read, or undefined if stopped meanwhile. A rig also calls it once after setup, for a session the
+   * SIM began before the host's events were on.
+   */
+  async pollOnce(since: number, signal?: AbortSignal): Promise<number | undefined> {
+    const active = await this.contexts.active();
+    if (signal?.aborted) return undefined;
+    const now = this.clock.now();
+    this.observer.polled(new Map([...active].filter(([, apn]) => apn !== this.dataApn)), now, now - since);
+    return now;
   }
 }

@@ -3,7 +3,7 @@
 // included, so each message is checked whole before anything reads it.
 import { z } from 'zod';
 import type { RunSummary } from '../record/index.ts';
-import { SCHEMA_VERSION, parseEvent, type EventData, type EventType, type RunEvent } from './events.ts';
+import { SCHEMA_VERSION, parseEvent, parseJson, type EventData, type EventType, type RunEvent } from './events.ts';
 import type { BenchStatus } from './status.ts';
 
 /**
@@ -97,13 +97,7 @@ export function parseRunEvent(text: string): RunEvent {
 
 /** Reads a bench status from its JSON text; throws an Error saying what does not fit. */
 export function parseBenchStatus(text: string): BenchStatus {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new Error('not JSON');
-  }
-  const status = statusSchema.safeParse(value);
+  const status = statusSchema.safeParse(parseJson(text));
   if (!status.success) throw new Error(problem(status.error.issues, `not a version ${SCHEMA_VERSION} bench status`));
   return status.data;
 }

@@ -100,14 +100,18 @@ const envelopeSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-/** Reads one event from its JSON text; throws an Error saying what is wrong. */
-export function parseEvent(text: string): RunEvent {
-  let value: unknown;
+/** Parses JSON text; throws an Error saying "not JSON" for anything else. */
+export function parseJson(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new Error('not JSON');
   }
+}
+
+/** Reads one event from its JSON text; throws an Error saying what is wrong. */
+export function parseEvent(text: string): RunEvent {
+  const value = parseJson(text);
   const result = envelopeSchema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -81,7 +81,6 @@ export class RigController extends EventEmitter<RigEvents> {
   /** The ICCID the module reported, digits only; undefined until identity() has read it. */
   iccid: string | undefined;
   private readonly poller: ContextPoller;
-  private readonly contexts: AtContextReader;
   /** Polls the context list: the rig asked for it, or the module refused the PDN events. */
   private polling: boolean;
   /** Named points in rig time: power-on (and previous-power-on, the one before it), port-open, first-byte, power-off, ready, force-check, and suite marks. */
@@ -140,7 +139,7 @@ export class RigController extends EventEmitter<RigEvents> {
         this.note(`${error.message}; every command from now on fails until the next power-on`);
       },
     });
-    const contexts = (this.contexts = new AtContextReader(this.at));
+    const contexts = new AtContextReader(this.at);
     this.observer = new OtaObserver(this.at, [...this.profile.evidence, ...(this.activeToolkit?.evidence ?? [])], contexts);
     const pollMs = config.pollContexts ?? DEFAULT_POLL_MS;
     this.polling = config.pollContexts !== undefined;
@@ -276,7 +275,9 @@ export class RigController extends EventEmitter<RigEvents> {
     const deadline = this.clock.now() + timeoutMs;
     await this.waitAnswering(this.marks.get('power-on') ?? 0, deadline, `${Math.round(timeoutMs / 1000)} s after power-on`);
     await this.enableEvidence();
-    await this.catchUp(this.marks.get('power-on') ?? 0);
+    // A session the SIM began before the host could turn its events on (a check at boot) shows only
+    // in the context list: one read after the setup finds it, dated to the middle of the time since power-on.
+    await this.poller.pollOnce(this.marks.get('power-on') ?? 0);
     // Identity, AT+CSIM and the SIM's applet all need the SIM itself to be ready, not only the module.
     await this.pollUntil('AT+CPIN?', '+CPIN:', (line) => line === '+CPIN: READY', deadline, this.probeMs, (last) =>
       `SIM not ready ${Math.round(timeoutMs / 1000)} s after power-on: AT+CPIN? answered ${last}`);
@@ -328,16 +329,6 @@ export class RigController extends EventEmitter<RigEvents> {
         this.note(`${command} answered ${response.final}: the evidence it enables will be missing`);
       }
     }
-  }
-
-  /**
-   * A session the SIM began before the host could turn its events on (a check at boot) shows only in
-   * the context list: one read after the setup opens it, dated to the middle of the time since `since`.
-   */
-  private async catchUp(since: number): Promise<void> {
-    const active = await this.contexts.active();
-    const now = this.clock.now();
-    this.observer.polled(new Map([...active].filter(([, apn]) => apn !== this.config.sim.dataApn)), now, now - since);
   }
 
   /** Rig ms by which a session's open or close may be misdated: half the polling interval where contexts are polled. */
