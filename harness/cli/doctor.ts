@@ -6,7 +6,8 @@ import { RigController } from '../rig/controller.ts';
 import { examineBench, type DoctorCheck, type Verdict } from '../rig/doctor.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
 import { guardBench, startSafe } from '../rig/safe-state.ts';
-import { UsageError, type CliOutput } from './output.ts';
+import { UsageError } from '../output/errors.ts';
+import { type CliOutput } from '../output/streams.ts';
 import { vendorApiSettings } from './vendor-options.ts';
 
 export const DOCTOR_USAGE = `usage: hil doctor --rig FILE

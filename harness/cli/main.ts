@@ -1,6 +1,7 @@
 // `hil`: the harness's command line.
 import { DOCTOR_USAGE, doctorCommand } from './doctor.ts';
-import { processOutput, UsageError, type CliOutput } from './output.ts';
+import { UsageError } from '../output/errors.ts';
+import { processOutput, type CliOutput } from '../output/streams.ts';
 import { PUBLISH_USAGE, publishCommand } from './publish.ts';
 import { REPORT_USAGE, reportCommand } from './report.ts';
 import { RUN_USAGE, runCommand } from './run.ts';

@@ -6,8 +6,9 @@ import { BrokerConnection } from '../results/connection.ts';
 import { EVENTS_FILE } from '../results/event-log.ts';
 import { ENV } from '../results/settings.ts';
 import { loadStoredRun, resend, type StoredRun } from '../results/stored-run.ts';
-import { UsageError, type CliOutput } from './output.ts';
-import { BROKER_OPTIONS, brokerTarget, brokerUsage, CREDENTIALS_USAGE, resultsSettings } from './results-options.ts';
+import { UsageError } from '../output/errors.ts';
+import { type CliOutput } from '../output/streams.ts';
+import { BROKER_OPTIONS, brokerTarget, brokerUsage, CREDENTIALS_USAGE, resultsSettings } from '../results/run-options.ts';
 
 const DEFAULT_TIMEOUT_S = 30;
 

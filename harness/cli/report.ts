@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import type { RunSummary } from '../record/index.ts';
 import { verifyCertificate, type Certificate } from '../report/certificate.ts';
 import { REPORT_FILES, TREND_NIGHTS, writeRunReports } from '../report/index.ts';
-import { UsageError, type CliOutput } from './output.ts';
+import { UsageError } from '../output/errors.ts';
+import { type CliOutput } from '../output/streams.ts';
 
 export const REPORT_USAGE = `usage: hil report <report-dir> [options]
 

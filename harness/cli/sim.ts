@@ -9,7 +9,8 @@ import { credentialsFromEnv, VENDOR_ENV } from '../vendor/config.ts';
 import {
   controlRequest, DIALECT_NAMES, followPowerFile, followPwrkeyFile, PtyEndpoint, serveControl, UsbPtyPort, USB_ENUMERATION_MS, VirtualModule, FAULTS, type ControlRequest,
 } from '../sim/index.ts';
-import { UsageError, type CliOutput } from './output.ts';
+import { UsageError } from '../output/errors.ts';
+import { type CliOutput } from '../output/streams.ts';
 
 export const SIM_USAGE = `usage: hil sim --pty PATH [options]
        hil sim ctl SOCKET power on|off | state | truth | updates | stage [BLOCKS [NEW-IMSI]]

@@ -1,5 +1,5 @@
 // `hil stk`: decode STK messages, command APDUs and terminal profiles given as hex.
-import type { CliOutput } from './output.ts';
+import type { CliOutput } from '../output/streams.ts';
 import { bytesToHex, decodeStk, Ins, parseCommandApdu, StkDecodeError, terminalProfileBip } from '../stk/index.ts';
 
 

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/index.ts';
-import { redaction } from '../results/redaction.ts';
+import { redaction } from '../output/redaction.ts';
 import { RigController } from '../rig/controller.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
 import { guardBench, startSafe } from '../rig/safe-state.ts';
@@ -10,7 +10,8 @@ import { SuperSimClient, type ApiSettingsUpdate } from '../vendor/client.ts';
 import { DEFAULT_SUPERSIM_API, VENDOR_ENV } from '../vendor/config.ts';
 import { vendorApiSettings } from './vendor-options.ts';
 import { packagesText } from '../vendor/records.ts';
-import { UsageError, type CliOutput } from './output.ts';
+import { UsageError } from '../output/errors.ts';
+import { type CliOutput } from '../output/streams.ts';
 
 export const UPDATES_USAGE = `usage: hil updates --iccid ICCID | --rig FILE [--json] [--lab-file FILE]
 

@@ -1,7 +1,7 @@
 // The SIM vendor's API for a command: from the environment and the lab file's `supersim:` section,
 // with its secret redacted from everything this process writes.
 import { resolve } from 'node:path';
-import { redaction } from '../results/redaction.ts';
+import { redaction } from '../output/redaction.ts';
 import { ENV, loadLabFile } from '../results/settings.ts';
 import { loadVendorApi, type VendorApiConfig } from '../vendor/config.ts';
 

@@ -8,9 +8,9 @@ import { EMBEDDED_HOST, EMBEDDED_PORT } from '../results/embedded-broker.ts';
 import { topicName } from '../results/settings.ts';
 import { watchFilters } from '../results/topics.ts';
 import { WatchView } from '../results/watch-view.ts';
-import type { CliOutput } from './output.ts';
-import { printable } from './printable.ts';
-import { asUsage, BROKER_OPTIONS, brokerTarget, brokerUsage, CREDENTIALS_USAGE, resultsSettings } from './results-options.ts';
+import type { CliOutput } from '../output/streams.ts';
+import { printable } from '../output/printable.ts';
+import { asUsage, BROKER_OPTIONS, brokerTarget, brokerUsage, CREDENTIALS_USAGE, resultsSettings } from '../results/run-options.ts';
 
 const EMBEDDED_URL = `mqtt://${EMBEDDED_HOST}:${EMBEDDED_PORT}`;
 

@@ -5,7 +5,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { reportWriteFailure } from '../report/write-failure.ts';
-import { REDACTED, redaction } from './redaction.ts';
+import { REDACTED, redaction } from '../output/redaction.ts';
 import { makeEvent, parseEvent, type EventData, type EventType, type RunEvent, type Stamp } from './events.ts';
 
 export const EVENTS_FILE = 'events.jsonl';

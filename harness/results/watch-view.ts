@@ -2,7 +2,7 @@
 // bench, each event once however often the broker delivers it, and bench status changes. Every
 // message is checked against the event schema first: what does not fit is skipped and counted, and
 // every line is stripped of escape sequences and control characters.
-import { printable } from '../cli/printable.ts';
+import { printable } from '../output/printable.ts';
 import { describeLimits } from '../suite/measurements.ts';
 import { parseBenchStatus, parseRunEvent } from './event-schema.ts';
 import type { RunEvent } from './events.ts';

@@ -7,7 +7,7 @@ import { controlRequest } from '../sim/index.ts';
 import type { VirtualModule } from '../sim/index.ts';
 import { openGpioLine, type GpioLine } from './gpio.ts';
 import type { Rig as RigConfig } from './rig-file.ts';
-import { redaction } from '../results/redaction.ts';
+import { redaction } from '../output/redaction.ts';
 import { startShell, type RunningShell } from './shell.ts';
 
 export interface PowerSwitch {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../cli/output.ts';
+import { UsageError } from '../output/errors.ts';
 import { EVENTS_FILE } from '../results/event-log.ts';
 
 export async function prepareReportFolder(dir: string): Promise<void> {

@@ -2,7 +2,7 @@
 // status only when it changes, nothing from topics outside the layout, messages that are no
 // sim-ota-hil event skipped and counted, and no escape sequence from the broker.
 import { expect } from 'chai';
-import { printable } from '../../harness/cli/printable.ts';
+import { printable } from '../../harness/output/printable.ts';
 import { makeEvent, type EventData, type EventType } from '../../harness/results/events.ts';
 import { SKIPPED_EVERY_MS, WatchView } from '../../harness/results/watch-view.ts';
 

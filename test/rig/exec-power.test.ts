@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseYamlText } from '../../harness/config/index.ts';
-import { redaction } from '../../harness/results/redaction.ts';
+import { redaction } from '../../harness/output/redaction.ts';
 import { moduleProfile } from '../../harness/ota/profiles.ts';
 import { createPowerSwitch, type PowerSwitch } from '../../harness/rig/power.ts';
 import { rigSchema } from '../../harness/rig/rig-file.ts';

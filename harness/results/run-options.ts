@@ -1,10 +1,10 @@
 // The results options shared by `hil run`, `hil watch` and `hil publish`, and their errors as usage errors.
 import { ConfigError } from '../config/index.ts';
-import { resolveBroker, type BrokerTarget } from '../results/broker.ts';
-import { DEFAULT_LAB, ENV, loadResultsSettings, ResultsSettingsError, topicName, type ResultsSettings, type SettingsFlags } from '../results/settings.ts';
-import { secretValues } from '../results/secrets.ts';
-import type { BenchScope } from '../results/topics.ts';
-import { UsageError } from './output.ts';
+import { resolveBroker, type BrokerTarget } from './broker.ts';
+import { DEFAULT_LAB, ENV, loadResultsSettings, ResultsSettingsError, topicName, type ResultsSettings, type SettingsFlags } from './settings.ts';
+import { secretValues } from './secrets.ts';
+import type { BenchScope } from './topics.ts';
+import { UsageError } from '../output/errors.ts';
 
 export const BROKER_OPTIONS = {
   broker: { type: 'string' },

@@ -1,4 +1,4 @@
-// What every CLI command writes to, so commands can be run and checked in-process.
+// Where every command writes (stdout, stderr), so commands can be run and checked in-process.
 export interface CliOutput {
   stdout(text: string): void;
   stderr(text: string): void;
@@ -21,6 +21,3 @@ export const processOutput: CliOutput = {
   stdout: writerTo(process.stdout),
   stderr: writerTo(process.stderr),
 };
-
-/** Bad command-line usage: reported on stderr, exit code 2. */
-export class UsageError extends Error {}
