@@ -11,8 +11,8 @@ const AREAS = {
   'safe-state': { mutate: ['harness/rig/safe-state.ts'], spec: ['test/rig/safe-state.test.ts', 'test/rig/bench-guard.test.ts'] },
   stk: { mutate: ['harness/stk/tlv.ts'], spec: ['test/stk/tlv.test.ts', 'test/stk/proactive.test.ts', 'test/stk/envelope.test.ts'] },
   observer: {
-    mutate: ['harness/ota/observer.ts', 'harness/ota/contexts.ts'],
-    spec: ['test/ota/observer.test.ts', 'test/ota/observer-sequences.test.ts', 'test/ota/contexts.test.ts'],
+    mutate: ['harness/ota/observer.ts', 'harness/module/contexts.ts'],
+    spec: ['test/ota/observer.test.ts', 'test/ota/observer-sequences.test.ts', 'test/module/contexts.test.ts'],
   },
   steps: { mutate: ['harness/suite/steps.ts', 'harness/suite/session-wait.ts'], spec: ['test/suite/steps.test.ts'] },
 };

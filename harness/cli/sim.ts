@@ -1,6 +1,6 @@
 // `hil sim`: runs the virtual module as its own process on a pseudo-terminal, with a control socket.
 import { parseArgs } from 'node:util';
-import { MODULE_PROFILES, moduleProfile, type PwrkeyTimings } from '../ota/profiles.ts';
+import { MODULE_PROFILES, moduleProfile, type PwrkeyTimings } from '../module/index.ts';
 import { ScaledClock } from '../time/clock.ts';
 import { parseDuration } from '../time/duration.ts';
 import { formatRigTime } from '../time/format.ts';

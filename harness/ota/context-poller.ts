@@ -2,7 +2,7 @@
 // BIP on a context it raises no +CGEV for). Each poll dates what changed to the middle of the
 // interval since the poll before, so a polled figure carries half an interval of uncertainty.
 import type { Clock } from '../time/clock.ts';
-import type { ContextReader } from './contexts.ts';
+import type { ContextReader } from '../module/index.ts';
 import type { OtaObserver } from './observer.ts';
 
 export class ContextPoller {

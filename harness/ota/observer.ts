@@ -12,8 +12,7 @@
 import { EventEmitter } from 'node:events';
 import type { AtEngine, Urc } from '../at/index.ts';
 import { CommandType, decodeStk, type ProactiveCommand } from '../stk/index.ts';
-import type { ContextReader } from './contexts.ts';
-import type { EvidenceKind, EvidenceRule } from './profiles.ts';
+import type { ContextReader, EvidenceKind, EvidenceRule } from '../module/index.ts';
 
 /** What a session was seen through. */
 export type EvidenceSource = 'pdn-event' | 'bip-event' | 'toolkit-notification' | 'proactive-command' | 'context-poll';

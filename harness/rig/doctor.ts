@@ -2,7 +2,7 @@
 // module answer, is the SIM a Super SIM and ready, can the module run the SIM's OTA session (BIP in
 // its terminal profile, the evidence its profile turns on, the data APN). Each check says what to fix.
 import { AtTimeoutError, type AtResponse } from '../at/index.ts';
-import { MODULE_PROFILES } from '../ota/profiles.ts';
+import { MODULE_PROFILES } from '../module/index.ts';
 import { terminalProfileBip } from '../stk/index.ts';
 import { formatRigTime } from '../time/format.ts';
 import { packagesText } from '../vendor/records.ts';

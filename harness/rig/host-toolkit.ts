@@ -2,7 +2,7 @@
 // proactive command and carries it out only once the host answers, so the harness answers every one
 // at once, accepting it. Without this, a module in such a mode never opens the OTA channel.
 import type { AtEngine } from '../at/index.ts';
-import type { ActiveToolkit } from '../ota/profiles.ts';
+import type { ActiveToolkit } from '../module/index.ts';
 import { acceptingTerminalResponse, bytesToHex, decodeStk } from '../stk/index.ts';
 
 /** Answers each line the mode hands over; returns what stops it. */

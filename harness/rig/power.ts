@@ -1,7 +1,7 @@
 // Power switches: how a rig turns its module on and off. A suite asks for power, not for a relay.
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import type { ModuleProfile, PwrkeyTimings } from '../ota/profiles.ts';
+import type { ModuleProfile, PwrkeyTimings } from '../module/index.ts';
 import type { Clock } from '../time/clock.ts';
 import { controlRequest } from '../sim/index.ts';
 import type { VirtualModule } from '../sim/index.ts';

@@ -2,10 +2,10 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { didYouMean, expectedGot, expecting, loadYamlFile, onlyWhenValid } from '../config/index.ts';
-import { MODULE_PROFILES, PROFILE_ALIASES } from '../ota/profiles.ts';
+import { MODULE_PROFILES, PROFILE_ALIASES } from '../module/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../sim/dialects.ts';
 import { FAULTS, type FaultName } from '../sim/faults.ts';
-import { simulatedProfile } from '../sim/profiles.ts';
+import { simulatedProfile } from '../sim/presentations.ts';
 import { DEFAULT_FORCE_CHECK_APDU } from '../stk/index.ts';
 import { durationUpTo } from '../time/duration.ts';
 import { timeScaleSchema } from '../time/scale.ts';
@@ -43,7 +43,7 @@ const gpioLineSchema = z
 /** Longest a power switch or PWRKEY step may take; data sheets speak of seconds. */
 const switchDuration = durationUpTo('10 min');
 
-/** Press lengths and the shutdown wait default to the module profile's (harness/ota/profiles.ts). */
+/** Press lengths and the shutdown wait default to the module profile's (harness/module/profiles.ts). */
 const pwrkeySchema = z
   .strictObject({
     ...lineRefFields,

@@ -2,7 +2,7 @@
 // Echo is byte by byte as characters arrive, like a real module; responses use verbose (V1) format.
 import { bytesToHex, hexToBytes } from '../stk/index.ts';
 import { CME, CommandError, fail, iccidHandler, intParam, requireSim, splitParams, type CmeError, type Handler } from './at-syntax.ts';
-import type { VendorCommand } from './profiles.ts';
+import type { VendorCommand } from './presentations.ts';
 import { teProfileHandlers } from './te-profile.ts';
 import { TOOLKIT_COMMANDS, VENDOR_RANGES, vendorHandlers } from './vendor-commands.ts';
 import type { TerminalToolkit } from './toolkit.ts';

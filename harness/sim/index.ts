@@ -5,7 +5,7 @@ export { UsbPtyPort, USB_ENUMERATION_MS } from './usb-port.ts';
 export { serveControl, controlRequest, type ControlRequest } from './control.ts';
 export { followPowerFile, followPwrkeyFile } from './power-file.ts';
 export { FAULTS, parseFaults, type FaultName } from './faults.ts';
-export { SIMULATED_PROFILES } from './profiles.ts';
+export { SIMULATED_PROFILES } from './presentations.ts';
 export { DIALECTS, DIALECT_NAMES, type DialectName } from './dialects.ts';
 export type { TruthSnapshot, TruthSession, TruthEvent, CheckTrigger, SessionOutcome } from './truth.ts';
 export type { SettingsUpdate } from './ota-server.ts';

@@ -2,7 +2,7 @@
 // It is driven like a real one: power (and PWRKEY, where modelled) switched from outside, bytes in
 // and out of its AT port.
 import { EventEmitter } from 'node:events';
-import type { PwrkeyTimings } from '../ota/profiles.ts';
+import type { PwrkeyTimings } from '../module/index.ts';
 import type { SettingsPackage } from '../record/index.ts';
 import { buildTerminalProfileApdu, DEFAULT_FORCE_CHECK_APDU, hexToBytes, TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../stk/index.ts';
 import type { Clock, Timer } from '../time/clock.ts';
@@ -11,7 +11,7 @@ import { AtInterpreter } from './at-commands.ts';
 import { parseFaults, type FaultName } from './faults.ts';
 import { OtaServer } from './ota-server.ts';
 import { chooseDialect, DIALECTS, type Dialect, type DialectName } from './dialects.ts';
-import { fillCid, simulatedProfile, type SimulatedModuleProfile } from './profiles.ts';
+import { fillCid, simulatedProfile, type SimulatedModuleProfile } from './presentations.ts';
 import { seededRandom, type Random } from './random.ts';
 import { TerminalToolkit } from './toolkit.ts';
 import { ToolkitReporter } from './toolkit-reporter.ts';

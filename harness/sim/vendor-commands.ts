@@ -4,7 +4,7 @@ import { CommandType, encodeTerminalResponse, ResultCode, TerminalUnableCause } 
 import { CME, fail, iccidHandler, intParam, splitParams, type Handler } from './at-syntax.ts';
 import type { ToolkitEvidence } from './dialects.ts';
 import type { VirtualModule } from './module.ts';
-import type { VendorCommand } from './profiles.ts';
+import type { VendorCommand } from './presentations.ts';
 import type { TerminalToolkit } from './toolkit.ts';
 import { STSR } from './toolkit-reporter.ts';
 

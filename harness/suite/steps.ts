@@ -4,7 +4,7 @@ import { assert } from 'chai';
 import { setTimeout as wallSleep } from 'node:timers/promises';
 import type { AtEngine } from '../at/index.ts';
 import type { EvidenceSource, OtaSession } from '../ota/observer.ts';
-import type { ModuleProfile } from '../ota/profiles.ts';
+import type { ModuleProfile } from '../module/index.ts';
 import type { MeasuredValue } from '../record/index.ts';
 import type { RigController } from '../rig/controller.ts';
 import type { Rig as RigConfig } from '../rig/rig-file.ts';

@@ -3,9 +3,9 @@
 // behind the lookups must still time out at its deadline.
 import { expect } from 'chai';
 import { AtTimeoutError, type TranscriptEntry } from '../../harness/at/index.ts';
-import { AtContextReader } from '../../harness/ota/contexts.ts';
+import { AtContextReader } from '../../harness/module/contexts.ts';
 import { OtaObserver } from '../../harness/ota/observer.ts';
-import { moduleProfile } from '../../harness/ota/profiles.ts';
+import { moduleProfile } from '../../harness/module/profiles.ts';
 import { fakeRig, flush, framed, track } from './fake-module.ts';
 
 const URCS = 100_000;

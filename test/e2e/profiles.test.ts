@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MODULE_PROFILES, moduleProfile } from '../../harness/ota/profiles.ts';
+import { MODULE_PROFILES, moduleProfile } from '../../harness/module/profiles.ts';
 import { readEventLog } from '../../harness/results/event-log.ts';
 import type { RunSummary } from '../../harness/record/index.ts';
 import { SIMULATED_PROFILES } from '../../harness/sim/index.ts';

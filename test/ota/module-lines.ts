@@ -2,11 +2,11 @@
 // nRF91's BIP link events and whole proactive commands as +CUSATP, said at rig times of the test's
 // choosing, with a context list that answers each cid's APN.
 import type { Urc } from '../../harness/at/index.ts';
-import type { ContextReader } from '../../harness/ota/contexts.ts';
+import type { ContextReader } from '../../harness/module/contexts.ts';
 import { OtaObserver } from '../../harness/ota/observer.ts';
-import type { EvidenceRule } from '../../harness/ota/profiles.ts';
-import { PDN_27007, USAT_27007 } from '../../harness/ota/profiles/common.ts';
-import { moduleProfile } from '../../harness/ota/profiles.ts';
+import type { EvidenceRule } from '../../harness/module/profiles.ts';
+import { PDN_27007, USAT_27007 } from '../../harness/module/profiles/common.ts';
+import { moduleProfile } from '../../harness/module/profiles.ts';
 import { Event, acceptingTerminalResponse, bytesToHex, closeChannel, decodeProactive, openChannel, receiveData, sendData, setUpEventList } from '../../harness/stk/index.ts';
 
 /** PDN events, BIP link events and whole proactive commands: every layer the observer reads. */

@@ -4,10 +4,10 @@
 // session. First against scripted lines, then against the simulated modules printing them.
 import { expect } from 'chai';
 import { AtEngine } from '../../harness/at/index.ts';
-import { AtContextReader } from '../../harness/ota/contexts.ts';
+import { AtContextReader } from '../../harness/module/contexts.ts';
 import { OtaObserver, type OtaSession } from '../../harness/ota/observer.ts';
-import { moduleProfile, type EvidenceRule } from '../../harness/ota/profiles.ts';
-import { PDN_27007, TE_PROFILE_27007 } from '../../harness/ota/profiles/common.ts';
+import { moduleProfile, type EvidenceRule } from '../../harness/module/profiles.ts';
+import { PDN_27007, TE_PROFILE_27007 } from '../../harness/module/profiles/common.ts';
 import { VirtualModule } from '../../harness/sim/index.ts';
 import { answerToolkit } from '../../harness/rig/host-toolkit.ts';
 import { ManualClock } from '../../harness/time/clock.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseYamlText } from '../../harness/config/index.ts';
 import { redaction } from '../../harness/output/redaction.ts';
-import { moduleProfile } from '../../harness/ota/profiles.ts';
+import { moduleProfile } from '../../harness/module/profiles.ts';
 import { createPowerSwitch, type PowerSwitch } from '../../harness/rig/power.ts';
 import { rigSchema } from '../../harness/rig/rig-file.ts';
 import { ScaledClock } from '../../harness/time/clock.ts';

@@ -3,7 +3,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseYamlText } from '../../harness/config/index.ts';
 import { loadRigFile, rigSchema } from '../../harness/rig/rig-file.ts';
-import { MODULE_PROFILES } from '../../harness/ota/profiles.ts';
+import { MODULE_PROFILES } from '../../harness/module/profiles.ts';
 import { FAULTS } from '../../harness/sim/faults.ts';
 import { DEFAULT_FORCE_CHECK_APDU } from '../../harness/stk/index.ts';
 import { configProblems } from '../config/problems.ts';

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { AtResponse } from '../../harness/at/index.ts';
 import { OtaObserver } from '../../harness/ota/observer.ts';
-import type { EvidenceLevel } from '../../harness/ota/profiles.ts';
+import type { EvidenceLevel } from '../../harness/module/profiles.ts';
 import { DeclaredUpdates, ServerUpdates, UnknownUpdates, type UpdatePlan, type UpdateSource } from '../../harness/rig/update-source.ts';
 import type { SettingsUpdate } from '../../harness/sim/index.ts';
 import type { MeasuredValue } from '../../harness/record/index.ts';

@@ -1,7 +1,7 @@
 // How a simulated module presents itself on the AT port, one per harness module profile (same ids),
 // with the evidence dialects it offers (dialects.ts). Profiles are data so they can be added without
 // touching the simulator's logic. `{cid}` in a template is replaced by the context id.
-import { canonicalProfileId } from '../ota/profiles/aliases.ts';
+import { canonicalProfileId } from '../module/profiles/aliases.ts';
 import type { DialectName } from './dialects.ts';
 
 /** Commands only some profiles know (see vendor-commands.ts); a dialect's toolkit adds its own. */

@@ -1,7 +1,7 @@
 // Reading the module's PDP contexts: +CGDCONT? for each context's APN, +CGACT? for the active ones,
 // and a read that fails or times out taken as an empty answer, so that observation never breaks.
 import { expect } from 'chai';
-import { AtContextReader, parseActiveContexts, parseContextApns } from '../../harness/ota/contexts.ts';
+import { AtContextReader, parseActiveContexts, parseContextApns } from '../../harness/module/contexts.ts';
 import { fakeRig, flush, framed, track } from '../at/fake-module.ts';
 
 describe('context list parsing', () => {

@@ -2,7 +2,7 @@
 // setting from a bad one, and a PWRKEY line needs timings from the profile or the rig file.
 import { expect } from 'chai';
 import { parseYamlText } from '../../harness/config/index.ts';
-import { MODULE_PROFILES, moduleProfile } from '../../harness/ota/profiles.ts';
+import { MODULE_PROFILES, moduleProfile } from '../../harness/module/profiles.ts';
 import { createPowerSwitch } from '../../harness/rig/power.ts';
 import { rigSchema } from '../../harness/rig/rig-file.ts';
 import { TERMINAL_PROFILE_WITH_BIP } from '../../harness/stk/index.ts';

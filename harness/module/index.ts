@@ -1,0 +1,4 @@
+// Module knowledge: what each module profile shows the host and how to set it up (profiles.ts), and
+// the AT commands whose answers the harness reads, with their parsers (contexts.ts).
+export * from './profiles.ts';
+export * from './contexts.ts';
