@@ -8,7 +8,7 @@ const commandTypes = codeTable({
   MORE_TIME: [0x02, 'MORE TIME'],
   POLL_INTERVAL: [0x03, 'POLL INTERVAL'],
   POLLING_OFF: [0x04, 'POLLING OFF'],
-  SET_UP_EVENT_LIST: [0x05, 'SET UP Event LIST'],
+  SET_UP_EVENT_LIST: [0x05, 'SET UP EVENT LIST'],
   SET_UP_CALL: [0x10, 'SET UP CALL'],
   SEND_SS: [0x11, 'SEND SS'],
   SEND_USSD: [0x12, 'SEND USSD'],
@@ -78,7 +78,7 @@ export function channelOfDevice(device: number): number | undefined {
   return channelId >= 1 && channelId <= 7 ? channelId : undefined;
 }
 
-/** Events of SET UP Event LIST and Event DOWNLOAD (§8.25, TS 31.111 §8.25). */
+/** Events of SET UP EVENT LIST and of the EVENT DOWNLOAD envelope (§8.25, TS 31.111 §8.25). */
 const events = codeTable({
   MT_CALL: [0x00, 'MT call'],
   CALL_CONNECTED: [0x01, 'call connected'],
