@@ -285,28 +285,78 @@ export async function loadSuiteFile(path: string): Promise<Suite> {
   return { ...(await loadYamlFile(path, suiteSchema)), file: path };
 }
 
-/** Loads every `*.yaml` suite in `dir`, sorted by file name; throws ConfigError listing the problems of all files. */
-export async function loadSuites(dir: string): Promise<Suite[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
+/** The names a suite file may have. */
+export const SUITE_FILE_EXTENSIONS = ['.yaml', '.yml'] as const;
+
+export const isSuiteFileName = (name: string) => SUITE_FILE_EXTENSIONS.some((ext) => name.endsWith(ext));
+
+/** A suite file that could not be loaded: it is skipped, and its problems go to the run's output and summary. */
+export interface BrokenSuiteFile {
+  file: string;
+  problems: ConfigProblem[];
+  /** The id and tags the file declares, where it can be read that far: they tell whether a run would have selected it. */
+  id?: string;
+  tags?: string[];
+}
+
+export interface SuiteFolder {
+  suites: Suite[];
+  broken: BrokenSuiteFile[];
+}
+
+// Read from a file that fails the full schema, each only when well-formed.
+const declaredSelection = z.object({
+  id: z.string().optional().catch(undefined),
+  tags: z.array(z.string()).optional().catch(undefined),
+});
+
+/** What a broken suite file still says of its id and tags (nothing where even its YAML is broken). */
+async function declaredIn(file: string): Promise<Pick<BrokenSuiteFile, 'id' | 'tags'>> {
+  try {
+    const { id, tags } = await loadYamlFile(file, declaredSelection);
+    return { ...(id !== undefined ? { id } : {}), ...(tags !== undefined ? { tags } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+/** Loads one suite file; a file that is not a valid suite comes back as broken, with its problems. */
+export async function tryLoadSuiteFile(file: string): Promise<Suite | BrokenSuiteFile> {
+  try {
+    return await loadSuiteFile(file);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return { file, problems: e.problems, ...(await declaredIn(file)) };
+  }
+}
+
+export const isBroken = (loaded: Suite | BrokenSuiteFile): loaded is BrokenSuiteFile => 'problems' in loaded;
+
+/**
+ * Loads every `*.yaml` and `*.yml` suite in `dir`, sorted by file name. A file that is not a valid
+ * suite, or reuses the id of an earlier file, is broken: it is returned with its problems, and the
+ * others still load.
+ */
+export async function loadSuites(dir: string): Promise<SuiteFolder> {
+  const files = (await readdir(dir)).filter(isSuiteFileName).sort();
   const suites: Suite[] = [];
-  const problems: ConfigProblem[] = [];
-  for (const file of files) {
-    try {
-      suites.push(await loadSuiteFile(join(dir, file)));
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems);
-    }
-  }
+  const broken: BrokenSuiteFile[] = [];
   const firstFileById = new Map<string, string>();
-  for (const suite of suites) {
-    const first = firstFileById.get(suite.id);
-    if (first === undefined) firstFileById.set(suite.id, suite.file);
-    else {
-      const text = await readFile(suite.file, 'utf8');
-      problems.push(problemAt(text, suite.file, ['id'], expectedGot(`an id no other suite uses (${first} has it)`, suite.id)));
+  for (const file of files) {
+    const loaded = await tryLoadSuiteFile(join(dir, file));
+    if (isBroken(loaded)) {
+      broken.push(loaded);
+      continue;
+    }
+    const first = firstFileById.get(loaded.id);
+    if (first === undefined) {
+      firstFileById.set(loaded.id, loaded.file);
+      suites.push(loaded);
+    } else {
+      const text = await readFile(loaded.file, 'utf8');
+      const problem = problemAt(text, loaded.file, ['id'], expectedGot(`an id no other suite uses (${first} has it)`, loaded.id));
+      broken.push({ file: loaded.file, problems: [problem], id: loaded.id, tags: loaded.tags });
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return suites;
+  return { suites, broken };
 }

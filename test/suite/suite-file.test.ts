@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseYamlText } from '../../harness/config/index.ts';
-import { loadSuiteFile, loadSuites, suiteSchema } from '../../harness/suite/suite-file.ts';
+import { formatProblem, parseYamlText } from '../../harness/config/index.ts';
+import { loadSuiteFile, loadSuites, suiteSchema, type SuiteFolder } from '../../harness/suite/suite-file.ts';
 import { configProblems } from '../config/problems.ts';
 import { tempDirEach } from '../config/temp-dir.ts';
 
@@ -188,47 +188,70 @@ describe('suite files', () => {
 
     const suiteText = (id: string) => `# a suite\nid: ${id}\ntitle: T\nrequirement: {source: S, text: R}\nsteps:\n  - wait: 1 s\n`;
 
-    it('loads every .yaml file, sorted by name', async () => {
+    const brokenFiles = (folder: SuiteFolder) => folder.broken.map((b) => ({ ...b, problems: b.problems.map(formatProblem) }));
+
+    it('loads every .yaml and .yml file, sorted by name', async () => {
       await writeFile(join(dir(), 'b.yaml'), suiteText('second'));
       await writeFile(join(dir(), 'a.yaml'), suiteText('first'));
+      await writeFile(join(dir(), 'c.yml'), suiteText('third'));
       await writeFile(join(dir(), 'notes.txt'), 'not a suite');
-      const suites = await loadSuites(dir());
-      expect(suites.map((s) => [s.id, s.file])).to.deep.equal([
+      const folder = await loadSuites(dir());
+      expect(folder.suites.map((s) => [s.id, s.file])).to.deep.equal([
         ['first', join(dir(), 'a.yaml')],
         ['second', join(dir(), 'b.yaml')],
+        ['third', join(dir(), 'c.yml')],
       ]);
+      expect(folder.broken).to.deep.equal([]);
     });
 
-    it('rejects a duplicate id, naming both files', async () => {
+    it('skips a duplicate id, naming both files, and keeps the first', async () => {
       await writeFile(join(dir(), 'a.yaml'), suiteText('boot-delay'));
       await writeFile(join(dir(), 'b.yaml'), suiteText('boot-delay'));
-      expect(await configProblems(() => loadSuites(dir()))).to.deep.equal([
-        `${join(dir(), 'b.yaml')}:2:5: id: expected an id no other suite uses (${join(dir(), 'a.yaml')} has it), got "boot-delay"`,
-      ]);
+      const folder = await loadSuites(dir());
+      expect(folder.suites.map((s) => s.file)).to.deep.equal([join(dir(), 'a.yaml')]);
+      expect(brokenFiles(folder)).to.deep.equal([{
+        file: join(dir(), 'b.yaml'),
+        problems: [`${join(dir(), 'b.yaml')}:2:5: id: expected an id no other suite uses (${join(dir(), 'a.yaml')} has it), got "boot-delay"`],
+        id: 'boot-delay',
+        tags: [],
+      }]);
     });
 
-    it('refuses a folder named like a suite, and a folder given as the suite file', async () => {
+    it('skips a folder named like a suite, and refuses a folder given as the suite file', async () => {
       await writeFile(join(dir(), 'a.yaml'), suiteText('first'));
       await mkdir(join(dir(), 'x.yaml'));
       const problem = `${join(dir(), 'x.yaml')}:1:1: expected a YAML file, got a folder`;
-      expect(await configProblems(() => loadSuites(dir()))).to.deep.equal([problem]);
+      const folder = await loadSuites(dir());
+      expect(folder.suites.map((s) => s.id)).to.deep.equal(['first']);
+      expect(brokenFiles(folder)).to.deep.equal([{ file: join(dir(), 'x.yaml'), problems: [problem] }]);
       expect(await configProblems(() => loadSuiteFile(join(dir(), 'x.yaml')))).to.deep.equal([problem]);
     });
 
-    it('reports the problems of every file at once', async () => {
-      await writeFile(join(dir(), 'a.yaml'), suiteText('Bad_Id'));
+    it('skips each broken file with its problems, keeping the id and tags it still declares, and loads the rest', async () => {
+      await writeFile(join(dir(), 'a.yaml'), suiteText('Bad_Id').replace('title: T', 'title: T\ntags: [standard, nightly]'));
       await writeFile(join(dir(), 'b.yaml'), suiteText('fine').replace('wait: 1 s', 'wiat: 1 s'));
-      expect(await configProblems(() => loadSuites(dir()))).to.deep.equal([
-        `${join(dir(), 'a.yaml')}:2:5: id: expected a kebab-case id like "boot-delay", got "Bad_Id"`,
-        `${join(dir(), 'b.yaml')}:6:5: steps[0].wiat: unknown key; did you mean "wait"?`,
+      await writeFile(join(dir(), 'c.yml'), 'id: [unclosed\n');
+      await writeFile(join(dir(), 'd.yaml'), suiteText('good'));
+      const folder = await loadSuites(dir());
+      expect(folder.suites.map((s) => s.id)).to.deep.equal(['good']);
+      expect(brokenFiles(folder)).to.deep.equal([
+        {
+          file: join(dir(), 'a.yaml'),
+          problems: [`${join(dir(), 'a.yaml')}:2:5: id: expected a kebab-case id like "boot-delay", got "Bad_Id"`],
+          id: 'Bad_Id',
+          tags: ['standard', 'nightly'],
+        },
+        { file: join(dir(), 'b.yaml'), problems: [`${join(dir(), 'b.yaml')}:6:5: steps[0].wiat: unknown key; did you mean "wait"?`], id: 'fine' },
+        { file: join(dir(), 'c.yml'), problems: [`${join(dir(), 'c.yml')}:2:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`] },
       ]);
     });
   });
 
   describe('shipped suites', () => {
     it('all load', async () => {
-      const suites = await loadSuites('suites');
-      expect(suites.map((s) => s.id)).to.include('boot-delay');
+      const folder = await loadSuites('suites');
+      expect(folder.broken.map((b) => b.problems.map(formatProblem))).to.deep.equal([]);
+      expect(folder.suites.map((s) => s.id)).to.include('boot-delay');
     });
 
     it('boot-delay measures power-on to the first ota.super session against 60–120 s', async () => {

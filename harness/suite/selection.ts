@@ -1,0 +1,86 @@
+// Which suites a run runs: `--suite` ids or suite file paths, `--tag`s, by default the standard ones.
+// A broken suite file is skipped, not fatal; the selection says whether the run would have run it.
+import { access } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import { didYouMean, formatProblem } from '../config/index.ts';
+import { UsageError } from '../output/errors.ts';
+import { isBroken, isSuiteFileName, loadSuites, tryLoadSuiteFile, type BrokenSuiteFile, type Suite } from './suite-file.ts';
+
+/** The tag a run without --suite or --tag selects by. */
+export const STANDARD_TAG = 'standard';
+
+/** A suite file the run skipped because it could not be loaded. */
+export interface SkippedSuiteFile {
+  file: string;
+  /** Each problem as file:line:col: what was expected. */
+  problems: string[];
+  /**
+   * The run would have run it (or cannot tell, its id or tags being unreadable): such a run does not
+   * pass clean, whatever its tests do.
+   */
+  selected: boolean;
+}
+
+export interface SuiteSelection {
+  suites: Suite[];
+  skipped: SkippedSuiteFile[];
+}
+
+/** A `--suite` value naming a file rather than an id: ids are kebab-case, with no dot or slash. */
+const isSuitePath = (request: string) => request.includes('/') || request.includes(sep) || isSuiteFileName(request);
+
+/** Whether the run would have selected `file`; unknown id or tags count as selected. */
+function wouldSelect(file: BrokenSuiteFile, ids: readonly string[], tags: readonly string[]): boolean {
+  const byId = file.id === undefined ? ids.length > 0 : ids.includes(file.id);
+  const byTag = file.tags === undefined ? tags.length > 0 : file.tags.some((t) => tags.includes(t));
+  return byId || byTag;
+}
+
+const skippedFile = (file: BrokenSuiteFile, selected: boolean): SkippedSuiteFile => ({ file: file.file, problems: file.problems.map(formatProblem), selected });
+
+/**
+ * The suites of `dir` that `requests` (ids or suite file paths) and `tags` select, by default those
+ * tagged standard. Throws a UsageError for an id no suite file declares, a path that is no file, or a
+ * selection left empty.
+ */
+export async function selectSuites(dir: string, requests: readonly string[], tags: readonly string[]): Promise<SuiteSelection> {
+  const folder = await loadSuites(dir);
+  const ids = requests.filter((r) => !isSuitePath(r));
+  const effectiveTags = requests.length === 0 && tags.length === 0 ? [STANDARD_TAG] : tags;
+  const known = folder.suites.map((s) => s.id);
+  const declaredByBroken = folder.broken.flatMap((b) => (b.id === undefined ? [] : [b.id]));
+  for (const id of ids) {
+    if (!known.includes(id) && !declaredByBroken.includes(id)) {
+      throw new UsageError(`hil run: no suite "${id}"; known: ${known.join(', ')}${didYouMean(id, known)}`);
+    }
+  }
+
+  const suites = folder.suites.filter((s) => ids.includes(s.id) || s.tags.some((t) => effectiveTags.includes(t)));
+  const skipped = folder.broken.map((b) => skippedFile(b, wouldSelect(b, ids, effectiveTags)));
+  for (const path of requests.filter(isSuitePath).map((p) => resolve(p))) {
+    await access(path).catch(() => {
+      throw new UsageError(`hil run: --suite ${path}: no such suite file`);
+    });
+    const loaded = await tryLoadSuiteFile(path);
+    if (isBroken(loaded)) {
+      const listed = skipped.find((s) => resolve(s.file) === path);
+      if (listed) listed.selected = true;
+      else skipped.push(skippedFile(loaded, true));
+    } else if (!suites.some((s) => resolve(s.file) === path)) {
+      suites.push(loaded);
+    }
+  }
+  if (suites.length === 0) throw new UsageError(nothingSelected(folder.suites, skipped));
+  return { suites, skipped };
+}
+
+function nothingSelected(suites: readonly Suite[], skipped: readonly SkippedSuiteFile[]): string {
+  const tags = [...new Set(suites.flatMap((s) => s.tags))].sort();
+  const lines = [
+    'hil run: no suite selected',
+    `  known suites: ${suites.map((s) => s.id).join(', ') || 'none'}`,
+    `  known tags: ${tags.join(', ') || 'none'}`,
+    ...skipped.flatMap((s) => [`  skipped, broken: ${s.file}`, ...s.problems.map((p) => `    ${p}`)]),
+  ];
+  return lines.join('\n');
+}
