@@ -13,9 +13,10 @@ import { UsageError } from '../output/errors.ts';
 import { type CliOutput } from '../output/streams.ts';
 
 export const SIM_USAGE = `usage: hil sim --pty PATH [options]
-       hil sim ctl SOCKET power on|off | state | truth | updates | stage [BLOCKS [NEW-IMSI]]
+       hil sim ctl SOCKET power on|off | state | truth | updates | stage [BLOCKS [NEW-IMSI]] | reset
 
-Runs the virtual module on a pseudo-terminal linked at PATH.
+Runs the virtual module on a pseudo-terminal linked at PATH. \`ctl SOCKET reset\` brings a running one back
+to its start (the SIM's IMSI, the update staged at the start, no check due) for the next run.
   --control SOCKET       control socket (default PATH.ctl)
   --time-scale N         rig time runs N times wall time (default 1)
   --seed N               seed for drawn delays and noise
@@ -154,9 +155,9 @@ async function simControl(args: string[], out: CliOutput): Promise<number> {
   if (!socket) throw new UsageError(SIM_USAGE);
   let request: ControlRequest;
   if (op === 'power' && (value === 'on' || value === 'off')) request = { op: 'power', on: value === 'on' };
-  else if (op === 'state' || op === 'truth' || op === 'updates') request = { op };
+  else if (op === 'state' || op === 'truth' || op === 'updates' || op === 'reset') request = { op };
   else if (op === 'stage') request = { op, ...stagedUpdate(value === undefined ? 1 : positiveNumber('stage BLOCKS', value), args[3]) };
-  else throw new UsageError(`hil sim ctl: expected power on|off, state, truth, updates or stage [BLOCKS [NEW-IMSI]], got "${args.slice(1).join(' ')}"\n${SIM_USAGE}`);
+  else throw new UsageError(`hil sim ctl: expected power on|off, state, truth, updates, stage [BLOCKS [NEW-IMSI]] or reset, got "${args.slice(1).join(' ')}"\n${SIM_USAGE}`);
   const result = await controlRequest(socket, request);
   out.stdout(JSON.stringify(result, null, 2));
   return 0;

@@ -97,6 +97,13 @@ export class OtaApplet implements ToolkitApplet {
     this.started = false;
   }
 
+  /** Back to the applet as installed: no check due (even with a timer that survives power cycles), numbering from the start. */
+  reset(): void {
+    this.stop();
+    this.deadline = undefined;
+    this.commandNumber = 0;
+  }
+
   envelope(data: Uint8Array): void {
     if (bytesToHex(data) === this.settings.forceCheckEnvelope.toUpperCase()) {
       this.truth.record('force-check-envelope');

@@ -12,7 +12,8 @@ export type ControlRequest =
   | { op: 'state' }
   | { op: 'truth' }
   | { op: 'updates' }
-  | { op: 'stage'; packages: SettingsPackage[]; blocks?: number; newImsi?: string };
+  | { op: 'stage'; packages: SettingsPackage[]; blocks?: number; newImsi?: string }
+  | { op: 'reset' };
 
 export type ControlReply = { ok: true; result: unknown } | { ok: false; error: string };
 
@@ -38,8 +39,11 @@ function handle(module: VirtualModule, request: ControlRequest): unknown {
       return module.server.lookup();
     case 'stage':
       return module.server.stage(module.uicc.iccid, request);
+    case 'reset':
+      module.reset();
+      return { powered: module.powered, imsi: module.uicc.imsi, updates: module.server.lookup() };
     default:
-      throw new Error(`unknown op ${JSON.stringify((request as { op?: unknown }).op)}; known: power, state, truth, updates, stage`);
+      throw new Error(`unknown op ${JSON.stringify((request as { op?: unknown }).op)}; known: power, state, truth, updates, stage, reset`);
   }
 }
 

@@ -125,6 +125,8 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
   private readonly toolkit: TerminalToolkit;
   private readonly at: AtInterpreter;
   private readonly timers = new Set<Timer>();
+  /** What reset() goes back to: the SIM's IMSI, the data APN and the update staged when the module was created. */
+  private readonly start: { imsi: string; dataApn: string; update: VirtualModuleOptions['update'] };
   private supplied = false;
   private keyPressed = false;
   /** Fires when the current PWRKEY press has been held long enough to act. */
@@ -190,8 +192,26 @@ export class VirtualModule extends EventEmitter<{ data: [Buffer]; power: [boolea
     this.uicc.onProactivePending = () => this.later(0, () => this.toolkit.poll());
     this.at = new AtInterpreter(this, this.toolkit);
     this.resetSettings();
-    this.contexts.set(1, { cid: 1, type: 'IP', apn: options.dataApn ?? 'super', active: false, dynamic: false });
+    this.start = { imsi: this.uicc.imsi, dataApn: options.dataApn ?? 'super', update: options.update };
+    this.contexts.set(1, { cid: 1, type: 'IP', apn: this.start.dataApn, active: false, dynamic: false });
     if (options.update) this.server.stage(this.uicc.iccid, options.update);
+  }
+
+  /**
+   * Back to how the module was created, for a simulator that outlives runs: the SIM's IMSI, the data
+   * APN, the OTA server's updates (only the one staged at the start, undelivered), no applet check due.
+   * The supply stays as it was: a powered module is switched off and starts again from power-on.
+   */
+  reset(): void {
+    const supplied = this.supplied;
+    this.power(false);
+    this.applet.reset();
+    this.uicc.writeImsi(this.start.imsi);
+    this.contexts.get(1)!.apn = this.start.dataApn;
+    this.server.clear();
+    if (this.start.update) this.server.stage(this.uicc.iccid, this.start.update);
+    this.truth.record('reset', { imsi: this.start.imsi });
+    this.power(supplied);
   }
 
   get powered(): boolean {

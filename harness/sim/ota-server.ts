@@ -63,6 +63,12 @@ export class OtaServer {
     return staged;
   }
 
+  /** Forgets every update staged and every request seen, as a server that has just started. */
+  clear(): void {
+    this.updates.length = 0;
+    this.requests.length = 0;
+  }
+
   /** The vendor API's SettingsUpdates look-up, newest first. */
   lookup(iccid?: string): SettingsUpdate[] {
     return this.updates.filter((u) => !iccid || u.iccid === iccid).map((u) => ({ ...u })).reverse();

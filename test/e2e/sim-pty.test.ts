@@ -91,7 +91,17 @@ describe('hil sim on a pseudo-terminal', function () {
     expect(JSON.parse(on.stdout)).to.deep.equal({ powered: true });
     const bad = await runHil(['sim', 'ctl', socket, 'explode']);
     expect(bad.code).to.equal(2);
-    expect(bad.stderr).to.match(/^hil sim ctl: expected power on\|off, state, truth, updates or stage \[BLOCKS \[NEW-IMSI\]\], got "explode"\n/);
+    expect(bad.stderr).to.match(/^hil sim ctl: expected power on\|off, state, truth, updates, stage \[BLOCKS \[NEW-IMSI\]\] or reset, got "explode"\n/);
+  });
+
+  it('is brought back to its start by `hil sim ctl reset`: the update staged at the start alone, undelivered', async () => {
+    sim = await startHil(['sim', '--pty', link, '--power', 'off', '--update-blocks', '2', '--new-imsi', '732123200009999'], /virtual module on/);
+    expect((await runHil(['sim', 'ctl', socket, 'stage', '3'])).code).to.equal(0);
+    const reset = await runHil(['sim', 'ctl', socket, 'reset']);
+    expect(reset.code, reset.stderr).to.equal(0);
+    const result = JSON.parse(reset.stdout) as { powered: boolean; imsi: string; updates: { blocks: number; status: string; newImsi?: string }[] };
+    expect(result).to.deep.include({ powered: false, imsi: '732123200001234' });
+    expect(result.updates.map((u) => [u.blocks, u.status, u.newImsi])).to.deep.equal([[2, 'scheduled', '732123200009999']]);
   });
 
   /** A rig file for the simulator on the PTY, powered through `hil sim ctl` as an exec switch. */

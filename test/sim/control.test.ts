@@ -48,12 +48,39 @@ describe('virtual module: control socket and power file', () => {
     expect(rig.module.phase).to.equal('off');
   });
 
+  it('resets the module to its start: the IMSI, the update staged at the start, no applet check due', async () => {
+    const startImsi = '732123200001234';
+    const update = { packages: [{ name: 'operator-settings', version: '2' }], blocks: 1, newImsi: '732123200009999' };
+    // The surviving timer would carry the weekly recheck over a power cycle: only a reset clears it.
+    const rig = new SimRig({ faults: ['early-check', 'timer-survives-power-cycle'], imsi: startImsi, update });
+    const socket = join(dir, 'module.ctl');
+    server = await serveControl(rig.module, socket);
+    await controlRequest(socket, { op: 'power', on: true });
+    rig.advance(20_000);
+    expect(rig.module.uicc.imsi, 'the update staged at the start installs').to.equal(update.newImsi);
+    await controlRequest(socket, { op: 'stage', packages: [{ name: 'apn', version: '3' }] });
+
+    const checksBefore = rig.module.truth.toJSON().events.filter((e) => e.what === 'check-scheduled').length;
+    const reply = (await controlRequest(socket, { op: 'reset' })) as { powered: boolean; imsi: string; updates: SettingsUpdate[] };
+    expect(reply).to.deep.include({ powered: true, imsi: startImsi });
+    expect(reply.updates.map((u) => ({ status: u.status, deliveredBlocks: u.deliveredBlocks, packages: u.packages, newImsi: u.newImsi }))).to.deep.equal([
+      { status: 'scheduled', deliveredBlocks: 0, packages: update.packages, newImsi: update.newImsi },
+    ]);
+    const checksAfter = rig.module.truth.toJSON().events.filter((e) => e.what === 'check-scheduled').slice(checksBefore);
+    expect(checksAfter.map((e) => e.detail), 'after the reset the applet schedules its boot check afresh').to.deep.equal([{ trigger: 'boot', inRigMs: 10_000 }]);
+
+    // The module starts over: the boot check fetches the start's update again and switches the IMSI again.
+    rig.advance(20_000);
+    expect(rig.module.uicc.imsi).to.equal(update.newImsi);
+    expect(rig.sessions().map((s) => [s.trigger, s.outcome]).slice(-1)).to.deep.equal([['boot', 'completed']]);
+  });
+
   it('answers a bad request with a clear error', async () => {
     const rig = new SimRig();
     const socket = join(dir, 'module.ctl');
     server = await serveControl(rig.module, socket);
     expect((await rejectionOf(controlRequest(socket, { op: 'explode' } as never))).message).to.equal(
-      'simulator: unknown op "explode"; known: power, state, truth, updates, stage',
+      'simulator: unknown op "explode"; known: power, state, truth, updates, stage, reset',
     );
     expect((await rejectionOf(controlRequest(socket, { op: 'power', on: 'off' } as never))).message).to.equal(
       'simulator: power takes "on": true or false, got "off"',
