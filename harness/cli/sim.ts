@@ -5,6 +5,8 @@ import { ScaledClock } from '../time/clock.ts';
 import { parseDuration } from '../time/duration.ts';
 import { formatRigTime } from '../time/format.ts';
 import { serveVendorApi } from '../sim/vendor-api.ts';
+import { CurrentModel } from '../sim/current-model.ts';
+import { VirtualPpk2 } from '../sim/virtual-ppk2.ts';
 import { credentialsFromEnv, VENDOR_ENV } from '../vendor/config.ts';
 import {
   controlRequest, DIALECT_NAMES, followPowerFile, followPwrkeyFile, PtyEndpoint, serveControl, UsbPtyPort, USB_ENUMERATION_MS, VirtualModule, FAULTS, type ControlRequest,
@@ -38,6 +40,9 @@ to its start (the SIM's IMSI, the update staged at the start, no check due) for 
                          authentication with ${VENDOR_ENV.apiKey} and ${VENDOR_ENV.apiSecret} (or ${VENDOR_ENV.accountSid} and ${VENDOR_ENV.authToken}) from the environment
   --vendor-outcome S     what the API reports of a delivered update: successful (default) or failed
   --vendor-lag DUR       wall time a delivered update still shows in-progress in the API ("2 s"; default none)
+  --ppk2 PATH            a virtual Power Profiler Kit II on a pseudo-terminal linked at PATH, speaking
+                         the PPK2 serial protocol, streaming the module's current model (rig file:
+                         monitor: {driver: ppk2, path: PATH, supplyVoltage: 3.7})
   --usb                  the port is a USB device: gone while the module is off or restarting, back
                          ${USB_ENUMERATION_MS / 1000} s (rig time) after power-on as a new PTY behind the same PATH`;
 
@@ -65,6 +70,7 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
       'vendor-api': { type: 'string' },
       'vendor-outcome': { type: 'string', default: 'successful' },
       'vendor-lag': { type: 'string' },
+      ppk2: { type: 'string' },
     },
   });
   if (!values.pty) throw new UsageError('hil sim: --pty PATH is required');
@@ -90,6 +96,7 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
   }
   const vendorApi = values['vendor-api'] === undefined ? undefined : await vendorApiFor(module, values);
   const port = values.usb ? usbPort(module, values.pty, out) : await uartPort(module, values.pty);
+  const ppk2 = values.ppk2 === undefined ? undefined : await ppk2Port(module, values.ppk2, out);
   const controlPath = values.control ?? `${values.pty}.ctl`;
   const control = await serveControl(module, controlPath);
   module.truth.subscribe((event) => {
@@ -111,6 +118,7 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
   module.power(false);
   control.close();
   vendorApi?.close();
+  await ppk2?.close();
   await port.close();
   return 0;
 }
@@ -143,6 +151,16 @@ async function uartPort(module: VirtualModule, link: string): Promise<SimPort> {
   pty.onData((bytes) => module.write(bytes));
   module.on('data', (bytes) => pty.write(bytes));
   return { device: pty.devicePath, close: () => pty.close() };
+}
+
+/** The virtual PPK2 on its own PTY, fed by the module's current model. */
+async function ppk2Port(module: VirtualModule, link: string, out: CliOutput): Promise<SimPort> {
+  const ppk2 = new VirtualPpk2(module.clock, new CurrentModel(module), (text) => out.stdout(`[${formatRigTime(module.clock.now())}] ${text}`));
+  const pty = await PtyEndpoint.open(link);
+  pty.onData((bytes) => ppk2.write(bytes));
+  ppk2.onData((bytes) => pty.write(bytes));
+  out.stdout(`virtual PPK2 on ${link} (${pty.devicePath}), one sample every ${ppk2.periodUs} µs of rig time`);
+  return { device: pty.devicePath, close: async () => { await ppk2.close(); await pty.close(); } };
 }
 
 function usbPort(module: VirtualModule, link: string, out: CliOutput): SimPort {

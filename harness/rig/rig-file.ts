@@ -6,6 +6,7 @@ import { MODULE_PROFILES, PROFILE_ALIASES } from '../module/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../sim/dialects.ts';
 import { FAULTS, type FaultName } from '../sim/faults.ts';
 import { simulatedProfile } from '../sim/presentations.ts';
+import { monitorSchema } from '../energy/index.ts';
 import { DEFAULT_FORCE_CHECK_APDU } from '../stk/index.ts';
 import { durationUpTo } from '../time/duration.ts';
 import { timeScaleSchema } from '../time/scale.ts';
@@ -172,6 +173,8 @@ export const rigSchema = z
       .prefault({}),
     /** Options of the built-in simulator. */
     virtual: virtualSchema.optional(),
+    /** The power monitor on the module's supply (harness/energy/config.ts). */
+    monitor: monitorSchema.optional(),
   })
   .superRefine((rig, ctx) => {
     const virtualSerial = rig.serial.path === VIRTUAL;
@@ -227,5 +230,6 @@ export async function loadRigFile(path: string): Promise<Rig> {
     serial: rig.serial.path === VIRTUAL ? rig.serial : { ...rig.serial, path: fromRigFolder(rig.serial.path) },
     power: rig.power.type === 'sim-control' ? { ...rig.power, socket: fromRigFolder(rig.power.socket) } : rig.power,
     ...(rig.simulator ? { simulator: { control: fromRigFolder(rig.simulator.control) } } : {}),
+    ...(rig.monitor?.driver === 'ppk2' ? { monitor: { ...rig.monitor, path: fromRigFolder(rig.monitor.path) } } : {}),
   };
 }

@@ -3,10 +3,12 @@
 import { assert } from 'chai';
 import { setTimeout as wallSleep } from 'node:timers/promises';
 import type { AtEngine } from '../at/index.ts';
+import { batteryShare, inUnit, windowFigures, type Bounded, type EnergyQuantity, type MonitorConfig, type PowerMonitor } from '../energy/index.ts';
 import type { EvidenceSource, OtaSession } from '../ota/observer.ts';
 import type { ModuleProfile } from '../module/index.ts';
 import type { MeasuredValue } from '../record/index.ts';
 import type { RigController } from '../rig/controller.ts';
+import { openMonitor } from '../rig/monitor.ts';
 import type { Rig as RigConfig } from '../rig/rig-file.ts';
 import type { UpdateKnowledge } from '../rig/update-source.ts';
 import type { SettingsUpdate, SettingsUpdateStatus } from '../sim/ota-server.ts';
@@ -29,8 +31,10 @@ export type StepRig = Pick<
   'clock' | 'marks' | 'markUncertainty' | 'timingResolution' | 'observer' | 'updates' | 'evidenceLevel'
 > & {
   readonly at: Pick<AtEngine, 'send'>;
-  readonly config: { readonly sim: Pick<RigConfig['sim'], 'otaApn'> };
+  readonly config: { readonly sim: Pick<RigConfig['sim'], 'otaApn'>; readonly monitor?: MonitorConfig };
   readonly profile: Pick<ModuleProfile, 'id'>;
+  /** The built-in simulator, whose current model a virtual power monitor measures. */
+  readonly simulator?: RigController['simulator'];
 };
 
 export interface StepContext {
@@ -75,6 +79,10 @@ export function describeStep(step: Step, otaApn: string): string {
       return `wait ${formatDuration(step.duration)}`;
     case 'mark':
       return `mark "${step.name}"`;
+    case 'monitor':
+      return `${step.action} the power monitor`;
+    case 'energy':
+      return `measure the charge from ${step.from} to ${step.to}`;
   }
 }
 
@@ -139,7 +147,74 @@ export async function runStep(step: Step, context: StepContext): Promise<void> {
     case 'mark':
       rig.mark(step.name);
       return;
+    case 'monitor':
+      return step.action === 'start' ? startMonitor(context) : stopMonitor(rig);
+    case 'energy':
+      return measureEnergy(step, context);
   }
+}
+
+/** The power monitor each rig has sampling, between a suite's `monitor: start` and `monitor: stop`. */
+const monitors = new WeakMap<StepRig, PowerMonitor>();
+/** Wall ms the monitor's samples may trail the rig clock (a batch in flight on its port). */
+const TRACE_WAIT_WALL_MS = 2_000;
+
+async function startMonitor(context: StepContext): Promise<void> {
+  const { rig } = context;
+  const config = rig.config.monitor;
+  if (!config) throw new Error('monitor: start needs a power monitor: add a monitor: block (driver, supplyVoltage) to the rig file');
+  await stopMonitor(rig);
+  const monitor = await openMonitor(config, { clock: rig.clock, simulator: rig.simulator, timingResolution: rig.timingResolution, note: (text) => rig.note(text) });
+  monitors.set(rig, monitor);
+  await monitor.start();
+  rig.note(`${monitor.description} sampling at ${monitor.supplyVolts} V`);
+}
+
+async function stopMonitor(rig: StepRig): Promise<void> {
+  const monitor = monitors.get(rig);
+  if (!monitor) return;
+  monitors.delete(rig);
+  try {
+    await monitor.stop();
+  } finally {
+    await monitor.close();
+  }
+}
+
+/** The ± of an anchor's time: its own (a forced check's round trip, a switch's run) and the rig's timing resolution. */
+const anchorUncertainty = (rig: StepRig, name: string) => (rig.markUncertainty.get(name) ?? 0) + rig.timingResolution;
+
+async function measureEnergy(step: Extract<Step, { kind: 'energy' }>, context: StepContext): Promise<void> {
+  const { rig } = context;
+  const monitor = monitors.get(rig);
+  if (!monitor) throw new Error(`energy from ${step.from} to ${step.to}: no power monitor is sampling; a "monitor: start" step must come before the window`);
+  const from = anchorTime(context, step.from);
+  const to = anchorTime(context, step.to);
+  await monitor.waitFor(to, TRACE_WAIT_WALL_MS);
+  const edges = {
+    from, to,
+    fromUncertainty: anchorUncertainty(rig, step.from) + monitor.alignmentAt(from),
+    toUncertainty: anchorUncertainty(rig, step.to) + monitor.alignmentAt(to),
+  };
+  const figures = windowFigures(monitor.trace, edges, monitor.supplyVolts);
+  const yearly = { value: figures.charge.value * step.checksPerYear, uncertainty: figures.charge.uncertainty * step.checksPerYear };
+  const recordFigure = (name: string | undefined, quantity: EnergyQuantity, figure: Bounded) => {
+    if (!name) return;
+    const m = declared(context, name);
+    context.measured(measure(m, inUnit(quantity, figure.value, m.unit), inUnit(quantity, figure.uncertainty, m.unit)));
+  };
+  recordFigure(step.measureCharge, 'charge', figures.charge);
+  recordFigure(step.measureEnergy, 'energy', figures.energy);
+  recordFigure(step.measureAverage, 'current', figures.average);
+  recordFigure(step.measurePeak, 'current', figures.peak);
+  recordFigure(step.measureYearly, 'yearly', yearly);
+  if (step.batteryCapacity !== undefined) {
+    const share = (x: number) => batteryShare(x, step.batteryCapacity!);
+    recordFigure(step.measureBatteryShare, 'share', { value: share(yearly.value), uncertainty: share(yearly.uncertainty) });
+  }
+  const mC = (b: Bounded) => `${inUnit('charge', b.value, 'mC')} ± ${inUnit('charge', b.uncertainty, 'mC')} mC`;
+  rig.note(`${monitor.description}: ${mC(figures.charge)} from ${step.from} to ${step.to} (${seconds(figures.duration)}), average ${inUnit('current', figures.average.value, 'mA')} mA, peak ${inUnit('current', figures.peak.value, 'mA')} mA`);
+  if (monitor.truth) rig.note(`ground truth of the current model from ${step.from} to ${step.to}: ${inUnit('charge', monitor.truth(from, to), 'mC')} mC`);
 }
 
 function anchorTime(context: StepContext, from: string): number {

@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, didYouMean, expectedGot, expecting, loadYamlFile, onlyWhenValid, problemAt, type ConfigProblem } from '../config/index.ts';
+import { fitsUnit, unitsOf, WEEKLY_CHECKS_PER_YEAR, type EnergyQuantity } from '../energy/index.ts';
 import { durationSchema, formatDuration } from '../time/duration.ts';
 
 /** Points in time every run records, usable in `from:` besides the suite's own marks. */
@@ -165,6 +166,31 @@ const stepKinds = z.strictObject({
     'expectNoSession',
     z.strictObject({ for: durationSchema, apn: apn.optional(), failureMeans: z.string().min(1).optional() }),
   ),
+  /** Starts the rig's power monitor (its `monitor:` block), or stops it and lets it go. */
+  monitor: z.enum(['start', 'stop']).transform((action) => ({ kind: 'monitor' as const, action })),
+  /** Charge, energy, average and peak current between two anchors, from the power monitor's trace. */
+  energy: mapStep(
+    'energy',
+    z.strictObject({
+      /** Built-in anchors or the names of earlier marks. */
+      from: z.string().min(1),
+      to: z.string().min(1),
+      /** The window's charge: unit mC, µAh or another of ENERGY_UNITS.charge. */
+      measureCharge: snakeCaseName.optional(),
+      /** Its energy at the monitor's supply voltage: mJ, J, µJ or mWh. */
+      measureEnergy: snakeCaseName.optional(),
+      /** Mean and highest current of the monitor's samples in the window: mA, µA or A. */
+      measureAverage: snakeCaseName.optional(),
+      measurePeak: snakeCaseName.optional(),
+      /** The window's charge taken `checksPerYear` times: µAh/year or mAh/year. */
+      measureYearly: snakeCaseName.optional(),
+      /** That yearly charge as a share of `batteryCapacity`: %. */
+      measureBatteryShare: snakeCaseName.optional(),
+      checksPerYear: z.number().positive().default(WEEKLY_CHECKS_PER_YEAR),
+      /** mAh. */
+      batteryCapacity: z.number().positive().optional(),
+    }),
+  ),
   wait: durationSchema.transform((duration) => ({ kind: 'wait' as const, duration })),
   mark: snakeCaseName
     .refine((name) => !anchors.includes(name), { error: (issue) => expectedGot('a name that is not a built-in anchor', issue.input) })
@@ -243,34 +269,59 @@ export const suiteSchema = z
       if (step.capture !== undefined) captures.set(step.capture, i);
     });
 
+    /** An anchor named at steps[i]: built in, or a mark an earlier step sets. */
+    const checkAnchor = (name: string, i: number, path: (string | number)[]) => {
+      const markStep = marks.get(name);
+      if (anchors.includes(name) || (markStep !== undefined && markStep < i)) return;
+      const earlier = [...marks].filter(([, j]) => j < i).map(([mark]) => mark);
+      const expected = `${BUILT_IN_ANCHORS.join(', ')} or a mark set by an earlier step${earlier.length ? ` (${earlier.join(', ')})` : ''}`;
+      const later = markStep === undefined ? '' : `, which is only set later, by steps[${markStep}]`;
+      ctx.addIssue({ code: 'custom', path, message: expectedGot(expected, name) + later + didYouMean(name, [...anchors, ...earlier]) });
+    };
+    /** A measurement a step names: declared, with a unit that fits. */
+    const checkReference = (name: string | undefined, path: (string | number)[], unitFits: (unit: string) => boolean, unitWanted: string) => {
+      if (name === undefined) return;
+      const unit = units.get(name);
+      if (unit === undefined) {
+        const expected = `a declared measurement (${declared.length ? declared.join(', ') : 'none are declared'})`;
+        ctx.addIssue({ code: 'custom', path, message: expectedGot(expected, name) + didYouMean(name, declared) });
+      } else if (!unitFits(unit)) {
+        ctx.addIssue({ code: 'custom', path, message: `${expectedGot(`a measurement with unit ${unitWanted}`, name)} (its unit is "${unit}")` });
+      }
+    };
+
+    suite.steps.forEach((step, i) => {
+      if (step.kind !== 'energy') return;
+      const at = (key: string) => ['steps', i, 'energy', key];
+      checkAnchor(step.from, i, at('from'));
+      checkAnchor(step.to, i, at('to'));
+      const references: [string, string | undefined, EnergyQuantity][] = [
+        ['measureCharge', step.measureCharge, 'charge'],
+        ['measureEnergy', step.measureEnergy, 'energy'],
+        ['measureAverage', step.measureAverage, 'current'],
+        ['measurePeak', step.measurePeak, 'current'],
+        ['measureYearly', step.measureYearly, 'yearly'],
+        ['measureBatteryShare', step.measureBatteryShare, 'share'],
+      ];
+      for (const [key, name, quantity] of references) {
+        checkReference(name, at(key), (unit) => fitsUnit(quantity, unit), unitsOf(quantity).map((unit) => `"${unit}"`).join(', '));
+      }
+      if (step.measureBatteryShare !== undefined && step.batteryCapacity === undefined) {
+        ctx.addIssue({ code: 'custom', path: at('measureBatteryShare'), message: 'expected a batteryCapacity (mAh) to take the share of, got none' });
+      }
+    });
+
     suite.steps.forEach((step, i) => {
       if (step.kind !== 'expectSession') return;
       const at = (key: string) => ['steps', i, 'expectSession', key];
-      const markStep = marks.get(step.from);
-      if (!anchors.includes(step.from) && !(markStep !== undefined && markStep < i)) {
-        const earlier = [...marks].filter(([, j]) => j < i).map(([name]) => name);
-        const expected = `${BUILT_IN_ANCHORS.join(', ')} or a mark set by an earlier step${earlier.length ? ` (${earlier.join(', ')})` : ''}`;
-        const later = markStep === undefined ? '' : `, which is only set later, by steps[${markStep}]`;
-        const hint = didYouMean(step.from, [...anchors, ...earlier]);
-        ctx.addIssue({ code: 'custom', path: at('from'), message: expectedGot(expected, step.from) + later + hint });
-      }
+      checkAnchor(step.from, i, at('from'));
       const references = [
         ['measure', step.measure, isTimeUnit, TIME_UNITS],
         ['measureWindow', step.measureWindow, isTimeUnit, TIME_UNITS],
         ['measureCount', step.measureCount, (unit: string) => unit === COUNT_UNIT, `"${COUNT_UNIT}"`],
         ['measureStayAwake', step.measureStayAwake, isTimeUnit, TIME_UNITS],
       ] as const;
-      for (const [key, name, unitFits, unitWanted] of references) {
-        if (name === undefined) continue;
-        const unit = units.get(name);
-        if (unit === undefined) {
-          const expected = `a declared measurement (${declared.length ? declared.join(', ') : 'none are declared'})`;
-          ctx.addIssue({ code: 'custom', path: at(key), message: expectedGot(expected, name) + didYouMean(name, declared) });
-        } else if (!unitFits(unit)) {
-          const message = `${expectedGot(`a measurement with unit ${unitWanted}`, name)} (its unit is "${unit}")`;
-          ctx.addIssue({ code: 'custom', path: at(key), message });
-        }
-      }
+      for (const [key, name, unitFits, unitWanted] of references) checkReference(name, at(key), unitFits, unitWanted);
     });
   }, onlyWhenValid);
 
