@@ -1,4 +1,4 @@
-// `hil doctor`'s examination of a bench, with the module powered: does the port come up, does the
+// `hil doctor`'s examination of a bench, with the module powered: does the port come up, with no other process on it, does the
 // module answer, is the SIM a Super SIM and ready, can the module run the SIM's OTA session (BIP in
 // its terminal profile, the evidence its profile turns on, the data APN). Each check says what to fix.
 import { AtTimeoutError, type AtResponse } from '../at/index.ts';
@@ -7,6 +7,8 @@ import { terminalProfileBip } from '../stk/index.ts';
 import { formatRigTime } from '../time/format.ts';
 import { packagesText } from '../vendor/records.ts';
 import type { RigController } from './controller.ts';
+import { describeHolders, portHolders, type PortHolder } from './port-holders.ts';
+import { VIRTUAL } from './rig-file.ts';
 import { VendorUpdates } from './update-source.ts';
 
 export type Verdict = 'ok' | 'warn' | 'fail' | 'skip';
@@ -40,11 +42,14 @@ export async function examineBench(rig: RigController, report: (check: DoctorChe
     throw error;
   });
   const path = rig.config.serial.path;
+  // The virtual rig's port is in this process; a real one may have a terminal program left on it.
+  const holders = async () => (path === VIRTUAL ? [] : portHolders(path));
 
   try {
     await rig.powerOn();
   } catch (error) {
-    report({ name: 'power on, serial port opens', verdict: 'fail', detail: (error as Error).message });
+    const held = await holders();
+    report({ name: 'power on, serial port opens', verdict: 'fail', detail: (error as Error).message, ...(held.length ? { fix: quitHolders(path, held) } : {}) });
     return;
   }
   const powered = await rig.powerStatus();
@@ -54,6 +59,11 @@ export async function examineBench(rig: RigController, report: (check: DoctorChe
     detail: `${rig.powerDescription}${powered === undefined ? '' : `; the switch reports the module ${powered ? 'powered' : 'unpowered'}`}`,
   });
   report({ name: 'serial port opens', verdict: 'ok', detail: `${path}, usable ${seconds(rig.blindWindows.at(-1)?.portUsableMs)} after power-on` });
+  const held = await holders();
+  if (path !== VIRTUAL) {
+    const name = 'serial port held by no other process';
+    report(held.length ? { name, verdict: 'fail', detail: describeHolders(path, held), fix: quitHolders(path, held) } : { name, verdict: 'ok', detail: `${path} is open in this process only` });
+  }
 
   try {
     await rig.waitReady();
@@ -62,7 +72,9 @@ export async function examineBench(rig: RigController, report: (check: DoctorChe
       name: 'module answers AT',
       verdict: 'fail',
       detail: (error as Error).message,
-      fix: `check that ${path} is the module's AT port (USB modules offer several) and that serial.baudRate matches the module's`,
+      fix: held.length
+        ? quitHolders(path, held)
+        : `check that ${path} is the module's AT port (USB modules offer several) and that serial.baudRate matches the module's`,
     });
     return;
   }
@@ -87,6 +99,11 @@ export async function examineBench(rig: RigController, report: (check: DoctorChe
   }
   report(apnCheck(rig.config.sim.dataApn, await send('AT+CGDCONT?')));
   report(await registrationCheck(rig));
+}
+
+/** The fix for a port another process has open. */
+function quitHolders(path: string, held: readonly PortHolder[]): string {
+  return `${describeHolders(path, held)}: quit it (a terminal program on the port reads the module's answers before the harness does)`;
 }
 
 function profileFit(rig: RigController, manufacturer: string | undefined): DoctorCheck {

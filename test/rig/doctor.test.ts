@@ -1,7 +1,8 @@
 // `hil doctor` as a user runs it: a healthy bench passes; a module without BIP, a missing data APN
 // and a port that never appears are each named with their fix; the bench ends powered off and free.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
@@ -121,6 +122,30 @@ describe('hil doctor', function () {
       expect(second.stderr).to.match(new RegExp(`gave up waiting 2 s for the bench: ${benchOn} is in use by ${holder}`));
     } finally {
       await stop(run);
+    }
+  });
+
+  it('names another process holding the port, and makes quitting it the fix when the module does not answer', async () => {
+    await bench.startSim(['--time-scale', String(SCALE)]);
+    // A terminal program left on the port: `sleep` holding the PTY open. The switch leaves the module
+    // off, so that the module cannot answer whatever the holder does.
+    const fd = openSync(bench.link, constants.O_RDWR | constants.O_NOCTTY);
+    const holder = spawn('sleep', ['60'], { stdio: ['ignore', 'ignore', 'ignore', fd] });
+    closeSync(fd);
+    try {
+      await new Promise((resolve) => holder.once('spawn', resolve));
+      const rig = await bench.rig('held', SCALE, ["power: { type: exec, on: 'true', off: 'true' }", 'settle: { bootTimeout: 10 s }']);
+      const run = await runHil(['doctor', '--rig', rig]);
+      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      const held = `the port ${bench.link} is held by pid ${holder.pid} (sleep)`;
+      const [heldCheck, answers, ...more] = failures(run.stdout);
+      expect(heldCheck).to.equal(`  ✗ serial port held by no other process: ${held}`);
+      expect(answers).to.match(/^ {2}✗ module answers AT: module not ready \d+ s after power-on: no RDY and no answer to AT$/);
+      expect(more).to.deep.equal([]);
+      const fix = `      fix: ${held}: quit it (a terminal program on the port reads the module's answers before the harness does)`;
+      expect(run.stdout.split('\n').filter((line) => line.startsWith('      fix:'))).to.deep.equal([fix, fix]);
+    } finally {
+      holder.kill();
     }
   });
 
