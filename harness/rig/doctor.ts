@@ -1,6 +1,7 @@
-// `hil doctor`'s examination of a bench, with the module powered: does the port come up, with no other process on it, does the
-// module answer, is the SIM a Super SIM and ready, can the module run the SIM's OTA session (BIP in
-// its terminal profile, the evidence its profile turns on, the data APN). Each check says what to fix.
+// `hil doctor`'s examination of a bench, with the module powered: does the port come up, with no
+// other process on it, does the module answer, is the SIM a Super SIM and ready, can the module run
+// the SIM's OTA session (BIP in its terminal profile, the evidence its profile turns on, the data
+// APN). Each check says what to fix.
 import { AtTimeoutError, type AtResponse } from '../at/index.ts';
 import { MODULE_PROFILES } from '../module/index.ts';
 import { terminalProfileBip } from '../stk/index.ts';
