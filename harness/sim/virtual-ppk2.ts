@@ -27,8 +27,9 @@ export class VirtualPpk2 implements Ppk2Link {
     readonly model: CurrentModel,
     /** Told of each command, for a log. */
     private readonly log: (text: string) => void = () => {},
+    periodUs = virtualSamplePeriodUs(clock.scale),
   ) {
-    this.periodUs = virtualSamplePeriodUs(clock.scale);
+    this.periodUs = periodUs;
   }
 
   onData(listener: (bytes: Uint8Array) => void): void {

@@ -58,7 +58,7 @@ describe('suite files', () => {
 
   it('requires one step name per list entry', async () => {
     expect(await problems(withSteps('  - {}\n  - wait: 1 s\n    power: on\n  - wait\n'))).to.deep.equal([
-      'suite.yaml:5:5: steps[0]: expected one step name (power, ready, registered, at, stageUpdate, expectUpdate, forceCheck, expectSession, expectNoSession, wait, mark), got an empty map',
+      'suite.yaml:5:5: steps[0]: expected one step name (power, ready, registered, at, stageUpdate, expectUpdate, forceCheck, expectSession, expectNoSession, monitor, energy, wait, mark), got an empty map',
       'suite.yaml:6:5: steps[1]: expected one step name per list entry, got wait, power; give each step its own "-"',
       'suite.yaml:8:5: steps[2]: expected a step: a map with one key naming it, like "wait: 5 s", got "wait"',
     ]);
