@@ -11,14 +11,17 @@ import { credentialsFromEnv, VENDOR_ENV } from '../vendor/config.ts';
 import {
   controlRequest, DIALECT_NAMES, followPowerFile, followPwrkeyFile, PtyEndpoint, serveControl, UsbPtyPort, USB_ENUMERATION_MS, VirtualModule, FAULTS, type ControlRequest,
 } from '../sim/index.ts';
+import { controlSocketOf, DEFAULT_SIM_PTY, SIM_PTY_ENV, simPtyPath } from '../sim/pty-path.ts';
 import { UsageError } from '../output/errors.ts';
 import { type CliOutput } from '../output/streams.ts';
 
-export const SIM_USAGE = `usage: hil sim --pty PATH [options]
-       hil sim ctl SOCKET power on|off | state | truth | updates | stage [BLOCKS [NEW-IMSI]] | reset
+export const SIM_USAGE = `usage: hil sim [--pty PATH] [options]
+       hil sim ctl [SOCKET] power on|off | state | truth | updates | stage [BLOCKS [NEW-IMSI]] | reset
 
-Runs the virtual module on a pseudo-terminal linked at PATH. \`ctl SOCKET reset\` brings a running one back
-to its start (the SIM's IMSI, the update staged at the start, no check due) for the next run.
+Runs the virtual module on a pseudo-terminal linked at PATH (default $${SIM_PTY_ENV}, else ${DEFAULT_SIM_PTY}: the
+PTY rigs/sim-pty.yaml drives). \`ctl\` talks to its control socket (default the one beside that PTY);
+\`ctl reset\` brings a running one back to its start (the SIM's IMSI, the update staged at the start,
+no check due) for the next run.
   --control SOCKET       control socket (default PATH.ctl)
   --time-scale N         rig time runs N times wall time (default 1)
   --seed N               seed for drawn delays and noise
@@ -51,7 +54,7 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
   const { values } = parseArgs({
     args,
     options: {
-      pty: { type: 'string' },
+      pty: { type: 'string', default: simPtyPath() },
       control: { type: 'string' },
       'time-scale': { type: 'string', default: '1' },
       seed: { type: 'string' },
@@ -73,7 +76,6 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
       ppk2: { type: 'string' },
     },
   });
-  if (!values.pty) throw new UsageError('hil sim: --pty PATH is required');
   if (values.power !== 'on' && values.power !== 'off') throw new UsageError(`hil sim: --power takes on or off, got "${values.power}"`);
   if (values['power-active-low'] && !values['power-file']) throw new UsageError('hil sim: --power-active-low applies to --power-file only');
   if (values['pwrkey-active-low'] && !values['pwrkey-file']) throw new UsageError('hil sim: --pwrkey-active-low applies to --pwrkey-file only');
@@ -97,7 +99,7 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
   const vendorApi = values['vendor-api'] === undefined ? undefined : await vendorApiFor(module, values);
   const port = values.usb ? usbPort(module, values.pty, out) : await uartPort(module, values.pty);
   const ppk2 = values.ppk2 === undefined ? undefined : await ppk2Port(module, values.ppk2, out);
-  const controlPath = values.control ?? `${values.pty}.ctl`;
+  const controlPath = values.control ?? controlSocketOf(values.pty);
   const control = await serveControl(module, controlPath);
   module.truth.subscribe((event) => {
     const detail = event.detail ? ` ${JSON.stringify(event.detail)}` : '';
@@ -168,7 +170,11 @@ function usbPort(module: VirtualModule, link: string, out: CliOutput): SimPort {
   return { device: 'USB, there while powered', close: () => usb.close() };
 }
 
+const CONTROL_OPS = ['power', 'state', 'truth', 'updates', 'stage', 'reset'];
+
 async function simControl(args: string[], out: CliOutput): Promise<number> {
+  // Without a SOCKET, the one beside the default PTY.
+  if (CONTROL_OPS.includes(args[0] ?? '')) args = [controlSocketOf(simPtyPath()), ...args];
   const [socket, op, value] = args;
   if (!socket) throw new UsageError(SIM_USAGE);
   let request: ControlRequest;

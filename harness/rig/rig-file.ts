@@ -6,6 +6,7 @@ import { MODULE_PROFILES, PROFILE_ALIASES } from '../module/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../sim/dialects.ts';
 import { FAULTS, type FaultName } from '../sim/faults.ts';
 import { simulatedProfile } from '../sim/presentations.ts';
+import { controlSocketOf, simPtyPath } from '../sim/pty-path.ts';
 import { monitorSchema } from '../energy/index.ts';
 import { DEFAULT_FORCE_CHECK_APDU } from '../stk/index.ts';
 import { durationUpTo } from '../time/duration.ts';
@@ -122,9 +123,10 @@ export const rigSchema = z
      * The module behind serial.path is a `hil sim --pty` process: its control socket lets the rig stage
      * OTA updates and read ground truth, and rig time may run faster than wall time.
      */
-    simulator: z.strictObject({ control: z.string().min(1) }).optional(),
+    simulator: z.strictObject({ control: z.string().min(1).optional() }).optional(),
     serial: z.strictObject({
-      path: z.string().min(1),
+      /** With a `simulator:` block, defaults to the simulator's PTY (sim/pty-path.ts); its control socket then sits beside it. */
+      path: z.string().min(1).optional(),
       baudRate: z.int().positive().default(115200),
       /** The AT port goes away with the module's power (USB) or stays (a UART); defaults to the module profile's. */
       reenumerates: z.boolean().optional(),
@@ -177,6 +179,9 @@ export const rigSchema = z
     monitor: monitorSchema.optional(),
   })
   .superRefine((rig, ctx) => {
+    if (rig.serial.path === undefined && !rig.simulator) {
+      ctx.addIssue({ code: 'custom', path: ['serial', 'path'], message: 'expected the module\'s AT port (it defaults to `hil sim`\'s PTY only with a "simulator:" block), got nothing' });
+    }
     const virtualSerial = rig.serial.path === VIRTUAL;
     if (virtualSerial && rig.power.type !== VIRTUAL) {
       ctx.addIssue({
@@ -210,7 +215,15 @@ export const rigSchema = z
       });
     }
   }, onlyWhenValid)
-  .transform((rig) => ({ ...rig, timeScale: rig.timeScale ?? (rig.serial.path === VIRTUAL ? VIRTUAL_TIME_SCALE : 1) }));
+  .transform(({ simulator, ...rig }) => {
+    const path = rig.serial.path ?? simPtyPath();
+    return {
+      ...rig,
+      serial: { ...rig.serial, path },
+      ...(simulator ? { simulator: { control: simulator.control ?? controlSocketOf(path) } } : {}),
+      timeScale: rig.timeScale ?? (path === VIRTUAL ? VIRTUAL_TIME_SCALE : 1),
+    };
+  });
 
 /** A loaded rig; durations are milliseconds of rig time, file paths are absolute. */
 export type Rig = z.output<typeof rigSchema> & {

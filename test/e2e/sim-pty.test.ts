@@ -104,6 +104,22 @@ describe('hil sim on a pseudo-terminal', function () {
     expect(result.updates.map((u) => [u.blocks, u.status, u.newImsi])).to.deep.equal([[2, 'scheduled', '732123200009999']]);
   });
 
+  it('takes its PTY from HIL_SIM_PTY, as rigs/sim-pty.yaml and `hil sim ctl` do: `hil doctor` passes the shipped rig on it', async function () {
+    this.timeout(120_000);
+    process.env.HIL_SIM_PTY = link;
+    try {
+      sim = await startHil(['sim', '--time-scale', '30', '--power', 'off'], /virtual module on/);
+      const state = await runHil(['sim', 'ctl', 'state']);
+      expect(state.code, state.stderr).to.equal(0);
+      expect(JSON.parse(state.stdout)).to.deep.include({ powered: false });
+      const doctor = await runHil(['doctor', '--rig', 'rigs/sim-pty.yaml'], 120_000);
+      expect(doctor.stdout).to.contain(`✓ serial port opens: ${link}, usable`);
+      expect(doctor.stdout, doctor.stdout + doctor.stderr).to.match(/\nthe bench is ready\n$/);
+    } finally {
+      delete process.env.HIL_SIM_PTY;
+    }
+  });
+
   /** A rig file for the simulator on the PTY, powered through `hil sim ctl` as an exec switch. */
   async function writePtyRig(timeScale = SCALE): Promise<string> {
     const ctl = (state: string) => `"${process.execPath}" "${HIL}" sim ctl "${socket}" power ${state}`;

@@ -173,6 +173,21 @@ describe('rig files', () => {
       ]);
     });
 
+    it('a simulator rig defaults its port to the simulator\'s PTY (HIL_SIM_PTY, else /tmp/module) and its control socket beside it', async () => {
+      const rig = 'name: r\nsimulator: {}\nserial: {}\npower: {type: exec, on: a, off: b}\n';
+      expect(parse(rig)).to.deep.include({ serial: { path: '/tmp/module', baudRate: 115200 }, simulator: { control: '/tmp/module.ctl' } });
+      process.env.HIL_SIM_PTY = '/run/bench/module';
+      try {
+        expect(parse(rig)).to.deep.include({ serial: { path: '/run/bench/module', baudRate: 115200 }, simulator: { control: '/run/bench/module.ctl' } });
+        expect(parse(rig.replace('simulator: {}', 'simulator: {control: m.ctl}')).simulator).to.deep.equal({ control: 'm.ctl' });
+      } finally {
+        delete process.env.HIL_SIM_PTY;
+      }
+      expect(await problems(rig.replace('simulator: {}\n', ''))).to.deep.equal([
+        'rig.yaml:2:9: serial.path: expected the module\'s AT port (it defaults to `hil sim`\'s PTY only with a "simulator:" block), got nothing',
+      ]);
+    });
+
     it('a simulated module behind an exec switch may run at another time scale', async () => {
       expect(parse(`name: r\ntimeScale: 60\nsimulator: {control: m.ctl}\n${REAL_SERIAL}power: {type: exec, on: a, off: b}\n`).timeScale).to.equal(60);
     });
