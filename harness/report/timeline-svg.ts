@@ -41,6 +41,8 @@ export interface TimelineData {
   sessions: { apn: string | undefined; openedAt: number; closedAt?: number; state: 'open' | 'closed' | 'refused' }[];
   windows: TimelineWindow[];
   delays: TimelineDelay[];
+  /** The power monitor's current, where one sampled: mean and peak amperes per stretch of rig time. */
+  current?: { from: number; to: number; mean: number; peak: number }[];
 }
 
 const WIDTH = 1200;
@@ -69,6 +71,8 @@ const COLOURS = {
   unknownApn: '#9e9e9e',
   expected: '#43a047',
   forbidden: '#e53935',
+  current: '#6d4c41',
+  currentFill: '#d7ccc8',
 } as const;
 const MARK_STYLE: Record<string, { label: string; colour: string }> = {
   ready: { label: 'ready', colour: '#43a047' },
@@ -354,6 +358,26 @@ function sessions(c: Canvas, d: TimelineData): void {
   c.y += h;
 }
 
+/** The monitor's current under the sessions: the mean filled, the peaks as a line, on a linear scale to the highest peak. */
+function current(c: Canvas, d: TimelineData): void {
+  const columns = d.current;
+  if (!columns || columns.length === 0) return;
+  const h = 60;
+  const top = Math.max(...columns.map((col) => col.peak), 1e-9);
+  const milliamps = (amperes: number) => `${Number((amperes * 1000).toPrecision(3))} mA`;
+  c.laneLabel('current', h, `0–${milliamps(top)}`);
+  const base = c.y + h - 3;
+  const y = (amperes: number) => base - (amperes / top) * (h - 10);
+  const area = columns.map((col) => `M${num(c.x(col.from))},${num(base)} V${num(y(col.mean))} H${num(Math.max(c.x(col.to), c.x(col.from) + 0.5))} V${num(base)} z`).join('');
+  const peaks = columns.map((col, i) => `${i === 0 ? 'M' : 'L'}${num(c.x(col.from))},${num(y(col.peak))} H${num(c.x(col.to))}`).join(' ');
+  const highest = columns.reduce((a, b) => (b.peak > a.peak ? b : a));
+  c.add(
+    `<path d="${area}" fill="${COLOURS.currentFill}"/>`,
+    `<path d="${peaks}" fill="none" stroke="${COLOURS.current}" stroke-width="1">${title(`peak ${milliamps(highest.peak)} at ${c.at(highest.from)}`)}</path>`,
+  );
+  c.y += h;
+}
+
 /** Each measured delay as a dimension line from its anchor to the event it timed. */
 function delays(c: Canvas, d: TimelineData): void {
   if (d.delays.length === 0) return;
@@ -444,6 +468,7 @@ export function renderTimeline(data: TimelineData): string {
   marks(c, data);
   atTraffic(c, data);
   sessions(c, data);
+  current(c, data);
   delays(c, data);
   const lanesBottom = c.y;
   axis(c, data, lanesTop);

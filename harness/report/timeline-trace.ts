@@ -4,6 +4,8 @@
 import type { TranscriptEntry } from '../at/index.ts';
 import type { OtaSession } from '../ota/observer.ts';
 import type { MeasuredValue, TestStatus } from '../record/index.ts';
+import type { CurrentTrace } from '../energy/index.ts';
+import { monitorTrace } from '../suite/steps.ts';
 import { BUILT_IN_ANCHORS, TIME_UNIT_MS, type Step } from '../suite/suite-file.ts';
 import { formatDuration } from '../time/duration.ts';
 import type { TimelineData, TimelineDelay, TimelineWindow } from './timeline-svg.ts';
@@ -15,6 +17,28 @@ export interface TraceableRig {
   readonly observer: { readonly sessions: readonly OtaSession[] };
   readonly at: { readonly transcript: { entries(): TranscriptEntry[] } };
   readonly config: { readonly sim: { readonly otaApn: string } };
+}
+
+/** Columns of the current lane: about one per pixel of the plot. */
+const CURRENT_COLUMNS = 1000;
+
+/** The power monitor's trace within the test, in columns of mean and peak current; nothing without one. */
+function currentColumns(trace: CurrentTrace | undefined, start: number, end: number): Pick<TimelineData, 'current'> {
+  if (!trace || end <= start) return {};
+  const width = (end - start) / CURRENT_COLUMNS;
+  const columns = new Map<number, { charge: number; time: number; peak: number; from: number; to: number }>();
+  for (const bin of trace.bins) {
+    if (bin.start < start || bin.start + bin.duration > end) continue;
+    const index = Math.floor((bin.start - start) / width);
+    const column = columns.get(index) ?? { charge: 0, time: 0, peak: 0, from: bin.start, to: bin.start };
+    column.charge += bin.mean * bin.duration;
+    column.time += bin.duration;
+    column.peak = Math.max(column.peak, bin.peak);
+    column.to = bin.start + bin.duration;
+    columns.set(index, column);
+  }
+  if (columns.size === 0) return {};
+  return { current: [...columns.values()].map((c) => ({ from: c.from, to: c.to, mean: c.charge / c.time, peak: c.peak })) };
 }
 
 /** The rig's marks a timeline shows, besides the suite's own `mark` steps; the rig may keep others for itself. */
@@ -109,6 +133,7 @@ export class TimelineTrace {
       sessions,
       windows: this.windows,
       delays: this.delays(outcome.measurements),
+      ...currentColumns(monitorTrace(this.rig), this.start, end),
     };
   }
 

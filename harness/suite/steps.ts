@@ -3,7 +3,7 @@
 import { assert } from 'chai';
 import { setTimeout as wallSleep } from 'node:timers/promises';
 import type { AtEngine } from '../at/index.ts';
-import { batteryShare, inUnit, windowFigures, type Bounded, type EnergyQuantity, type MonitorConfig, type PowerMonitor } from '../energy/index.ts';
+import { batteryShare, inUnit, windowFigures, type Bounded, type CurrentTrace, type EnergyQuantity, type MonitorConfig, type PowerMonitor } from '../energy/index.ts';
 import type { EvidenceSource, OtaSession } from '../ota/observer.ts';
 import type { ModuleProfile } from '../module/index.ts';
 import type { MeasuredValue } from '../record/index.ts';
@@ -156,6 +156,13 @@ export async function runStep(step: Step, context: StepContext): Promise<void> {
 
 /** The power monitor each rig has sampling, between a suite's `monitor: start` and `monitor: stop`. */
 const monitors = new WeakMap<StepRig, PowerMonitor>();
+/** The trace of each rig's last monitor, kept after it stops: the test's timeline shows it. */
+const traces = new WeakMap<object, CurrentTrace>();
+
+/** The current trace the power monitor took on `rig`, if a suite started one. */
+export function monitorTrace(rig: object): CurrentTrace | undefined {
+  return traces.get(rig);
+}
 /** Wall ms the monitor's samples may trail the rig clock (a batch in flight on its port). */
 const TRACE_WAIT_WALL_MS = 2_000;
 
@@ -166,6 +173,7 @@ async function startMonitor(context: StepContext): Promise<void> {
   await stopMonitor(rig);
   const monitor = await openMonitor(config, { clock: rig.clock, simulator: rig.simulator, timingResolution: rig.timingResolution, note: (text) => rig.note(text) });
   monitors.set(rig, monitor);
+  traces.set(rig, monitor.trace);
   await monitor.start();
   rig.note(`${monitor.description} sampling at ${monitor.supplyVolts} V`);
 }

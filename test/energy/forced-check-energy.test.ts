@@ -45,6 +45,8 @@ describe('forced-check-energy on the virtual rig with the virtual PPK2', functio
     expect(figures.yearly_cost).to.be.closeTo((figures.check_charge! / 3.6) * 52.1786, 0.1);
     expect(figures.check_charge_uah).to.be.closeTo(figures.check_charge! / 3.6, 0.01);
     expect(figures.update_charge, 'an update of 3 blocks costs more than a check with none').to.be.above(figures.check_charge! * 2);
+    const timeline = await readFile(join(reports, 'timelines', 'forced-check-energy.svg'), 'utf8');
+    expect(timeline, 'the current lane under the sessions').to.match(/>current<\/text>[\s\S]*>0–220 mA<\/text>/);
   });
 
   it('fails the charge limit, and only it, when the module draws more with a PDP context up', async () => {
