@@ -2,5 +2,5 @@
 // the stream and the reports read them). Types only, importing nothing from other harness folders.
 export type { MeasuredValue, MeasurementStatistics, Statistic, Verdict } from './measurements.ts';
 export type { BlindWindow, ModuleIdentity, PortOutage, SettingsPackage } from './module.ts';
-export type { RunSummary } from './summary.ts';
+export type { RunSummary, SkippedSuiteFile } from './summary.ts';
 export type { RunListener, StepResult, SuiteLabel, TestResult, TestStatus } from './tests.ts';

@@ -3,6 +3,18 @@
 import type { BlindWindow, ModuleIdentity, PortOutage, SettingsPackage } from './module.ts';
 import type { TestResult } from './tests.ts';
 
+/** A suite file a run skipped because it could not be loaded. */
+export interface SkippedSuiteFile {
+  file: string;
+  /** Each problem as file:line:col: what was expected. */
+  problems: string[];
+  /**
+   * The run would have run it (or cannot tell, its id or tags being unreadable): such a run does not
+   * pass clean (exit code 2 where its tests passed).
+   */
+  selected: boolean;
+}
+
 export interface RunSummary {
   runId: string;
   /**
@@ -32,6 +44,8 @@ export interface RunSummary {
   module: ModuleIdentity;
   /** The SIM's settings packages and their versions at the start and the end of the run, where the update source shows them. */
   simPackages?: { before?: SettingsPackage[]; after?: SettingsPackage[] };
+  /** Broken suite files the run skipped; none when every suite file loaded. */
+  skippedSuiteFiles?: SkippedSuiteFile[];
   totals: { passed: number; failed: number; broken: number; skipped: number };
   tests: TestResult[];
   /** Per power-on: rig ms until the AT port opened and until the module's first byte. */

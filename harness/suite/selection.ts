@@ -4,22 +4,11 @@ import { access } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { didYouMean, formatProblem } from '../config/index.ts';
 import { UsageError } from '../output/errors.ts';
+import type { SkippedSuiteFile } from '../record/index.ts';
 import { isBroken, isSuiteFileName, loadSuites, tryLoadSuiteFile, type BrokenSuiteFile, type Suite } from './suite-file.ts';
 
 /** The tag a run without --suite or --tag selects by. */
 export const STANDARD_TAG = 'standard';
-
-/** A suite file the run skipped because it could not be loaded. */
-export interface SkippedSuiteFile {
-  file: string;
-  /** Each problem as file:line:col: what was expected. */
-  problems: string[];
-  /**
-   * The run would have run it (or cannot tell, its id or tags being unreadable): such a run does not
-   * pass clean, whatever its tests do.
-   */
-  selected: boolean;
-}
 
 export interface SuiteSelection {
   suites: Suite[];
@@ -44,7 +33,9 @@ const skippedFile = (file: BrokenSuiteFile, selected: boolean): SkippedSuiteFile
  * selection left empty.
  */
 export async function selectSuites(dir: string, requests: readonly string[], tags: readonly string[]): Promise<SuiteSelection> {
-  const folder = await loadSuites(dir);
+  const folder = await loadSuites(dir).catch((error: Error) => {
+    throw new UsageError(`hil run: cannot read the suite files: ${error.message}`);
+  });
   const ids = requests.filter((r) => !isSuitePath(r));
   const effectiveTags = requests.length === 0 && tags.length === 0 ? [STANDARD_TAG] : tags;
   const known = folder.suites.map((s) => s.id);
