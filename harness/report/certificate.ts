@@ -1,7 +1,7 @@
 // The certification summary of a run: what was tested (module, SIM, rig, harness), each requirement
 // with its text, measured figures, limits and verdict, the overall verdict, and the hashes of the
-// evidence it rests on. Checking it checks both: the files against their hashes, and what it claims
-// against what summary.json makes of them.
+// evidence it rests on, the copies of the rig and suite files among them. Checking it checks both: the
+// files against their hashes, and what it claims against what summary.json makes of them.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary, SettingsPackage, TestStatus, Verdict } from '../record/index.ts';
@@ -10,6 +10,7 @@ import { verifyEvidence, type Evidence } from './evidence.ts';
 import { figuresOf, type Figure } from './figures.ts';
 import type { Night } from './history.ts';
 import { REPORT_FILES } from './paths.ts';
+import { harnessPackage, INPUTS_INDEX, readRunInputs, type HarnessIdentity, type InputCopy, type RunInputs } from './run-inputs.ts';
 
 export type RequirementVerdict = Verdict | 'not run';
 export type OverallVerdict = Verdict | 'incomplete';
@@ -34,18 +35,30 @@ export interface RequirementResult {
   limitations: string[];
 }
 
+/** A kept input file with its hash (from the evidence list). */
+export type CertifiedInput = InputCopy & { sha256?: string };
+
+const FORMAT = 'sim-ota-hil certificate 2';
+
 export interface Certificate {
-  format: 'sim-ota-hil certificate 1';
+  /** 2 added `status`, `abortReason`, `inputs` and the harness's commit. */
+  format: typeof FORMAT | 'sim-ota-hil certificate 1';
   runId: string;
   /** When the run ended. */
   date: string;
   startedAt: string;
-  harness: { name: string; version: string };
+  /** The harness that ran, as the run recorded it; for a folder without inputs, the one that wrote the certificate. */
+  harness: HarnessIdentity;
+  /** How the run ended (summary.json's status), and why, for an aborted or incomplete run. */
+  status: RunSummary['status'];
+  abortReason?: string;
   verdict: OverallVerdict;
   module: { manufacturer?: string; model?: string; firmware?: string; imei?: string };
   /** `packagesBefore`, `packagesAfter`: the SIM's settings packages at the start and end of the run, where the update source shows them. */
   sim: { iccid?: string; imsiBefore?: string; imsiAfter?: string; packagesBefore?: SettingsPackage[]; packagesAfter?: SettingsPackage[] };
   rig: RunSummary['rig'] & { virtual: boolean };
+  /** The rig and suite files the run read, as copied into the report folder; absent in a folder of an older harness. */
+  inputs?: { rig: CertifiedInput; suites: (CertifiedInput & { suiteId: string })[] };
   requirements: RequirementResult[];
   evidence: Evidence;
   /** The figures of the last nights, oldest first, when the run keeps a history. */
@@ -55,6 +68,8 @@ export interface Certificate {
 export interface CertificateInputs {
   summary: RunSummary;
   evidence: Evidence;
+  /** The report folder, for the run's kept inputs (its rig and suite files, the harness's version). */
+  reportDir?: string;
   /** The IMSI the module reported last in the run (after any update switched it). */
   imsiAfter?: string;
   recentNights?: Night[];
@@ -63,11 +78,6 @@ export interface CertificateInputs {
 /** The built-in simulator: the rig file's serial path is `virtual`. */
 export function isVirtualRig(rig: Pick<RunSummary['rig'], 'serial'>): boolean {
   return rig.serial === 'virtual';
-}
-
-async function harnessVersion(): Promise<{ name: string; version: string }> {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
-  return { name: pkg.name, version: pkg.version };
 }
 
 async function loadSuite(file: string): Promise<Suite | undefined> {
@@ -91,9 +101,11 @@ export function overallVerdict(status: RunSummary['status'], requirements: reado
   return verdicts.has('marginal') ? 'marginal' : 'pass';
 }
 
-async function requirementOf(suiteId: string, summary: RunSummary, figures: Figure[]): Promise<RequirementResult> {
+async function requirementOf(suiteId: string, summary: RunSummary, figures: Figure[], kept: KeptInputs | undefined): Promise<RequirementResult> {
   const tests = summary.tests.filter((t) => t.suiteId === suiteId);
-  const suite = await loadSuite(tests[0]!.file);
+  // The text the run read, from its copy; the file itself only for a folder that kept none.
+  const copy = kept?.inputs.suites.find((s) => s.suiteId === suiteId)?.copy;
+  const suite = await loadSuite(copy && kept ? join(kept.reportDir, copy) : tests[0]!.file);
   const declared = suite?.measurements ?? [];
   const own = figures.filter((f) => f.suiteId === suiteId);
   const described = own.map((f) => {
@@ -117,21 +129,39 @@ async function requirementOf(suiteId: string, summary: RunSummary, figures: Figu
   };
 }
 
-export async function buildCertificate({ summary, evidence, imsiAfter, recentNights }: CertificateInputs): Promise<Certificate> {
+interface KeptInputs {
+  reportDir: string;
+  inputs: RunInputs;
+}
+
+function certifiedInputs({ inputs }: KeptInputs, evidence: Evidence): NonNullable<Certificate['inputs']> {
+  const hashed = <T extends InputCopy>(input: T): T & { sha256?: string } => {
+    const sha256 = evidence.files.find((f) => f.path === input.copy)?.sha256;
+    return sha256 ? { ...input, sha256 } : input;
+  };
+  return { rig: hashed(inputs.rig), suites: inputs.suites.map(hashed) };
+}
+
+export async function buildCertificate({ summary, evidence, reportDir, imsiAfter, recentNights }: CertificateInputs): Promise<Certificate> {
   const figures = figuresOf(summary);
   const suiteIds = [...new Set(summary.tests.map((t) => t.suiteId))];
-  const requirements = await Promise.all(suiteIds.map((id) => requirementOf(id, summary, figures)));
+  const inputs = reportDir ? await readRunInputs(reportDir) : undefined;
+  const kept = reportDir && inputs ? { reportDir, inputs } : undefined;
+  const requirements = await Promise.all(suiteIds.map((id) => requirementOf(id, summary, figures, kept)));
   const { manufacturer, model, firmware, imei, iccid, imsi } = summary.module;
   return {
-    format: 'sim-ota-hil certificate 1',
+    format: FORMAT,
     runId: summary.runId,
     date: summary.endedAt,
     startedAt: summary.startedAt,
-    harness: await harnessVersion(),
+    harness: inputs?.harness ?? { ...(await harnessPackage()), commit: 'unknown' },
+    status: summary.status,
+    ...(summary.abortReason ? { abortReason: summary.abortReason } : {}),
     verdict: overallVerdict(summary.status, requirements),
     module: { manufacturer, model, firmware, imei },
     sim: { iccid, imsiBefore: imsi, ...(imsiAfter ? { imsiAfter } : {}), ...simPackages(summary) },
     rig: { ...summary.rig, virtual: isVirtualRig(summary.rig) },
+    ...(kept ? { inputs: certifiedInputs(kept, evidence) } : {}),
     requirements,
     evidence,
     ...(recentNights ? { recentNights } : {}),
@@ -144,11 +174,16 @@ function simPackages({ simPackages: packages }: RunSummary): Pick<Certificate['s
 
 /**
  * What a certificate says that its evidence decides: the verdicts, tests and figures, the run, module
- * and rig. Left out: what comes from elsewhere (suite files, the harness's version, the history).
+ * and rig, and (from format 2) how the run ended and its kept inputs. Left out: what comes from
+ * elsewhere (suite files outside the folder, the history).
  */
-function claims(certificate: Certificate) {
+function claims(certificate: Certificate, format: Certificate['format']) {
   const { runId, date, startedAt, verdict, module, rig } = certificate;
+  const { status, abortReason, inputs } = certificate;
+  // Both sides as the recorded format has them: a certificate of an older harness stays checkable.
+  const since2 = format === FORMAT ? { status, abortReason, inputs, harness: inputs ? certificate.harness : undefined } : {};
   return {
+    ...since2,
     runId,
     date,
     startedAt,
@@ -174,7 +209,8 @@ function differences(path: string, recorded: unknown, rebuilt: unknown): string[
     const keys = [...new Set([...Object.keys(recorded), ...Object.keys(rebuilt)])];
     return keys.flatMap((key) => differences(path ? `${path}.${key}` : key, (recorded as Record<string, unknown>)[key], (rebuilt as Record<string, unknown>)[key]));
   }
-  return [`${REPORT_FILES.certificateJson}: ${path} is ${JSON.stringify(recorded) ?? 'missing'}, but ${REPORT_FILES.summary} gives ${JSON.stringify(rebuilt) ?? 'none'}`];
+  const source = /^(inputs|harness)\b/.test(path) ? INPUTS_INDEX : REPORT_FILES.summary;
+  return [`${REPORT_FILES.certificateJson}: ${path} is ${JSON.stringify(recorded) ?? 'missing'}, but ${source} gives ${JSON.stringify(rebuilt) ?? 'none'}`];
 }
 
 /**
@@ -189,6 +225,6 @@ export async function verifyCertificate(reportDir: string, certificate: Certific
   } catch (error) {
     return [...problems, `${REPORT_FILES.summary}: ${(error as Error).message}: the certificate's verdicts cannot be checked`];
   }
-  const rebuilt = await buildCertificate({ summary, evidence: certificate.evidence });
-  return [...problems, ...differences('', claims(certificate), claims(rebuilt))];
+  const rebuilt = await buildCertificate({ summary, evidence: certificate.evidence, reportDir });
+  return [...problems, ...differences('', claims(certificate, certificate.format), claims(rebuilt, certificate.format))];
 }

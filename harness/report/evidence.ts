@@ -20,7 +20,7 @@ export interface Evidence {
 }
 
 /** The records of a run; derived views (the certificate itself, the HTML report) are not evidence. */
-const EVIDENCE = [REPORT_FILES.summary, REPORT_FILES.transcript, REPORT_FILES.events, REPORT_FILES.groundTruth, REPORT_FILES.junit, REPORT_FILES.allureResults, REPORT_FILES.timelines];
+const EVIDENCE = [REPORT_FILES.summary, REPORT_FILES.transcript, REPORT_FILES.events, REPORT_FILES.groundTruth, REPORT_FILES.junit, REPORT_FILES.allureResults, REPORT_FILES.timelines, REPORT_FILES.inputs];
 
 async function filesUnder(reportDir: string, name: string): Promise<string[]> {
   const path = join(reportDir, name);

@@ -17,6 +17,7 @@ import { writeWhole } from './write-failure.ts';
 
 export { REPORT_FILES } from './paths.ts';
 export { verifyEvidence } from './evidence.ts';
+export { keepRunInputs } from './run-inputs.ts';
 
 /** Nights the certificate's trend table shows. */
 export const TREND_NIGHTS = 14;
@@ -68,7 +69,7 @@ export async function writeRunReports(options: RunReportOptions): Promise<RunRep
   // Hashed after everything the certificate vouches for is written, before the certificate itself.
   const evidence = await hashEvidence(reportDir);
   const imsiAfter = (await imsiReadings(path(REPORT_FILES.transcript))).at(-1)?.imsi;
-  const certificate = await buildCertificate({ summary, evidence, ...(imsiAfter ? { imsiAfter } : {}), ...(history ? { recentNights: history.recent } : {}) });
+  const certificate = await buildCertificate({ summary, evidence, reportDir, ...(imsiAfter ? { imsiAfter } : {}), ...(history ? { recentNights: history.recent } : {}) });
   await write(REPORT_FILES.certificateJson, `${JSON.stringify(certificate, null, 2)}\n`);
   await write(REPORT_FILES.certificateHtml, renderCertificateHtml(certificate));
   if (options.html && hasResults) {

@@ -9,10 +9,15 @@ export const REPORT_FILES = {
   events: 'events.jsonl',
   allureResults: 'allure-results',
   timelines: 'timelines',
+  /** Copies of the rig and suite files the run read, and the harness's version (run-inputs.ts). */
+  inputs: 'inputs',
   junit: 'junit.xml',
   certificateJson: 'certificate.json',
   certificateHtml: 'certificate.html',
   html: 'report.html',
+  /** What `hil report --sign` writes: the SHA-256 of every file in the folder, and its Ed25519 signature. */
+  manifest: 'manifest.sha256',
+  signature: 'manifest.sha256.sig',
 } as const;
 
 /** `timelines/boot-delay.svg`, or `timelines/boot-delay-p95-cycle-03.svg` for a cycle of a repeated suite. */

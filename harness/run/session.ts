@@ -11,7 +11,7 @@ import { UsageError } from '../output/errors.ts';
 import { type CliOutput } from '../output/streams.ts';
 import type { RunResults } from '../results/run-options.ts';
 import type { ModuleIdentity, RunSummary, TestResult } from '../record/index.ts';
-import { writeRunReports } from '../report/index.ts';
+import { keepRunInputs, writeRunReports } from '../report/index.ts';
 import { REPORT_FILES } from '../report/paths.ts';
 import { onReportWriteFailure, reportWriteFailure, writeWhole } from '../report/write-failure.ts';
 import { redaction } from '../output/redaction.ts';
@@ -110,6 +110,7 @@ class RunSession {
     }
     this.stream.started({ rig: this.rigInfo(), suites: options.suites.map((s) => ({ id: s.id, title: s.title, tags: s.tags })) });
     try {
+      await keepRunInputs(options.reportDir, options.rigFile, options.suites);
       await startSafe(rig).catch((error: Error) => {
         throw new Error(`cannot bring the bench to its safe state at the start: ${error.message}`);
       });

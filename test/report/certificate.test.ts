@@ -96,7 +96,8 @@ describe('certificate', () => {
       const nights = [{ runId: 'a', date: '2025-12-31T02:05:00.000Z', status: 'passed' as const, figures: [] }];
       const certificate = await buildCertificate({ summary, evidence: NO_EVIDENCE, imsiAfter: '310260000000001', recentNights: nights });
       expect(certificate).to.deep.include({
-        format: 'sim-ota-hil certificate 1',
+        format: 'sim-ota-hil certificate 2',
+        status: 'passed',
         runId: '20260101T020000Z-abcd',
         date: '2026-01-01T02:05:00.000Z',
         startedAt: '2026-01-01T02:00:00.000Z',
