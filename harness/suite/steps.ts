@@ -87,6 +87,16 @@ export function describeStep(step: Step, otaApn: string): string {
 }
 
 export async function runStep(step: Step, context: StepContext): Promise<void> {
+  try {
+    await carryOut(step, context);
+  } catch (error) {
+    // A failed step ends its suite: an open power monitor (a serial port) would keep the run from ending.
+    await stopMonitor(context.rig).catch(() => {});
+    throw error;
+  }
+}
+
+async function carryOut(step: Step, context: StepContext): Promise<void> {
   const { rig } = context;
   switch (step.kind) {
     case 'power':

@@ -290,6 +290,11 @@ export const suiteSchema = z
       }
     };
 
+    const started = suite.steps.map((step) => step.kind === 'monitor' && step.action === 'start').lastIndexOf(true);
+    if (started >= 0 && !suite.steps.slice(started).some((step) => step.kind === 'monitor' && step.action === 'stop')) {
+      ctx.addIssue({ code: 'custom', path: ['steps', started, 'monitor'], message: 'expected a later "monitor: stop", got none: the monitor would stay open after the suite' });
+    }
+
     suite.steps.forEach((step, i) => {
       if (step.kind !== 'energy') return;
       const at = (key: string) => ['steps', i, 'energy', key];

@@ -24,6 +24,12 @@ describe('energy steps in suite files', () => {
     expect(parsed.steps[2]).to.deep.include({ kind: 'energy', from: 'force-check', to: 'last-close', measureCharge: 'charge', checksPerYear: WEEKLY_CHECKS_PER_YEAR });
   });
 
+  it('requires a monitor: stop after the last monitor: start', async () => {
+    expect(await configProblems(() => parse(suite('  - monitor: start\n  - wait: 1 s\n')))).to.deep.equal([
+      'suite.yaml:10:14: steps[0].monitor: expected a later "monitor: stop", got none: the monitor would stay open after the suite',
+    ]);
+  });
+
   it('names a measurement whose unit does not fit, an unknown anchor, and a share without a battery', async () => {
     const problems = await configProblems(() => parse(suite('  - energy: {from: force-check, to: closed, measureCharge: delay, measureEnergy: charge, measureBatteryShare: share}\n')));
     expect(problems).to.deep.equal([
