@@ -172,6 +172,25 @@ describe('hil sim on a pseudo-terminal', function () {
     expect(await readFile(join(reportDir, 'certificate.html'), 'utf8')).to.contain('Limited evidence');
   });
 
+  it('passes apn-hygiene again on the same simulator once `hil sim ctl reset` has undone the first run', async function () {
+    this.timeout(180_000);
+    sim = await startHil(['sim', '--pty', link, '--time-scale', String(SCALE), '--power', 'off', '--seed', '5'], /virtual module on/);
+    const rig = await writePtyRig();
+    const apnHygiene = async (name: string) => {
+      const run = await runHil(['run', '--rig', rig, '--suite', 'apn-hygiene', '--no-html', '--report-dir', join(dir, name)], 120_000);
+      return { ...run, output: run.stdout + run.stderr };
+    };
+    const first = await apnHygiene('first');
+    expect(first.code, first.output).to.equal(0);
+    // The first run's update switched the IMSI: a second run without a reset cannot see a switch.
+    const again = await apnHygiene('again');
+    expect(again.code, again.output).to.equal(1);
+    expect(again.output).to.match(/AT\+CIMI answered "\d+", unchanged from imsi_before: the update was meant to switch the IMSI/);
+    expect((await runHil(['sim', 'ctl', socket, 'reset'])).code).to.equal(0);
+    const afterReset = await apnHygiene('after-reset');
+    expect(afterReset.code, afterReset.output).to.equal(0);
+  });
+
   it('leaves the bench powered off and writes a partial report when interrupted', async () => {
     sim = await startHil(['sim', '--pty', link, '--time-scale', '1', '--power', 'off'], /virtual module on/);
     const rig = await writePtyRig(1);
