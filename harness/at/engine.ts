@@ -26,12 +26,13 @@
 // never left the queue.
 
 import type { Clock, Timer } from '../time/clock.ts';
+import { DeadlineAlarm } from './alarm.ts';
 import { AtClosedError, AtCommandError, AtQueueFullError, AtTimeoutError, AtWriteError } from './errors.ts';
 import { LineFramer, type Frame } from './framer.ts';
 import { Listeners } from './listeners.ts';
 import { DEFAULT_URC_PREFIXES, matchPrefix, responsePrefix, unknownUrcPrefix } from './prefixes.ts';
 import { parseFinal, type AtFailure, type FinalResult } from './result-codes.ts';
-import { Transcript, transcriptEntry, type Direction, type EntryKind, type Stamp } from './transcript.ts';
+import { Transcript, type Direction, type EntryKind, type Stamp } from './transcript.ts';
 
 export interface AtResponse {
   command: string;
@@ -136,7 +137,6 @@ interface InFlight {
   startedAt: number;
   /** Rig ms the module has to answer: the job's timeout, or less if its deadline comes first. */
   limitMs: number;
-  timer: Timer;
   /** The previous command timed out after its echo: finals before this command's echo are late answers. */
   gated: boolean;
   echoSeen: boolean;
@@ -162,6 +162,7 @@ export class AtEngine {
   private readonly queue: Job[] = [];
   private readonly inbox: Uint8Array[] = [];
   private active: InFlight | undefined;
+  private readonly alarm: DeadlineAlarm;
   private recovery: { quiet: Timer; cap: Timer } | undefined;
   private gateNext = false;
   private feeding = false;
@@ -173,6 +174,7 @@ export class AtEngine {
   constructor(options: AtEngineOptions) {
     this.write = options.write;
     this.clock = options.clock;
+    this.alarm = new DeadlineAlarm(options.clock);
     this.urcPrefixes = [...DEFAULT_URC_PREFIXES, ...(options.urcPrefixes ?? [])];
     this.defaultTimeoutMs = positive('defaultTimeoutMs', options.defaultTimeoutMs ?? 5000);
     this.recoveryQuietMs = positive('recoveryQuietMs', options.recoveryQuietMs ?? 500);
@@ -288,8 +290,8 @@ export class AtEngine {
     this.recovery = undefined;
     const flight = this.active;
     this.active = undefined;
+    this.alarm.stop();
     if (flight) {
-      flight.timer.cancel();
       rejectJob(flight.job, new AtClosedError(flight.job.command));
     }
     for (const job of this.queue.splice(0)) {
@@ -346,7 +348,6 @@ export class AtEngine {
       job,
       startedAt,
       limitMs,
-      timer: this.clock.setTimer(() => this.timeOut(flight), limitMs),
       gated: this.gateNext,
       echoSeen: false,
       promptDone: false,
@@ -355,6 +356,7 @@ export class AtEngine {
     };
     this.gateNext = false;
     this.active = flight;
+    this.alarm.watch(startedAt + limitMs, () => this.timeOut(flight));
     this.transmit(flight, 'command', job.command, `${job.command}\r`);
   }
 
@@ -373,7 +375,7 @@ export class AtEngine {
     this.record('tx', 'noise', err instanceof Error ? err.message : String(err), `write of ${flight.job.command} failed`);
     if (this.active !== flight) return;
     this.active = undefined;
-    flight.timer.cancel();
+    this.alarm.clear();
     rejectJob(flight.job, new AtWriteError(flight.job.command, err));
     this.dispatchNext();
   }
@@ -464,7 +466,7 @@ export class AtEngine {
   private finish(flight: InFlight, finalLine: string, final: FinalResult, endedAt: number): void {
     if (this.active !== flight) return; // a URC listener closed the engine meanwhile
     this.active = undefined;
-    flight.timer.cancel();
+    this.alarm.clear();
     resolveJob(flight.job, {
       command: flight.job.command,
       lines: flight.lines,
@@ -512,7 +514,7 @@ export class AtEngine {
   }
 
   private record(dir: Direction, kind: EntryKind, text: string, note?: string, stamp = this.stamp()): void {
-    this.transcript.record(transcriptEntry(stamp, dir, kind, text, note));
+    this.transcript.add(stamp, dir, kind, text, note);
   }
 }
 

@@ -18,6 +18,11 @@ export class Listeners<T> {
     };
   }
 
+  /** Whether anyone listens: an emitter can skip building an event nobody will see. */
+  get active(): boolean {
+    return this.list.length > 0;
+  }
+
   emit(value: T): void {
     for (const listener of this.list) {
       try {

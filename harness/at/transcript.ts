@@ -43,9 +43,8 @@ export class Transcript {
    * were four more objects to copy, promote and mark (and 60 % more memory).
    * The kept entries are the `count` slots from `head` on, wrapping at the entry limit.
    */
-  private readonly mono: number[] = [];
-  private readonly wall: number[] = [];
-  private readonly rig: number[] = [];
+  /** mono, wall and rig of each slot, three doubles a slot: grown by doubling up to the entry limit. */
+  private times = new Float64Array(3 * 64);
   private readonly dir: Direction[] = [];
   private readonly kind: EntryKind[] = [];
   private readonly text: string[] = [];
@@ -72,28 +71,43 @@ export class Transcript {
   }
 
   record(entry: TranscriptEntry): void {
-    if (entry.text.length > this.maxTextLength) {
-      entry = transcriptEntry(entry, entry.dir, entry.kind, cut(entry.text, this.maxTextLength), entry.note);
-    }
-    const size = entryBytes(entry.text, entry.note);
+    this.add(entry, entry.dir, entry.kind, entry.text, entry.note);
+  }
+
+  /**
+   * record() without an entry object: the columns take the fields, and an entry is only built (and
+   * frozen) when someone subscribed, since most engines record far more than anyone reads.
+   */
+  add(stamp: Stamp, dir: Direction, kind: EntryKind, text: string, note: string | undefined): void {
+    if (text.length > this.maxTextLength) text = cut(text, this.maxTextLength);
+    const size = entryBytes(text, note);
     while (this.count > 0 && (this.count === this.maxEntries || this.keptBytes + size > this.maxBytes)) this.dropOldest();
-    const slot = (this.head + this.count) % this.maxEntries;
+    let slot = this.head + this.count;
+    if (slot >= this.maxEntries) slot -= this.maxEntries;
     this.count++;
     this.keptBytes += size;
-    this.mono[slot] = entry.mono;
-    this.wall[slot] = entry.wall;
-    this.rig[slot] = entry.rig;
-    this.dir[slot] = entry.dir;
-    this.kind[slot] = entry.kind;
-    this.text[slot] = entry.text;
-    this.note[slot] = entry.note;
-    // Entries are built by the engine alone, so freezing them is enough to hand them out safely.
-    this.listeners.emit(Object.freeze(entry));
+    if (3 * slot >= this.times.length) this.growTimes();
+    this.times[3 * slot] = stamp.mono;
+    this.times[3 * slot + 1] = stamp.wall;
+    this.times[3 * slot + 2] = stamp.rig;
+    this.dir[slot] = dir;
+    this.kind[slot] = kind;
+    this.text[slot] = text;
+    this.note[slot] = note;
+    // Entries are built here alone, so freezing them is enough to hand them out safely.
+    if (this.listeners.active) this.listeners.emit(Object.freeze(transcriptEntry(stamp, dir, kind, text, note)));
   }
 
   /** The kept entries, oldest first. */
   entries(): TranscriptEntry[] {
     return Array.from({ length: this.count }, (_, i) => this.entry((this.head + i) % this.maxEntries));
+  }
+
+  /** Slots are only ever appended until the ring is full, so a new slot is always the next one. */
+  private growTimes(): void {
+    const grown = new Float64Array(Math.min(2 * this.times.length, 3 * this.maxEntries));
+    grown.set(this.times);
+    this.times = grown;
   }
 
   /** Its slot keeps no text: a ring short of its entry limit must not hold on to what it dropped. */
@@ -112,7 +126,7 @@ export class Transcript {
   }
 
   private entry(slot: number): TranscriptEntry {
-    const stamp = { mono: this.mono[slot]!, wall: this.wall[slot]!, rig: this.rig[slot]! };
+    const stamp = { mono: this.times[3 * slot]!, wall: this.times[3 * slot + 1]!, rig: this.times[3 * slot + 2]! };
     return Object.freeze(transcriptEntry(stamp, this.dir[slot]!, this.kind[slot]!, this.text[slot]!, this.note[slot]));
   }
 
