@@ -30,7 +30,7 @@ import { DeadlineAlarm } from './alarm.ts';
 import { AtClosedError, AtCommandError, AtQueueFullError, AtTimeoutError, AtWriteError } from './errors.ts';
 import { LineFramer, type Frame } from './framer.ts';
 import { Listeners } from './listeners.ts';
-import { DEFAULT_URC_PREFIXES, matchPrefix, responsePrefix, unknownUrcPrefix } from './prefixes.ts';
+import { DEFAULT_URC_PREFIXES, PrefixTable, responsePrefix, unknownUrcPrefix } from './prefixes.ts';
 import { parseFinal, type AtFailure, type FinalResult } from './result-codes.ts';
 import { Transcript, type Direction, type EntryKind, type Stamp } from './transcript.ts';
 
@@ -151,7 +151,7 @@ export class AtEngine {
   readonly transcript: Transcript;
   private readonly write: AtEngineOptions['write'];
   private readonly clock: Clock;
-  private readonly urcPrefixes: readonly string[];
+  private readonly urcPrefixes: PrefixTable;
   private readonly defaultTimeoutMs: number;
   private readonly recoveryQuietMs: number;
   private readonly recoveryMaxMs: number;
@@ -175,7 +175,7 @@ export class AtEngine {
     this.write = options.write;
     this.clock = options.clock;
     this.alarm = new DeadlineAlarm(options.clock);
-    this.urcPrefixes = [...DEFAULT_URC_PREFIXES, ...(options.urcPrefixes ?? [])];
+    this.urcPrefixes = new PrefixTable([...DEFAULT_URC_PREFIXES, ...(options.urcPrefixes ?? [])]);
     this.defaultTimeoutMs = positive('defaultTimeoutMs', options.defaultTimeoutMs ?? 5000);
     this.recoveryQuietMs = positive('recoveryQuietMs', options.recoveryQuietMs ?? 500);
     this.recoveryMaxMs = positive('recoveryMaxMs', options.recoveryMaxMs ?? this.defaultTimeoutMs);
@@ -406,7 +406,7 @@ export class AtEngine {
     if (flight.promptDone && (text.includes(CTRL_Z) || text === payload!.trim())) {
       return this.record('rx', 'echo', text, 'payload', stamp);
     }
-    if (!flight.echoSeen && text.toUpperCase() === command.toUpperCase()) {
+    if (!flight.echoSeen && isEcho(text, command)) {
       this.releaseHeldAsStray(flight, `arrived before the echo of ${command}`);
       flight.echoSeen = true;
       return this.record('rx', 'echo', text, undefined, stamp);
@@ -429,7 +429,7 @@ export class AtEngine {
   }
 
   private onIdleLine(line: RxLine): void {
-    const prefix = matchPrefix(line.text, this.urcPrefixes);
+    const prefix = this.urcPrefixes.match(line.text);
     if (prefix) return this.emitUrc(line, prefix);
     if (this.recovery) return this.record('rx', 'noise', line.text, 'late output after a timeout', line.stamp);
     if (parseFinal(line.text)) return this.record('rx', 'noise', line.text, 'result code with no command in flight', line.stamp);
@@ -446,13 +446,13 @@ export class AtEngine {
 
   private urcPrefixDuring(flight: InFlight, text: string): string | undefined {
     if (flight.job.expect && text.startsWith(flight.job.expect)) return undefined;
-    return matchPrefix(text, this.urcPrefixes);
+    return this.urcPrefixes.match(text);
   }
 
   /** Held lines that turned out not to answer the command: URCs if they look like one, else noise. */
   private releaseHeldAsStray(flight: InFlight, note: string): void {
     for (const line of flight.held.splice(0)) {
-      const prefix = matchPrefix(line.text, this.urcPrefixes);
+      const prefix = this.urcPrefixes.match(line.text);
       if (prefix) this.emitUrc(line, prefix);
       else this.record('rx', 'noise', line.text, note, line.stamp);
     }
@@ -516,6 +516,11 @@ export class AtEngine {
   private record(dir: Direction, kind: EntryKind, text: string, note?: string, stamp = this.stamp()): void {
     this.transcript.add(stamp, dir, kind, text, note);
   }
+}
+
+/** The command's echo, in any case: compared without building upper-case copies of every line. */
+function isEcho(text: string, command: string): boolean {
+  return text.length === command.length && (text === command || text.toUpperCase() === command.toUpperCase());
 }
 
 function resolveJob(job: Job, response: AtResponse): void {

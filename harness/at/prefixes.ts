@@ -36,11 +36,50 @@ export function responsePrefix(command: string): string | undefined {
 
 /** The longest of `prefixes` that `line` starts with. */
 export function matchPrefix(line: string, prefixes: readonly string[]): string | undefined {
-  let best: string | undefined;
-  for (const prefix of prefixes) {
-    if (line.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = prefix;
+  let table = tables.get(prefixes);
+  if (!table) tables.set(prefixes, (table = new PrefixTable(prefixes)));
+  return table.match(line);
+}
+
+const tables = new WeakMap<readonly string[], PrefixTable>();
+/** Characters of a prefix that pick its bucket. */
+const KEY_LENGTH = 3;
+
+/**
+ * Prefixes bucketed by their first three characters, longest first in each bucket: a line is
+ * compared with the one or two prefixes that could match it instead of with all of them.
+ */
+export class PrefixTable {
+  private readonly buckets = new Map<number, string[]>();
+  /** Prefixes shorter than the key, compared with every line. */
+  private readonly short: string[] = [];
+
+  constructor(prefixes: readonly string[]) {
+    for (const prefix of [...new Set(prefixes)].sort((a, b) => b.length - a.length)) {
+      if (prefix.length < KEY_LENGTH) this.short.push(prefix);
+      else {
+        const key = keyOf(prefix);
+        const bucket = this.buckets.get(key);
+        if (bucket) bucket.push(prefix);
+        else this.buckets.set(key, [prefix]);
+      }
+    }
   }
-  return best;
+
+  /** The longest prefix `line` starts with. */
+  match(line: string): string | undefined {
+    const bucket = line.length >= KEY_LENGTH ? this.buckets.get(keyOf(line)) : undefined;
+    if (bucket) {
+      for (const prefix of bucket) if (line.startsWith(prefix)) return prefix; // longer than any short one
+    }
+    for (const prefix of this.short) if (line.startsWith(prefix)) return prefix;
+    return undefined;
+  }
+}
+
+/** The first three UTF-16 units as one number: no substring is built per line. */
+function keyOf(text: string): number {
+  return (text.charCodeAt(0) * 0x10000 + text.charCodeAt(1)) * 0x10000 + text.charCodeAt(2);
 }
 
 /** A name for an unsolicited line no known prefix matched: its `+NAME:` head, else the whole line. */

@@ -18,13 +18,17 @@ export interface FinalResult {
 }
 
 const PLAIN_FAILURES: ReadonlySet<string> = new Set<FailureKind>(['ERROR', 'NO CARRIER', 'BUSY', 'NO ANSWER', 'NO DIALTONE', 'ABORTED']);
+const CONNECT = /^CONNECT(\s.*)?$/;
 const EXTENDED_ERROR = /^\+(CME|CMS) ERROR:(.*)$/;
 
 /** The final result a (trimmed) line carries, or undefined when it is not one. */
 export function parseFinal(line: string): FinalResult | undefined {
-  if (line === 'OK' || /^CONNECT(\s.*)?$/.test(line)) return { ok: true };
+  if (line === 'OK') return { ok: true };
+  // Most lines are neither: their first character rules the patterns out before any regex runs.
+  const first = line.charCodeAt(0);
+  if (first === 0x43 /* C */ && CONNECT.test(line)) return { ok: true };
   if (PLAIN_FAILURES.has(line)) return { ok: false, error: { kind: line as FailureKind } };
-  const match = EXTENDED_ERROR.exec(line);
+  const match = first === 0x2b /* + */ ? EXTENDED_ERROR.exec(line) : null;
   if (!match) return undefined;
   const cme = match[1] === 'CME';
   const detail = (cme ? CME_ERRORS : CMS_ERRORS).describe(match[2]!);

@@ -43,8 +43,8 @@ export class Transcript {
    * were four more objects to copy, promote and mark (and 60 % more memory).
    * The kept entries are the `count` slots from `head` on, wrapping at the entry limit.
    */
-  /** mono, wall and rig of each slot, three doubles a slot: grown by doubling up to the entry limit. */
-  private times = new Float64Array(3 * 64);
+  /** mono, wall and rig of each slot, three doubles a slot: grown fourfold up to the entry limit. */
+  private times = new Float64Array(3 * 1024);
   private readonly dir: Direction[] = [];
   private readonly kind: EntryKind[] = [];
   private readonly text: string[] = [];
@@ -105,7 +105,7 @@ export class Transcript {
 
   /** Slots are only ever appended until the ring is full, so a new slot is always the next one. */
   private growTimes(): void {
-    const grown = new Float64Array(Math.min(2 * this.times.length, 3 * this.maxEntries));
+    const grown = new Float64Array(Math.min(4 * this.times.length, 3 * this.maxEntries));
     grown.set(this.times);
     this.times = grown;
   }
