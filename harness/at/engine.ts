@@ -25,7 +25,8 @@
 // are sent once, and every command is settled by its deadline, counted from send(), even one that
 // never left the queue.
 
-import type { Clock, Timer } from '../time/clock.ts';
+import { ScaledClock, type Clock, type Timer } from '../time/clock.ts';
+import { LoopLag } from './loop-lag.ts';
 import { DeadlineAlarm } from './alarm.ts';
 import { AtClosedError, AtCommandError, AtQueueFullError, AtTimeoutError, AtWriteError } from './errors.ts';
 import { LineFramer, type Frame } from './framer.ts';
@@ -52,8 +53,11 @@ export interface Urc {
   line: string;
   /** The URC prefix that matched, or for a line seen while idle with no known prefix its `+NAME:` head. */
   prefix: string;
+  /** When the line's first byte was read. */
   rig: number;
   wall: number;
+  /** Rig ms the stamp may be late by: the event loop's recent delay (see LoopLag). Absent: never late. */
+  lateBy?: number;
 }
 
 export interface AtEngineOptions {
@@ -77,6 +81,11 @@ export interface AtEngineOptions {
   transcriptLimit?: number;
   /** Estimated heap bytes the kept transcript entries may take. Default 16 MiB. */
   transcriptBytes?: number;
+  /**
+   * Measures how late a stamp may be. Default: the process's monitor for a ScaledClock, whose rig time
+   * follows the wall; none (stamps never late) for a clock that only moves when told to.
+   */
+  loopLag?: LoopLag | undefined;
   /** Commands that may wait behind the one in flight; send() refuses one more with AtQueueFullError. Default 64. */
   maxQueued?: number;
   /**
@@ -127,9 +136,14 @@ interface Job extends Caller {
   expiry: Timer | undefined;
 }
 
+/** When a chunk was read, and how late that may be (rig ms). */
+interface RxStamp extends Stamp {
+  lateBy: number;
+}
+
 interface RxLine {
   text: string;
-  stamp: Stamp;
+  stamp: RxStamp;
 }
 
 interface InFlight {
@@ -160,14 +174,17 @@ export class AtEngine {
   private readonly framer: LineFramer;
   private readonly urcListeners = new Listeners<Urc>();
   private readonly queue: Job[] = [];
-  private readonly inbox: Uint8Array[] = [];
+  /** Chunks fed while one was being processed, with their stamps. */
+  private readonly inbox: { bytes: Uint8Array; stamp: RxStamp }[] = [];
+  private readonly loopLag: LoopLag | undefined;
   private active: InFlight | undefined;
   private readonly alarm: DeadlineAlarm;
   private recovery: { quiet: Timer; cap: Timer } | undefined;
   private gateNext = false;
   private feeding = false;
-  /** When the chunk being framed was read: every line in one read shares its stamp. */
-  private readStamp: Stamp | undefined;
+  /** When the chunk being framed was read, and when the one holding the first byte of the line in progress was. */
+  private chunkStamp: RxStamp | undefined;
+  private lineStamp: RxStamp | undefined;
   private dispatching = false;
   private closed = false;
 
@@ -175,6 +192,7 @@ export class AtEngine {
     this.write = options.write;
     this.clock = options.clock;
     this.alarm = new DeadlineAlarm(options.clock);
+    this.loopLag = 'loopLag' in options ? options.loopLag : options.clock instanceof ScaledClock ? LoopLag.shared() : undefined;
     this.urcPrefixes = new PrefixTable([...DEFAULT_URC_PREFIXES, ...(options.urcPrefixes ?? [])]);
     this.defaultTimeoutMs = positive('defaultTimeoutMs', options.defaultTimeoutMs ?? 5000);
     this.recoveryQuietMs = positive('recoveryQuietMs', options.recoveryQuietMs ?? 500);
@@ -186,7 +204,7 @@ export class AtEngine {
     // Texts are cut at 4096 characters, never below the line length: a line the framer passes is kept whole.
     const textLength = Math.max(maxLineLength, 4096);
     this.transcript = new Transcript({ entries: options.transcriptLimit, bytes: options.transcriptBytes, textLength });
-    this.framer = new LineFramer((frame) => this.onFrame(frame), {
+    this.framer = new LineFramer((frame, carried) => this.onFrame(frame, carried ? this.lineStamp! : this.chunkStamp!), {
       maxLineLength,
       promptArmed: () => this.active?.job.payload !== undefined && !this.active.promptDone,
     });
@@ -199,20 +217,29 @@ export class AtEngine {
       this.record('rx', 'noise', typeof chunk, 'input that is not bytes ignored');
       return;
     }
+    // Stamped here, in the transport's data callback: as close to the read as the process gets.
+    const stamp = this.rxStamp();
     // A listener or a synchronous write may feed while a chunk is being processed: queue it behind.
-    this.inbox.push(this.feeding ? new Uint8Array(chunk) : chunk);
-    if (this.feeding) return;
+    if (this.feeding) {
+      this.inbox.push({ bytes: new Uint8Array(chunk), stamp });
+      return;
+    }
     this.feeding = true;
     try {
-      for (let next = this.inbox.shift(); next && !this.closed; next = this.inbox.shift()) {
-        this.heardBytes();
-        this.readStamp = undefined; // taken at the chunk's first frame, if it has any
-        this.framer.push(next);
-      }
+      this.frame(chunk, stamp);
+      for (let next = this.inbox.shift(); next && !this.closed; next = this.inbox.shift()) this.frame(next.bytes, next.stamp);
     } finally {
       this.feeding = false;
       this.inbox.length = 0;
     }
+  }
+
+  /** A line is dated by the read that brought its first byte, however many reads it took. */
+  private frame(bytes: Uint8Array, stamp: RxStamp): void {
+    this.heardBytes();
+    this.chunkStamp = stamp;
+    this.framer.push(bytes);
+    if (this.framer.holdsLineOfLastPush) this.lineStamp = stamp;
   }
 
   /**
@@ -380,15 +407,14 @@ export class AtEngine {
     this.dispatchNext();
   }
 
-  private onFrame(frame: Frame): void {
+  private onFrame(frame: Frame, stamp: RxStamp): void {
     if (this.closed) return;
-    const stamp = (this.readStamp ??= this.stamp());
     if (frame.kind === 'noise') this.record('rx', 'noise', frame.text, frame.reason, stamp);
     else if (frame.kind === 'prompt') this.onPrompt(stamp);
     else this.onLine({ text: frame.text, stamp });
   }
 
-  private onPrompt(stamp: Stamp): void {
+  private onPrompt(stamp: RxStamp): void {
     const flight = this.active;
     if (flight?.job.payload === undefined) return;
     flight.promptDone = true;
@@ -460,7 +486,8 @@ export class AtEngine {
 
   private emitUrc(line: RxLine, prefix: string): void {
     this.record('rx', 'urc', line.text, undefined, line.stamp);
-    this.urcListeners.emit({ line: line.text, prefix, rig: line.stamp.rig, wall: line.stamp.wall });
+    const { rig, wall, lateBy } = line.stamp;
+    this.urcListeners.emit({ line: line.text, prefix, rig, wall, ...(this.loopLag && { lateBy }) });
   }
 
   private finish(flight: InFlight, finalLine: string, final: FinalResult, endedAt: number): void {
@@ -511,6 +538,11 @@ export class AtEngine {
 
   private stamp(): Stamp {
     return { mono: performance.now(), wall: this.clock.wallNow(), rig: this.clock.now() };
+  }
+
+  private rxStamp(): RxStamp {
+    const lateBy = this.loopLag ? this.loopLag.lateByMs() * this.clock.scale : 0;
+    return { mono: performance.now(), wall: this.clock.wallNow(), rig: this.clock.now(), lateBy };
   }
 
   private record(dir: Direction, kind: EntryKind, text: string, note?: string, stamp = this.stamp()): void {

@@ -42,9 +42,12 @@ export class LineFramer {
   private blank = true;
   /** The current line overflowed: its bytes are dropped up to its end. */
   private discarding = false;
+  /** The current line's first byte came in an earlier push. */
+  private startedEarlier = false;
 
   constructor(
-    private readonly emit: (frame: Frame) => void,
+    /** `carried`: the frame's first byte came in an earlier push, so it is dated by that push's stamp. */
+    private readonly emit: (frame: Frame, carried: boolean) => void,
     private readonly options: FramerOptions,
   ) {
     if (!(options.maxLineLength >= 1) || !Number.isInteger(options.maxLineLength)) {
@@ -56,6 +59,7 @@ export class LineFramer {
   push(input: Uint8Array): void {
     // A Buffer over the same memory (no copy), for Buffer#toString: see decodeLine().
     const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    this.startedEarlier = this.length > 0 || this.discarding;
     for (let from = 0; from < bytes.length; ) {
       const end = lineEnd(bytes, from);
       const start = this.discarding ? end : this.afterPrompts(bytes, from, end);
@@ -87,7 +91,8 @@ export class LineFramer {
       if (bytes[at] === GT && column < this.buf.length && this.options.promptArmed()) {
         this.length = 0;
         from = ++at;
-        this.emit({ kind: 'prompt' });
+        this.startedEarlier = false; // what follows the prompt came in this push
+        this.emit({ kind: 'prompt' }, false);
       } else {
         this.blank = false;
       }
@@ -104,7 +109,7 @@ export class LineFramer {
         kind: 'noise',
         text: escapeBytes(this.buf.subarray(0, PREVIEW_BYTES), '...'),
         reason: `line longer than ${this.buf.length} bytes; dropped up to the next line end`,
-      });
+      }, this.startedEarlier);
       this.length = 0;
       this.discarding = true;
       return;
@@ -119,7 +124,14 @@ export class LineFramer {
     this.length = 0;
     this.blank = true;
     this.discarding = false;
-    if (frame) this.emit(frame);
+    const carried = this.startedEarlier;
+    this.startedEarlier = false; // the next line starts in this push
+    if (frame) this.emit(frame, carried);
+  }
+
+  /** A line is in progress whose first byte came in the latest push: its stamp is needed later. */
+  get holdsLineOfLastPush(): boolean {
+    return (this.length > 0 || this.discarding) && !this.startedEarlier;
   }
 }
 

@@ -32,7 +32,10 @@ export interface OtaSession {
   exchangedData: boolean;
   /** What the module showed of this session, in the order first seen. */
   seen: EvidenceSource[];
-  /** How far openedAt and closedAt may be from the real edges, in rig ms: half a polling interval for a polled session, else 0. */
+  /**
+   * How far openedAt and closedAt may be from the real edges, in rig ms: half a polling interval for a
+   * polled session, else how late the stamps of the lines dating them may be (Urc.lateBy).
+   */
   timingUncertainty: number;
   /** The module lines this session was read from, with their rig times. */
   evidence: { rig: number; line: string }[];
@@ -76,11 +79,13 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   /** Which link events each session has seen. */
   private readonly layers = new WeakMap<OtaSession, Set<LinkLayer>>();
   private readonly unsubscribe: () => void;
+  /** How late the stamp of the URC being handled may be. */
+  private urcLateBy = 0;
 
   constructor(urcs: Pick<AtEngine, 'onUrc'>, rules: readonly EvidenceRule[], private readonly contexts: ContextReader) {
     super();
     this.rules = rules.map((rule) => ({ kind: rule.kind, regex: new RegExp(rule.pattern) }));
-    this.unsubscribe = urcs.onUrc((urc) => this.onUrc(urc));
+    this.unsubscribe = urcs.onUrc((urc) => this.heard(urc));
   }
 
   stop(): void {
@@ -116,6 +121,15 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       session.evidence.push(evidence);
       this.announced.add(session);
       this.emit('opened', session);
+    }
+  }
+
+  private heard(urc: Urc): void {
+    this.urcLateBy = urc.lateBy ?? 0;
+    try {
+      this.onUrc(urc);
+    } finally {
+      this.urcLateBy = 0;
     }
   }
 
@@ -230,6 +244,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     this.openSessions.delete(session);
     session.closedAt = evidence?.rig;
     if (evidence) session.evidence.push(evidence);
+    session.timingUncertainty = Math.max(session.timingUncertainty, this.urcLateBy);
     if (this.announced.has(session)) this.emit('closed', session);
   }
 
@@ -244,7 +259,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       state,
       exchangedData: false,
       seen: pending ? [pending.source] : [],
-      timingUncertainty: 0,
+      timingUncertainty: this.urcLateBy,
       evidence: [...(pending?.evidence ?? [])],
     };
     this.sessions.push(session);
