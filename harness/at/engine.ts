@@ -85,7 +85,7 @@ export interface AtEngineOptions {
    * Measures how late a stamp may be. Default: the process's monitor for a ScaledClock, whose rig time
    * follows the wall; none (stamps never late) for a clock that only moves when told to.
    */
-  loopLag?: LoopLag | undefined;
+  loopLag?: Pick<LoopLag, 'lateByMs'> | undefined;
   /** Commands that may wait behind the one in flight; send() refuses one more with AtQueueFullError. Default 64. */
   maxQueued?: number;
   /**
@@ -176,7 +176,7 @@ export class AtEngine {
   private readonly queue: Job[] = [];
   /** Chunks fed while one was being processed, with their stamps. */
   private readonly inbox: { bytes: Uint8Array; stamp: RxStamp }[] = [];
-  private readonly loopLag: LoopLag | undefined;
+  private readonly loopLag: Pick<LoopLag, 'lateByMs'> | undefined;
   private active: InFlight | undefined;
   private readonly alarm: DeadlineAlarm;
   private recovery: { quiet: Timer; cap: Timer } | undefined;
