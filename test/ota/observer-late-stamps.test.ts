@@ -1,0 +1,34 @@
+// The OTA observer states how late the stamps dating a session may be as the session's timing uncertainty.
+import { expect } from 'chai';
+import type { Urc } from '../../harness/at/index.ts';
+import { OtaObserver } from '../../harness/ota/observer.ts';
+import { ALL_LAYERS, contextList, pdnDown, pdnUp } from './module-lines.ts';
+
+/** URCs whose stamps say how late they may be. */
+function lateSource() {
+  const listeners: ((urc: Urc) => void)[] = [];
+  return {
+    onUrc: (listener: (urc: Urc) => void) => (listeners.push(listener), () => {}),
+    say: (line: string, rig: number, lateBy: number) => listeners.forEach((l) => l({ line, prefix: line.split(':')[0]!, rig, wall: rig, lateBy })),
+  };
+}
+
+describe('OTA observer on late stamps', () => {
+  it('widens a session\'s timing uncertainty to the lateness of the stamps that opened and closed it', async () => {
+    const urcs = lateSource();
+    const observer = new OtaObserver(urcs, ALL_LAYERS, contextList());
+    urcs.say(pdnUp(2), 1_000, 4);
+    await Promise.resolve();
+    expect(observer.sessions[0]).to.deep.include({ openedAt: 1_000, timingUncertainty: 4 });
+    urcs.say(pdnDown(2), 2_000, 35);
+    expect(observer.sessions[0]).to.deep.include({ closedAt: 2_000, timingUncertainty: 35 });
+  });
+
+  it('keeps the lateness of the URC it was handling to that URC: a poll later states only its own', () => {
+    const urcs = lateSource();
+    const observer = new OtaObserver(urcs, ALL_LAYERS, contextList());
+    urcs.say(pdnUp(1), 500, 50);
+    observer.polled(new Map([[2, 'ota.super']]), 3_000, 1_000);
+    expect(observer.sessions.map((s) => [s.cid, s.timingUncertainty])).to.deep.equal([[1, 50], [2, 500]]);
+  });
+});
