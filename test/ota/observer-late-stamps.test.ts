@@ -27,8 +27,9 @@ describe('OTA observer on late stamps', () => {
   it('keeps the lateness of the URC it was handling to that URC: a poll later states only its own', () => {
     const urcs = lateSource();
     const observer = new OtaObserver(urcs, ALL_LAYERS, contextList());
-    urcs.say(pdnUp(1), 500, 50);
-    observer.polled(new Map([[2, 'ota.super']]), 3_000, 1_000);
-    expect(observer.sessions.map((s) => [s.cid, s.timingUncertainty])).to.deep.equal([[1, 50], [2, 500]]);
+    observer.polled(new Map([[2, 'ota.super']]), 1_000, 2);
+    urcs.say(pdnUp(1), 1_500, 50);
+    observer.polled(new Map([[1, 'super']]), 1_502, 2);
+    expect(observer.sessions.map((s) => [s.cid, s.state, s.timingUncertainty])).to.deep.equal([[2, 'closed', 1], [1, 'open', 50]]);
   });
 });
