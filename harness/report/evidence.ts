@@ -35,13 +35,13 @@ async function filesUnder(reportDir: string, name: string): Promise<string[]> {
   }
 }
 
-async function hashFile(reportDir: string, path: string): Promise<EvidenceFile> {
+export async function hashFile(reportDir: string, path: string): Promise<EvidenceFile> {
   const content = await readFile(join(reportDir, path));
   return { path: path.split(sep).join('/'), sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length };
 }
 
 /** The listing `sha256sum` prints for these files: `sha256sum -c` checks it from the report folder. */
-function sha256sumListing(files: readonly EvidenceFile[]): string {
+export function sha256sumListing(files: readonly EvidenceFile[]): string {
   return files.map((f) => `${f.sha256}  ${f.path}\n`).join('');
 }
 
