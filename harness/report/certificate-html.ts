@@ -93,10 +93,25 @@ function nightsTable(nights: Night[]): string {
   return `<h2>Recent nights</h2><p class="small">The figures of the last ${nights.length} run(s) in the history, oldest first; the colour is each figure's verdict.</p><div style="overflow-x:auto"><table class="nights"><tr><th>figure</th>${head}</tr>${rows.join('')}</table></div>`;
 }
 
+function ended(c: Certificate): string {
+  if (c.status !== 'aborted' && c.status !== 'incomplete') return '';
+  return `<p class="banner" id="run-ended" data-status="${esc(c.status)}">The run ${c.status === 'aborted' ? 'was aborted' : 'ended early'}: <strong>${esc(c.abortReason ?? 'no reason recorded')}</strong>. What it had done is reported; what it never reached is not run.</p>`;
+}
+
+function inputs(c: Certificate): string {
+  if (!c.inputs) return '<h2>Inputs</h2><p class="small">This report folder kept no copies of the rig and suite files it ran (an older harness wrote it).</p>';
+  const rows = [{ what: 'rig file', ...c.inputs.rig }, ...c.inputs.suites.map((s) => ({ what: `suite ${s.suiteId}`, ...s }))]
+    .map((f) => `<tr><td>${esc(f.what)}</td><td><code>${esc(f.copy)}</code><div class="small">copy of ${esc(f.original)}</div></td><td class="hash">${f.sha256 ?? 'not hashed'}</td></tr>`)
+    .join('');
+  return `<h2>Inputs</h2>
+<p>The rig and suite files as the run read them, copied into the report folder; their hashes are part of the evidence digest.</p>
+<table id="inputs"><tr><th>input</th><th>copy</th><th>sha256</th></tr>${rows}</table>`;
+}
+
 function evidence(c: Certificate): string {
   const files = c.evidence.files.map((f) => `<tr><td><code>${esc(f.path)}</code></td><td class="num">${f.bytes}</td><td class="hash">${f.sha256}</td></tr>`).join('');
   return `<h2>Evidence</h2>
-<p>SHA-256 of the ${c.evidence.files.length} evidence files in the report folder, and one digest over that list (as <code>sha256sum</code> prints it). <code>hil report &lt;report-dir&gt; --verify</code> checks the folder against this summary.</p>
+<p>SHA-256 of the ${c.evidence.files.length} evidence files in the report folder, and one digest over that list (as <code>sha256sum</code> prints it). <code>hil report &lt;report-dir&gt; --verify</code> checks the folder against this summary; in a folder signed with <code>hil report --sign</code>, <code>--verify --pubkey &lt;public-key.pem&gt;</code> also checks the signature over every file, this page included.</p>
 <table><tr><th>digest</th><td class="hash" id="evidence-digest">${c.evidence.digest}</td></tr></table>
 <details><summary class="small">the ${c.evidence.files.length} files</summary><table><tr><th>file</th><th>bytes</th><th>sha256</th></tr>${files}</table></details>`;
 }
@@ -123,6 +138,7 @@ export function renderCertificateHtml(c: Certificate): string {
 <div id="overall-verdict" data-verdict="${esc(c.verdict)}">${badge(c.verdict, true)}</div>
 </div>
 ${banner}
+${ended(c)}
 <h2>What was tested</h2>
 <div class="facts">
 <table>
@@ -144,7 +160,7 @@ ${row('SIM toolkit', c.rig.toolkit === undefined ? undefined : c.rig.toolkit ===
 ${row('OTA evidence', c.rig.evidence)}
 ${row('Pending update known from', c.rig.updates)}
 ${row('Time scale', c.rig.timeScale === 1 ? '1 (real time)' : `${c.rig.timeScale} (figures are rig time)`)}
-${row('Harness', `${c.harness.name} ${c.harness.version}`)}
+${row('Harness', `${c.harness.name} ${c.harness.version}, commit ${c.harness.commit}`)}
 ${row('Run', `${date(c.startedAt)} to ${date(c.date)}`)}
 </table>
 </div>
@@ -152,6 +168,7 @@ ${row('Run', `${date(c.startedAt)} to ${date(c.date)}`)}
 <table class="overview">${c.requirements.map((r) => `<tr><td><a href="#${esc(r.suiteId)}">${esc(r.suiteId)}</a></td><td>${esc(r.title)}</td><td>${badge(r.verdict)}${r.evidence === 'limited' ? ' <span class="small">limited evidence</span>' : ''}</td></tr>`).join('')}</table>
 ${c.requirements.map(requirement).join('\n')}
 ${c.recentNights?.length ? nightsTable(c.recentNights) : ''}
+${inputs(c)}
 ${evidence(c)}
 </main>
 </body>

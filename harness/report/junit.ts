@@ -1,5 +1,6 @@
 // JUnit XML for CI systems: one testsuite per suite, one testcase per test, failures with their
-// messages, measurements as testcase properties. Times are rig time, as everywhere in the reports.
+// messages, measurements as testcase properties. `time` is wall seconds, as CI systems take it; the
+// rig time the figures speak in is kept as the `rig-time` property. Timestamps are ISO 8601 in UTC.
 import type { MeasuredValue, MeasurementStatistics, RunSummary, TestResult } from '../record/index.ts';
 import { describeLimits } from '../suite/measurements.ts';
 import { formatDuration } from '../time/duration.ts';
@@ -14,7 +15,12 @@ function attrs(values: Attrs): string {
     .join('');
 }
 
-const seconds = (rigMs: number) => (rigMs / 1000).toFixed(3);
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+/** Rig time runs `timeScale` times faster than wall time, exactly (time/clock.ts), so a rig span gives its wall time. */
+const wallSeconds = (rigMs: number, timeScale: number) => seconds(rigMs / timeScale);
+
+const rigSpan = (tests: readonly TestResult[]) => tests.reduce((sum, t) => sum + t.endedAt - t.startedAt, 0);
 
 function property(name: string, value: string | number | undefined): string {
   return value === undefined ? '' : `<property${attrs({ name, value })}/>`;
@@ -50,9 +56,10 @@ function stepLines(test: TestResult): string {
     .join('\n');
 }
 
-function testcase(test: TestResult): string {
+function testcase(test: TestResult, timeScale: number): string {
   const limitations = (test.limitations ?? []).map((text, i) => property(`limited-evidence.${i + 1}`, text));
-  const properties = [...test.measurements.flatMap(measurementProperties), ...(test.statistics ?? []).flatMap(statisticProperties), ...limitations].join('');
+  const rigTime = property('rig-time', seconds(test.endedAt - test.startedAt));
+  const properties = [rigTime, ...test.measurements.flatMap(measurementProperties), ...(test.statistics ?? []).flatMap(statisticProperties), ...limitations].join('');
   const message = test.error ?? test.status;
   const outcome =
     test.status === 'failed'
@@ -63,12 +70,12 @@ function testcase(test: TestResult): string {
           ? `<skipped${attrs({ message: test.error })}/>`
           : '';
   const out = test.steps.length > 0 ? `<system-out>${escapeXml(stepLines(test))}</system-out>` : '';
-  return `    <testcase${attrs({ name: test.title, classname: test.suiteId, file: test.file, time: seconds(test.endedAt - test.startedAt) })}>${properties ? `<properties>${properties}</properties>` : ''}${outcome}${out}</testcase>`;
+  return `    <testcase${attrs({ name: test.title, classname: test.suiteId, file: test.file, time: wallSeconds(test.endedAt - test.startedAt, timeScale) })}><properties>${properties}</properties>${outcome}${out}</testcase>`;
 }
 
-function counts(tests: TestResult[]): Attrs {
+function counts(tests: TestResult[], timeScale: number): Attrs {
   const n = (status: TestResult['status']) => tests.filter((t) => t.status === status).length;
-  return { tests: tests.length, failures: n('failed'), errors: n('broken'), skipped: n('skipped'), time: seconds(tests.reduce((sum, t) => sum + t.endedAt - t.startedAt, 0)) };
+  return { tests: tests.length, failures: n('failed'), errors: n('broken'), skipped: n('skipped'), time: wallSeconds(rigSpan(tests), timeScale) };
 }
 
 export function renderJunit(summary: RunSummary): string {
@@ -82,20 +89,23 @@ export function renderJunit(summary: RunSummary): string {
     property('module.firmware', summary.module.firmware),
     property('module.imei', summary.module.imei),
     property('sim.iccid', summary.module.iccid),
-    property('time', 'rig time'),
+    property('time', 'wall seconds; rig-time: rig seconds'),
+    property('run.startedAt', summary.startedAt),
+    property('run.endedAt', summary.endedAt),
   ].join('');
+  const { timeScale } = summary.rig;
   const body = suites.map((id) => {
     const tests = summary.tests.filter((t) => t.suiteId === id);
     return [
-      `  <testsuite${attrs({ name: id, ...counts(tests), timestamp: summary.startedAt.replace(/Z$/, ''), file: tests[0]!.file })}>`,
-      `    <properties>${runProperties}</properties>`,
-      ...tests.map(testcase),
+      `  <testsuite${attrs({ name: id, ...counts(tests, timeScale), timestamp: summary.startedAt, file: tests[0]!.file })}>`,
+      `    <properties>${runProperties}${property('rig-time', seconds(rigSpan(tests)))}</properties>`,
+      ...tests.map((t) => testcase(t, timeScale)),
       '  </testsuite>',
     ].join('\n');
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attrs({ name: `sim-ota-hil ${summary.runId}`, ...counts(summary.tests) })}>`,
+    `<testsuites${attrs({ name: `sim-ota-hil ${summary.runId}`, ...counts(summary.tests, timeScale), timestamp: summary.startedAt })}>`,
     ...body,
     '</testsuites>',
     '',

@@ -21,11 +21,30 @@ describe('JUnit XML', () => {
   ]);
   const xml = renderJunit(summary);
 
-  it('has one testsuite per suite and one testcase per test, timed in rig seconds', () => {
+  it('has one testsuite per suite and one testcase per test, timed in seconds', () => {
     expect(element(xml, 'testsuites')).to.include({ tests: '3', failures: '1', errors: '1', skipped: '0' });
     expect([...xml.matchAll(/<testsuite /g)]).to.have.length(3);
     expect([...xml.matchAll(/<testcase /g)]).to.have.length(3);
+    // At time scale 1 wall time is rig time.
     expect(element(xml, 'testcase', 'classname="boot-delay"')).to.include({ name: 'boot-delay title', time: '90.000' });
+    expect(element(xml, 'property', 'name="rig-time"').value).to.equal('90.000');
+  });
+
+  it('times tests in wall seconds on a fast rig, keeping their rig time as a property', () => {
+    // 90 s of rig time at time scale 120 is 0.75 s of wall time.
+    const fast = renderJunit(runSummary([testResult('boot-delay'), testResult('apn-hygiene')], { rig: { ...summary.rig, timeScale: 120 } }));
+    const testcase = fast.match(/<testcase [^>]*classname="boot-delay"[^>]*>.*?<\/testcase>/)![0];
+    expect(element(testcase, 'testcase')).to.include({ time: '0.750' });
+    expect(element(testcase, 'property', 'name="rig-time"').value).to.equal('90.000');
+    expect(element(fast, 'testsuite', 'name="boot-delay"')).to.include({ time: '0.750' });
+    expect(element(fast, 'testsuites')).to.include({ time: '1.500' });
+  });
+
+  it('gives timestamps in ISO 8601 with their zone', () => {
+    const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+    expect(element(xml, 'testsuite', 'name="boot-delay"').timestamp).to.equal('2026-01-01T02:00:00.000Z').and.to.match(iso);
+    expect(element(xml, 'testsuites').timestamp).to.equal('2026-01-01T02:00:00.000Z');
+    expect(element(xml, 'property', 'name="run.endedAt"').value).to.equal('2026-01-01T02:05:00.000Z');
   });
 
   it('gives a failed test a failure and a broken one an error, each with its message escaped', () => {
