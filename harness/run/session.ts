@@ -125,7 +125,11 @@ class RunSession {
       // The bench lock names the suite running now, for whoever finds the bench busy.
       const listener = this.progress.follow({ ...recorder, testStarted: (suite) => (runningSuite(suite.id), recorder.testStarted?.(suite)) });
       // Quiet once the run is being ended: the test under way then fails for want of a port, not of the module.
-      const view = new ConsoleView((text) => this.safe === undefined && this.say(text.replace(/\n$/, '')), Boolean(process.stdout.isTTY));
+      const live = options.out.live?.bind(options.out);
+      const view = new ConsoleView(
+        { stdout: (text) => this.safe === undefined && this.say(text), live: live && ((text) => this.safe === undefined && live(redaction.text(text))) },
+        options.out.colour === true,
+      );
       const results = await runSuites({ rig, suites: options.suites, allureResultsDir: join(options.reportDir, REPORT_FILES.allureResults), view, listener, module: this.identity });
       return await this.endUnlessAborted(results.every((r) => r.status === 'passed') ? 'passed' : 'failed', undefined, results);
     } catch (error) {

@@ -1,26 +1,37 @@
 // What a person watching `hil run` sees: spec-style lines per suite and step, measurements with
-// their limits, and one live line while a step waits.
+// their limits, and one live line while a step waits (a line now and then where stdout is no terminal).
 import type { MeasuredValue, MeasurementStatistics } from '../record/index.ts';
+import type { CliOutput } from '../output/streams.ts';
 import { describeLimits } from './measurements.ts';
 
 const COLOURS = { pass: '\x1b[32m', marginal: '\x1b[33m', fail: '\x1b[31m', dim: '\x1b[2m', reset: '\x1b[0m' };
 
+/** Wall ms between two progress lines of the same wait where no live line can be shown. */
+export const PROGRESS_EVERY_MS = 30_000;
+
+/** Where the view writes: lines, and the live line where there is a terminal to redraw it on. */
+export type ConsoleOutput = Pick<CliOutput, 'stdout' | 'live'>;
+
+/** A duration as formatDuration writes it ("4.5 s", "1 min 5.2 s"): what changes as a wait goes on. */
+const DURATION = /\d+(?:\.\d+)? (?:ms|s|min|h|d)\b(?: \d+(?:\.\d+)? (?:s|min|h)\b)?/g;
+
 export class ConsoleView {
-  private liveLine = false;
-  private lastProgressWall = 0;
+  /** The last progress line printed where there is no live line: its text without durations, and when. */
+  private lastProgress: { subject: string; wall: number } | undefined;
 
   constructor(
-    private readonly write: (text: string) => void,
-    private readonly interactive: boolean,
+    private readonly out: ConsoleOutput,
+    private readonly colourOn: boolean,
+    private readonly now: () => number = Date.now,
   ) {}
 
   private colour(name: keyof typeof COLOURS, text: string): string {
-    return this.interactive ? `${COLOURS[name]}${text}${COLOURS.reset}` : text;
+    return this.colourOn ? `${COLOURS[name]}${text}${COLOURS.reset}` : text;
   }
 
   line(text: string): void {
-    this.clearLive();
-    this.write(`${text}\n`);
+    this.lastProgress = undefined;
+    this.out.stdout(text);
   }
 
   suiteStarted(id: string, title: string): void {
@@ -45,22 +56,18 @@ export class ConsoleView {
     this.line(`      ${s.name}: ${figures}; ${s.judged} ${s.value} ${s.unit} [${limits}]  ${this.colour(s.verdict, s.verdict.toUpperCase())}`);
   }
 
-  /** A live line while waiting: rewritten in place on a terminal, printed every few seconds otherwise. */
+  /**
+   * What a wait is at: the live line on a terminal, redrawn at each call. Elsewhere a line, only when
+   * the wait's subject changes (its text apart from the durations) or every PROGRESS_EVERY_MS.
+   */
   progress(text: string): void {
-    if (this.interactive) {
-      this.write(`\r\x1b[K      … ${text}`);
-      this.liveLine = true;
-      return;
-    }
-    const now = Date.now();
-    if (now - this.lastProgressWall < 5000) return;
-    this.lastProgressWall = now;
-    this.write(`      … ${text}\n`);
-  }
-
-  private clearLive(): void {
-    if (!this.liveLine) return;
-    this.write('\r\x1b[K');
-    this.liveLine = false;
+    const line = `      … ${text}`;
+    if (this.out.live) return this.out.live(line);
+    const subject = text.replace(DURATION, '…');
+    const wall = this.now();
+    const last = this.lastProgress;
+    if (last && last.subject === subject && wall - last.wall < PROGRESS_EVERY_MS) return;
+    this.lastProgress = { subject, wall };
+    this.out.stdout(line);
   }
 }
