@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHil, stop } from '../test/e2e/cli.ts';
+import { startHil, stop } from '../support/hil-process.ts';
 import { figure, progress, runBenchmark } from './figures.ts';
 import { openReady, ptyRig } from './rigs.ts';
 import { median, percentile, spread } from './stats.ts';

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../harness/record/index.ts';
-import { runHil } from '../test/e2e/cli.ts';
+import { runHil } from '../support/hil-process.ts';
 import { figure, progress, runBenchmark } from './figures.ts';
 import { median, spread } from './stats.ts';
 

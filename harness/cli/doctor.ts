@@ -6,9 +6,9 @@ import { RigController } from '../rig/controller.ts';
 import { examineBench, type DoctorCheck, type Verdict } from '../rig/doctor.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
 import { guardBench, startSafe } from '../rig/safe-state.ts';
-import { UsageError } from '../output/errors.ts';
+import { EXIT, UsageError } from '../output/errors.ts';
 import { type CliOutput } from '../output/streams.ts';
-import { vendorApiSettings } from './vendor-options.ts';
+import { vendorApiSettings } from '../results/vendor-settings.ts';
 
 export const DOCTOR_USAGE = `usage: hil doctor --rig FILE
 
@@ -44,7 +44,7 @@ export async function doctorCommand(args: string[], out: CliOutput): Promise<num
     rig = await RigController.open(config, vendorApi ? { vendorApi } : {});
   } catch (error) {
     report({ name: 'bench', verdict: 'fail', detail: (error as Error).message });
-    return 1;
+    return EXIT.bench;
   }
   report({ name: 'power switch', verdict: 'ok', detail: rig.powerDescription });
   rig.on('note', (text) => out.stdout(`    note: ${text}`));
@@ -65,5 +65,5 @@ export async function doctorCommand(args: string[], out: CliOutput): Promise<num
   const failed = checks.filter((c) => c.verdict === 'fail').length;
   const warned = checks.filter((c) => c.verdict === 'warn').length;
   out.stdout(failed + warned === 0 ? 'the bench is ready' : `${failed} problem(s) to fix, ${warned} warning(s)`);
-  return failed > 0 ? 1 : 0;
+  return failed > 0 ? EXIT.bench : EXIT.passed;
 }

@@ -1,12 +1,16 @@
-// `hil`: the harness's command line.
-import { DOCTOR_USAGE, doctorCommand } from './doctor.ts';
-import { UsageError } from '../output/errors.ts';
+// `hil`: the harness's command line. Exit codes (output/errors.ts, README "Exit codes"): 0 every
+// requirement met, 1 a requirement failed, 2 usage or configuration, 3 bench or infrastructure,
+// 4 incomplete, 130/143 interrupted.
+import { readFileSync } from 'node:fs';
+import { ConfigError, didYouMean } from '../config/index.ts';
+import { BenchError, EXIT, UsageError } from '../output/errors.ts';
 import { processOutput, type CliOutput } from '../output/streams.ts';
+import { DOCTOR_USAGE, doctorCommand } from './doctor.ts';
 import { PUBLISH_USAGE, publishCommand } from './publish.ts';
 import { REPORT_USAGE, reportCommand } from './report.ts';
 import { RUN_USAGE, runCommand } from './run.ts';
 import { SIM_USAGE, simCommand } from './sim.ts';
-import { stkCommand } from './stk.ts';
+import { STK_USAGE, stkCommand } from './stk.ts';
 import { UPDATES_USAGE, updatesCommand } from './updates.ts';
 import { WATCH_USAGE, watchCommand } from './watch.ts';
 
@@ -20,40 +24,94 @@ commands:
   publish  send a run's events the broker never acknowledged (hil publish --help)
   sim      run the virtual module on a pseudo-terminal (hil sim --help)
   updates  the SIM's settings updates as the SIM vendor's API shows them (hil updates --help)
-  stk      decode SIM toolkit messages: hil stk decode <hex>`;
+  stk      decode SIM toolkit messages: hil stk decode <hex>
+  help     this text, or a command's: hil help <command>
 
-const COMMANDS: Record<string, (args: string[], out: CliOutput) => Promise<number>> = {
-  run: runCommand,
-  report: reportCommand,
-  doctor: doctorCommand,
-  sim: simCommand,
-  stk: stkCommand,
-  watch: watchCommand,
-  publish: publishCommand,
-  updates: updatesCommand,
+  -h, --help     this text      --version      the harness's version
+
+exit codes:
+  0  every requirement met         3  bench or infrastructure problem (power switch, port, lock,
+  1  a requirement failed (device)    doctor, report folder, broker at the start)
+  2  usage or configuration error  4  incomplete (aborted by an error outside the tests)
+                                   130/143 interrupted (SIGINT/SIGTERM)`;
+
+interface Command {
+  run(args: string[], out: CliOutput): Promise<number>;
+  usage: string;
+}
+
+const COMMANDS: Record<string, Command> = {
+  run: { run: runCommand, usage: RUN_USAGE },
+  report: { run: reportCommand, usage: REPORT_USAGE },
+  doctor: { run: doctorCommand, usage: DOCTOR_USAGE },
+  watch: { run: watchCommand, usage: WATCH_USAGE },
+  publish: { run: publishCommand, usage: PUBLISH_USAGE },
+  sim: { run: simCommand, usage: SIM_USAGE },
+  updates: { run: updatesCommand, usage: UPDATES_USAGE },
+  stk: { run: stkCommand, usage: STK_USAGE },
 };
 
-const HELP: Record<string, string> = { run: RUN_USAGE, report: REPORT_USAGE, doctor: DOCTOR_USAGE, sim: SIM_USAGE, watch: WATCH_USAGE, publish: PUBLISH_USAGE, updates: UPDATES_USAGE };
+const HELP_FLAGS = ['-h', '--help'];
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return `${manifest.name} ${manifest.version}`;
+}
 
 export async function main(argv: string[], out: CliOutput = processOutput): Promise<number> {
   const [name, ...args] = argv;
-  const command = name ? COMMANDS[name] : undefined;
-  if (!command || name === '--help') {
-    (command || name === '--help' ? out.stdout : out.stderr)(USAGE);
-    return name === '--help' ? 0 : 2;
+  if (name === undefined || HELP_FLAGS.includes(name)) {
+    (name === undefined ? out.stderr : out.stdout)(USAGE);
+    return name === undefined ? EXIT.usage : EXIT.passed;
   }
-  if (args.includes('--help') && HELP[name!]) {
-    out.stdout(HELP[name!]!);
-    return 0;
+  if (name === '--version') {
+    out.stdout(version());
+    return EXIT.passed;
+  }
+  if (name === 'help') return help(args[0], out);
+  const command = COMMANDS[name];
+  if (!command) {
+    out.stderr(`hil: unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (args.some((arg) => HELP_FLAGS.includes(arg))) {
+    out.stdout(command.usage);
+    return EXIT.passed;
   }
   try {
-    return await command(args, out);
+    return await command.run(args, out);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      out.stderr((error as Error).message);
-      return 2;
-    }
-    out.stderr(`hil ${name}: ${(error as Error).message}`);
-    return 1;
+    return failed(name, error, command.usage, out);
   }
+}
+
+function help(topic: string | undefined, out: CliOutput): number {
+  if (topic === undefined) {
+    out.stdout(USAGE);
+    return EXIT.passed;
+  }
+  const command = COMMANDS[topic];
+  if (!command) {
+    out.stderr(`hil help: no command "${topic}"${didYouMean(topic, Object.keys(COMMANDS))}`);
+    return EXIT.usage;
+  }
+  out.stdout(command.usage);
+  return EXIT.passed;
+}
+
+/** The error a command ended with, said once, and its exit code. */
+function failed(name: string, error: unknown, usage: string, out: CliOutput): number {
+  const { message, code } = error as NodeJS.ErrnoException;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const given = /'(-[^']*)'/.exec(message)?.[1];
+    const known = [...usage.matchAll(/(?<=\s)--[a-z][a-z-]*/g)].map((m) => m[0]);
+    out.stderr(`hil ${name}: unknown option ${given ?? ''}${given ? didYouMean(given.split('=')[0]!, known) : ''} (hil ${name} --help)`);
+    return EXIT.usage;
+  }
+  if (error instanceof UsageError || error instanceof ConfigError || code?.startsWith('ERR_PARSE_ARGS')) {
+    out.stderr(message);
+    return EXIT.usage;
+  }
+  out.stderr(error instanceof BenchError ? message : `hil ${name}: ${message}`);
+  return EXIT.bench;
 }

@@ -6,7 +6,7 @@ import { BrokerConnection } from '../results/connection.ts';
 import { EVENTS_FILE } from '../results/event-log.ts';
 import { ENV } from '../results/settings.ts';
 import { loadStoredRun, resend, type StoredRun } from '../results/stored-run.ts';
-import { UsageError } from '../output/errors.ts';
+import { EXIT, UsageError } from '../output/errors.ts';
 import { type CliOutput } from '../output/streams.ts';
 import { BROKER_OPTIONS, brokerTarget, brokerUsage, CREDENTIALS_USAGE, resultsSettings } from '../results/run-options.ts';
 
@@ -58,7 +58,7 @@ export async function publishCommand(args: string[], out: CliOutput): Promise<nu
   await connection.stop();
   if (!done) {
     out.stderr(`hil publish: ${publisher.pending} of ${sending} events not acknowledged by ${target.url} within ${timeoutS} s; they will go with the next hil publish`);
-    return 1;
+    return EXIT.bench;
   }
   out.stdout(`${target.url} acknowledged all ${sending} events`);
   return 0;

@@ -3,7 +3,7 @@ import type { CliOutput } from '../output/streams.ts';
 import { bytesToHex, decodeStk, Ins, parseCommandApdu, StkDecodeError, terminalProfileBip } from '../stk/index.ts';
 
 
-const USAGE = `usage: hil stk <command> <hex>...
+export const STK_USAGE = `usage: hil stk <command> <hex>...
   decode   decode a proactive command (D0..), an envelope (D1..DF) or a terminal response (01/81..)
   apdu     parse a command APDU, decoding the STK data of ENVELOPE, TERMINAL RESPONSE and TERMINAL PROFILE
   profile  report the BIP capabilities of a TERMINAL PROFILE
@@ -26,17 +26,17 @@ function describeApdu(hex: string): unknown {
 export async function stkCommand(args: string[], out: CliOutput): Promise<number> {
   const [name, ...hexParts] = args;
   if (name === 'help' || name === '--help' || name === '-h') {
-    out.stdout(USAGE);
+    out.stdout(STK_USAGE);
     return 0;
   }
   const run = name === undefined ? undefined : SUBCOMMANDS.get(name);
   if (run === undefined) {
-    out.stderr(`hil stk: ${name === undefined ? 'missing command' : `unknown command ${JSON.stringify(name)}`}\n${USAGE}`);
+    out.stderr(`hil stk: ${name === undefined ? 'missing command' : `unknown command ${JSON.stringify(name)}`}\n${STK_USAGE}`);
     return 2;
   }
   const hex = hexParts.join(' ');
   if (hex.trim() === '') {
-    out.stderr(`hil stk ${name}: missing hex\n${USAGE}`);
+    out.stderr(`hil stk ${name}: missing hex\n${STK_USAGE}`);
     return 2;
   }
   try {

@@ -8,7 +8,7 @@ import { loadRigFile } from '../rig/rig-file.ts';
 import { guardBench, startSafe } from '../rig/safe-state.ts';
 import { SuperSimClient, type ApiSettingsUpdate } from '../vendor/client.ts';
 import { DEFAULT_SUPERSIM_API, VENDOR_ENV } from '../vendor/config.ts';
-import { vendorApiSettings } from './vendor-options.ts';
+import { vendorApiSettings } from '../results/vendor-settings.ts';
 import { packagesText } from '../vendor/records.ts';
 import { UsageError } from '../output/errors.ts';
 import { type CliOutput } from '../output/streams.ts';

@@ -19,6 +19,8 @@ export interface TestResult {
   tags: string[];
   status: TestStatus;
   error?: string;
+  /** A broken test broke on the bench's own equipment (a power switch, a UART adapter), not on the module. */
+  cause?: 'bench';
   measurements: MeasuredValue[];
   steps: StepResult[];
   /** Rig time. */

@@ -64,8 +64,16 @@ export interface RunResults {
 }
 
 /** Where `hil run` sends its events, from its flags, the environment and the lab file. */
+export interface RunResultsFlags {
+  broker?: string | undefined;
+  'lab-file'?: string | undefined;
+  lab?: string | undefined;
+  bench?: string | undefined;
+  'no-broker': boolean;
+}
+
 export async function runResults(
-  values: { broker?: string | undefined; 'lab-file'?: string | undefined; lab?: string | undefined; bench?: string | undefined; 'no-broker': boolean },
+  values: RunResultsFlags,
   rigName: string,
 ): Promise<RunResults> {
   if (values['no-broker'] && values.broker !== undefined) throw new UsageError('hil run: --broker and --no-broker exclude each other');

@@ -7,6 +7,7 @@ import { ContextPoller } from '../ota/context-poller.ts';
 import { AtContextReader, MODULE_PROFILES, moduleProfile, type ActiveToolkit, type EvidenceLevel, type ModuleProfile } from '../module/index.ts';
 import { OtaObserver } from '../ota/observer.ts';
 import type { BlindWindow, ModuleIdentity, PortOutage } from '../record/index.ts';
+import { BenchError, onBench } from '../output/errors.ts';
 import { controlRequest, VirtualBinding, VirtualModule, type SettingsUpdate } from '../sim/index.ts';
 import { csimCommand, parseCsimResponse } from '../stk/index.ts';
 import { ScaledClock, type Clock } from '../time/clock.ts';
@@ -30,7 +31,7 @@ export interface RigOverrides {
   seed?: number;
   /** The operator's word on a pending update, over the rig file's `updatePending`. */
   updatePending?: UpdateDeclaration;
-  /** The SIM vendor's API, where one is configured (cli/vendor-options.ts reads it). */
+  /** The SIM vendor's API, where one is configured (results/vendor-settings.ts reads it). */
   vendorApi?: VendorApiConfig;
 }
 
@@ -220,15 +221,16 @@ export class RigController extends EventEmitter<RigEvents> {
     if (offAt !== undefined) await this.clock.sleep(offAt + this.config.settle.discharge - this.clock.now());
     if (this.released) throw new Error('the bench is in its safe state: no power-on after it');
     const commandStart = this.clock.now();
-    await this.power.on();
+    await onBench(() => this.power.on());
     this.readyMarkerAt = undefined;
     const previous = this.marks.get('power-on');
     if (previous !== undefined) this.marks.set('previous-power-on', previous);
     this.windows.poweredOn(this.markSwitch('power-on', commandStart));
     this.emit('power', true, this.clock.now());
     await this.link.open(this.reenumerates ? this.config.settle.bootTimeout : Math.max(UART_PORT_GRACE_MS, UART_PORT_GRACE_WALL_MS * this.clock.scale)).catch((error: Error) => {
+      // A USB port that does not come is the module not booting; a UART port is the bench's adapter.
       if (this.reenumerates) throw error;
-      throw new Error(`${error.message}; ${this.uartAdvice()} (if this module's AT port is on USB, set serial.reenumerates: true in the rig file)`);
+      throw new BenchError(`${error.message}; ${this.uartAdvice()} (if this module's AT port is on USB, set serial.reenumerates: true in the rig file)`);
     });
     this.windows.portUsable(this.mark('port-open'));
     this.switchedOn = true;
@@ -240,7 +242,7 @@ export class RigController extends EventEmitter<RigEvents> {
     this.windows.poweredOff();
     this.poller.stop();
     const commandStart = this.clock.now();
-    await this.power.off();
+    await onBench(() => this.power.off());
     this.markSwitch('power-off', commandStart);
     this.observer.powerLost();
     this.emit('power', false, this.clock.now());

@@ -6,6 +6,7 @@ import { existsSync, linkSync, readFileSync, realpathSync, renameSync, rmSync, s
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { BenchError } from '../output/errors.ts';
 import { formatDuration } from '../time/duration.ts';
 
 export interface LockHolder {
@@ -34,7 +35,7 @@ export interface LockRun {
 }
 
 /** A run's lock could not be taken because a live process holds the bench. */
-export class BenchInUseError extends Error {
+export class BenchInUseError extends BenchError {
   constructor(readonly holder: LockHolder, message: string) {
     super(message);
     this.name = 'BenchInUseError';

@@ -1,6 +1,7 @@
 // Brings the bench to its safe state however the process ends: normal exit, SIGINT, SIGTERM,
 // an uncaught exception or an unhandled rejection. The safe state comes first, before any report:
 // a supervisor's SIGKILL may follow a SIGTERM within seconds.
+import { EXIT } from '../output/errors.ts';
 
 export interface BenchGuard {
   release(): void;
@@ -12,7 +13,7 @@ export interface BenchGuard {
 
 /**
  * On a signal or crash: `toSafeState`, then `onAbort` (write what is known), then exit with 130
- * (SIGINT), 143 (SIGTERM) or 1 (crash). The caller handles the normal path itself.
+ * (SIGINT), 143 (SIGTERM) or 3 (a crash is the harness's, never the device's). The caller handles the normal path itself.
  */
 export function guardBench(toSafeState: (why: string) => Promise<unknown>, onAbort: (why: string) => Promise<void>): BenchGuard {
   let aborting = false;
@@ -29,13 +30,13 @@ export function guardBench(toSafeState: (why: string) => Promise<unknown>, onAbo
     };
     void finish();
   };
-  const onSigint = () => abort('interrupted (SIGINT)', 130);
-  const onSigterm = () => abort('terminated (SIGTERM)', 143);
+  const onSigint = () => abort('interrupted (SIGINT)', EXIT.sigint);
+  const onSigterm = () => abort('terminated (SIGTERM)', EXIT.sigterm);
   const onCrash = (error: unknown) => {
     // What fails while the run is being taken down (a step whose port just closed) is expected.
     if (aborting) return;
     process.stderr.write(`harness crashed: ${(error as Error)?.stack ?? String(error)}\n`);
-    abort(`crashed: ${(error as Error)?.message ?? String(error)}`, 1);
+    abort(`crashed: ${(error as Error)?.message ?? String(error)}`, EXIT.bench);
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);

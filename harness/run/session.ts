@@ -4,15 +4,17 @@
 // cannot be written) the bench goes to its safe state first, recorded in the transcript and the
 // events, then the summary, JUnit XML and certificate are written, the lock released and the ending said.
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { join } from 'node:path';
 import { formatEntry, formatLine } from '../at/index.ts';
-import { UsageError } from '../output/errors.ts';
-import { type CliOutput } from '../output/streams.ts';
+import { BenchError, EXIT } from '../output/errors.ts';
+import type { CliOutput } from '../output/streams.ts';
 import type { RunResults } from '../results/run-options.ts';
-import type { ModuleIdentity, RunSummary, TestResult } from '../record/index.ts';
+import type { ModuleIdentity, RunSummary, SkippedSuiteFile, TestResult } from '../record/index.ts';
 import { keepRunInputs, writeRunReports } from '../report/index.ts';
 import { REPORT_FILES } from '../report/paths.ts';
+import { TestEvidenceWriter } from '../report/test-evidence.ts';
 import { onReportWriteFailure, reportWriteFailure, writeWhole } from '../report/write-failure.ts';
 import { redaction } from '../output/redaction.ts';
 import { ABORT_DRAIN_MS, DRAIN_MS, RunStream } from '../results/run-stream.ts';
@@ -34,6 +36,8 @@ export interface SessionOptions {
   rigFile: string;
   config: RigConfig;
   suites: Suite[];
+  /** Broken suite files skipped; one the run would have run makes a passed run exit 2. */
+  skippedSuiteFiles: SkippedSuiteFile[];
   /** Takes the bench (its lock) and opens it, waiting for it if asked to. */
   openRig(): Promise<RigController>;
   results: RunResults;
@@ -46,13 +50,15 @@ export interface SessionOptions {
 type Ending = RunSummary['status'];
 
 export async function runSession(options: SessionOptions): Promise<number> {
-  await prepareReportFolder(options.reportDir);
+  const created = await prepareReportFolder(options.reportDir);
   describeRun({ id: options.runId, suites: options.suites.map((s) => s.id), reportDir: options.reportDir });
   let rig: RigController;
   try {
     rig = await options.openRig();
   } catch (error) {
-    throw new UsageError(`hil run: ${(error as Error).message}`);
+    // A run that never started leaves no report folder behind.
+    if (created) await rm(created, { recursive: true, force: true });
+    throw error;
   }
   return new RunSession(rig, options).run();
 }
@@ -70,6 +76,8 @@ class RunSession {
   private ending: Promise<number> | undefined;
   /** A report file that could not be written ended the run. */
   private writeFailed = false;
+  /** The bench (its safe state at the start, the results stream) failed the run, not the device. */
+  private benchFailed = false;
 
   constructor(private readonly rig: RigController, private readonly options: SessionOptions) {
     this.progress = new TestProgress(() => rig.clock.now());
@@ -79,7 +87,7 @@ class RunSession {
       this.warn(`hil run: ${error.message}`);
       if (this.ending) return;
       this.writeFailed = true;
-      this.guard.abort(error.message, 1);
+      this.guard.abort(error.message, EXIT.bench);
     });
     // The transcript streams to disk as it happens, so a crash loses nothing already seen.
     const path = join(options.reportDir, REPORT_FILES.transcript);
@@ -106,16 +114,18 @@ class RunSession {
         say: (text) => this.say(text), warn: (text) => this.warn(text),
       });
     } catch (error) {
+      this.benchFailed = true;
       return this.end('incomplete', `cannot start the results stream: ${(error as Error).message}`);
     }
     this.stream.started({ rig: this.rigInfo(), suites: options.suites.map((s) => ({ id: s.id, title: s.title, tags: s.tags })) });
     try {
       await keepRunInputs(options.reportDir, options.rigFile, options.suites);
       await startSafe(rig).catch((error: Error) => {
-        throw new Error(`cannot bring the bench to its safe state at the start: ${error.message}`);
+        throw new BenchError(`cannot bring the bench to its safe state at the start: ${error.message}`);
       });
       this.say(`hil run ${options.runId}: ${options.suites.length} suite(s) on rig "${options.config.name}" (${rig.simulator ? 'virtual module' : options.config.serial.path}, time scale ${rig.clock.scale})`);
       this.say(`report folder: ${options.reportDir}`);
+      this.warnSkipped();
       this.identity = await readIdentity(rig);
       this.stream.recorder.identified(this.identity);
       this.simPackages.before = await packagesNow(rig.updates);
@@ -130,9 +140,18 @@ class RunSession {
         { stdout: (text) => this.safe === undefined && this.say(text), live: live && ((text) => this.safe === undefined && live(redaction.text(text))) },
         options.out.colour === true,
       );
-      const results = await runSuites({ rig, suites: options.suites, allureResultsDir: join(options.reportDir, REPORT_FILES.allureResults), view, listener, module: this.identity });
+      const results = await runSuites({
+        rig,
+        suites: options.suites,
+        allureResultsDir: join(options.reportDir, REPORT_FILES.allureResults),
+        view,
+        listener,
+        module: this.identity,
+        evidence: () => new TestEvidenceWriter(rig, options.reportDir),
+      });
       return await this.endUnlessAborted(results.every((r) => r.status === 'passed') ? 'passed' : 'failed', undefined, results);
     } catch (error) {
+      if (error instanceof BenchError) this.benchFailed = true;
       return this.endUnlessAborted('incomplete', (error as Error).message);
     }
   }
@@ -202,7 +221,15 @@ class RunSession {
     this.stopHearingFailures();
     this.guard.release();
     this.tell(summary, { summary: summaryPath, verdict: reports?.verdict }, problems);
-    return status === 'passed' && problems.length === 0 ? 0 : 1;
+    return this.exitCode(status, tests, Boolean(unsafe) || problems.length > 0);
+  }
+
+  /** The bench before the device: a run whose bench failed exits 3 whatever its tests said. */
+  private exitCode(status: Ending, tests: readonly TestResult[], benchProblems: boolean): number {
+    if (benchProblems || this.benchFailed || tests.some((t) => t.cause === 'bench')) return EXIT.bench;
+    if (status === 'passed') return this.options.skippedSuiteFiles.some((s) => s.selected) ? EXIT.usage : EXIT.passed;
+    if (status === 'failed') return EXIT.failed;
+    return EXIT.incomplete;
   }
 
   /** What happened, on the console. */
@@ -213,8 +240,17 @@ class RunSession {
     if (summary.status === 'passed' || summary.status === 'failed') this.say(`${t.passed} passed, ${t.failed + t.broken} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
     else this.warn(`hil run: run ${summary.status}: ${summary.abortReason}; ${t.passed + t.failed + t.broken} test(s) finished (${t.passed} passed), partial report in ${dir}`);
     for (const problem of problems) this.warn(`hil run: ${problem}`);
+    this.warnSkipped();
     if (written.summary) this.say(`summary: ${written.summary}`);
     if (written.verdict) this.say(`certificate: ${join(dir, REPORT_FILES.certificateHtml)} (${written.verdict})`);
+  }
+
+  /** Each broken suite file skipped, with its problems, on stderr. */
+  private warnSkipped(): void {
+    for (const skipped of this.options.skippedSuiteFiles) {
+      const which = skipped.selected ? 'a suite this run would have run' : 'not selected';
+      this.warn(`hil run: skipped the broken suite file ${skipped.file} (${which}):\n${skipped.problems.map((p) => `  ${p}`).join('\n')}`);
+    }
   }
 
   private rigInfo(): RunSummary['rig'] {
@@ -244,6 +280,7 @@ class RunSession {
       rig: this.rigInfo(),
       module: this.identity,
       ...(this.simPackages.before || this.simPackages.after ? { simPackages: this.simPackages } : {}),
+      ...(this.options.skippedSuiteFiles.length > 0 ? { skippedSuiteFiles: this.options.skippedSuiteFiles } : {}),
       totals: totals(tests),
       tests,
       blindWindows: [...rig.blindWindows],

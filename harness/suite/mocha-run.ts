@@ -1,19 +1,33 @@
 // Runs declarative suites as mocha tests, with chai assertions and allure steps, parameters,
 // labels and attachments. One suite is one test; its steps are allure steps.
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import Mocha from 'mocha';
 import * as allure from 'allure-js-commons';
-import { saveTimeline, transcriptSlice } from '../report/test-evidence.ts';
-import { TimelineTrace } from '../report/timeline-trace.ts';
-import { renderTimeline } from '../report/timeline-svg.ts';
+import { BenchError } from '../output/errors.ts';
 import type { MeasuredValue, MeasurementStatistics, ModuleIdentity, RunListener, StepResult, TestResult, TestStatus } from '../record/index.ts';
 import type { RigController } from '../rig/controller.ts';
 import { formatDuration } from '../time/duration.ts';
 import type { ConsoleView } from './console.ts';
 import { describeLimits, summarize } from './measurements.ts';
 import { describeStep, runStep } from './steps.ts';
-import type { Suite } from './suite-file.ts';
+import type { Step, Suite } from './suite-file.ts';
+
+/** A file a test's allure result carries. */
+export interface TestAttachment {
+  name: string;
+  content: string;
+  contentType: string;
+}
+
+/**
+ * Follows one test for its evidence (the transcript slice, the sessions, the timeline picture): told
+ * of each step, and at the end given the test's outcome, it hands back what the allure result attaches.
+ */
+export interface TestEvidence {
+  stepStarting(step: Step): void;
+  stepEnded(): void;
+  finish(outcome: TestResult): Promise<TestAttachment[]>;
+}
 
 export interface SuiteRunOptions {
   rig: RigController;
@@ -23,8 +37,8 @@ export interface SuiteRunOptions {
   listener?: RunListener;
   /** The module under test, for the allure labels. */
   module?: ModuleIdentity;
-  /** Where each test's timeline picture goes (under timelines/); default: the folder holding allureResultsDir. */
-  reportDir?: string;
+  /** Starts following a test for its evidence; without it a test attaches only its figures. */
+  evidence?: () => TestEvidence;
 }
 
 const require = createRequire(import.meta.url);
@@ -73,8 +87,7 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
     },
     update: undefined,
   };
-  const sessionsBefore = rig.observer.sessions.length;
-  const trace = new TimelineTrace(rig);
+  const evidence = options.evidence?.();
   let failure: Error | undefined;
   try {
     for (const step of suite.steps) {
@@ -82,7 +95,7 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
       const startedAt = rig.clock.now();
       const stepResult: StepResult = { title, status: 'passed', startedAt, endedAt: startedAt };
       result.steps.push(stepResult);
-      trace.stepStarting(step);
+      evidence?.stepStarting(step);
       try {
         await allure.step(title, async (stepContext) => {
           try {
@@ -100,7 +113,7 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
         throw error;
       } finally {
         stepResult.endedAt = rig.clock.now();
-        trace.stepEnded();
+        evidence?.stepEnded();
         view.step(title, stepResult.status === 'passed', stepResult.endedAt - startedAt);
         options.listener?.stepEnded?.(suite, stepResult);
       }
@@ -122,17 +135,8 @@ async function runSuite(suite: Suite, options: SuiteRunOptions, result: TestResu
       await allure.label('evidence', 'limited');
       await allure.attachment('limited evidence', result.limitations.map((text) => `- ${text}`).join('\n'), { contentType: 'text/plain' });
     }
-    const sessions = rig.observer.sessions.slice(sessionsBefore);
-    await allure.attachment('AT transcript', transcriptSlice(rig.at.transcript.entries(), trace.start, rig.clock.now()), { contentType: 'text/plain' });
-    await allure.attachment('OTA sessions', JSON.stringify(sessions, null, 2), { contentType: 'application/json' });
-    if (rig.simulator) {
-      const truth = rig.simulator.truth.between(trace.start, rig.clock.now());
-      await allure.attachment('simulator ground truth', JSON.stringify(truth, null, 2), { contentType: 'application/json' });
-    }
-    const status = failure ? statusOf(failure) : 'passed';
-    const timeline = renderTimeline(trace.finish({ ...result, status, ...(failure ? { error: failure.message } : {}) }));
-    await allure.attachment('timeline', timeline, { contentType: 'image/svg+xml' });
-    await saveTimeline(options.reportDir ?? dirname(options.allureResultsDir), result, timeline);
+    const outcome = { ...result, status: failure ? statusOf(failure) : 'passed', ...(failure ? { error: failure.message } : {}) } as const;
+    for (const file of (await evidence?.finish(outcome)) ?? []) await allure.attachment(file.name, file.content, { contentType: file.contentType });
   }
 }
 
@@ -152,6 +156,7 @@ function addTest(describe: Mocha.Suite, suite: Suite, result: TestResult, option
     } catch (error) {
       result.status = statusOf(error);
       result.error = (error as Error).message;
+      if (error instanceof BenchError) result.cause = 'bench';
       throw error;
     } finally {
       result.endedAt = options.rig.clock.now();

@@ -1,6 +1,6 @@
-// The import layering of harness/ (docs/architecture.md, "Import layering"): the folder graph read
-// from the import lines of harness/**/*.ts. A cycle between folders fails unless it is one of the
-// known debts listed below and in docs/architecture.md; stk, config, time and record stay foundations.
+// The import layering of harness/ (docs/architecture.md, "Layers"): the folder graph read from the
+// import lines of harness/**/*.ts. Every folder sits in one layer, and imports only from the layers
+// below its own: no import runs up the layers or sideways, so no import cycle crosses folders.
 import { assert, expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -8,20 +8,21 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '../..');
 const HARNESS = join(ROOT, 'harness');
 
-/**
- * The cycles between folders that the known debts of docs/architecture.md make, as they stand now:
- * results → rig (RigController), results → suite and report → suite (describeLimits, the suite
- * file), rig → results (redaction.ts), results → cli (printable.ts) and run → cli (output.ts,
- * results-options.ts).
- * Each starts at its alphabetically first folder. A cycle not listed here fails the test.
- */
-const ALLOWED_CYCLES = [
-  'report → suite → report',
-  'results → rig → results',
+/** The layers from the bottom up, as docs/architecture.md lists them; folders in one layer do not import each other. */
+const LAYERS: readonly (readonly string[])[] = [
+  ['stk', 'config', 'output', 'record'],
+  ['time'],
+  ['at', 'energy'],
+  ['module'],
+  ['ota', 'sim'],
+  ['vendor'],
+  ['rig'],
+  ['suite'],
+  ['report'],
+  ['results'],
+  ['run'],
+  ['cli'],
 ];
-
-/** The folders everything else builds on, and the only harness folders each may import from. */
-const FOUNDATIONS: Record<string, readonly string[]> = { stk: [], config: [], time: ['config'], record: [], output: [] };
 
 interface Import {
   /** The importing file, relative to the repository. */
@@ -75,46 +76,22 @@ function folderGraph(imports: readonly Import[]): FolderGraph {
   return graph;
 }
 
-/** Every elementary cycle of the graph, each once, starting at its alphabetically first folder. */
-function cycles(graph: FolderGraph): string[][] {
-  const found: string[][] = [];
-  const walk = (start: string, path: string[]) => {
-    for (const next of graph.get(path.at(-1)!)?.keys() ?? []) {
-      if (next === start) found.push([...path, start]);
-      else if (next > start && !path.includes(next)) walk(start, [...path, next]);
-    }
-  };
-  for (const start of [...graph.keys()].sort()) walk(start, [start]);
-  return found;
-}
-
 function describeEdge(graph: FolderGraph, from: string, to: string): string {
   const [first, ...more] = graph.get(from)!.get(to)!;
   return `  ${first!.file}:${first!.line} imports ${first!.specifier}${more.length ? ` (and ${more.length} more ${from} → ${to})` : ''}`;
 }
 
-const edgesOf = (cycle: readonly string[]) => cycle.slice(1).map((to, i) => `${cycle[i]} → ${to}`);
+const layerOf = (folder: string) => LAYERS.findIndex((layer) => layer.includes(folder));
 
-/** The cycles not allowed, each with its chain; first the folder imports that close them and no allowed cycle has. */
-function cycleProblems(graph: FolderGraph): string[] {
-  const notAllowed = cycles(graph).filter((cycle) => !ALLOWED_CYCLES.includes(cycle.join(' → ')));
-  if (notAllowed.length === 0) return [];
-  const knownEdges = new Set(ALLOWED_CYCLES.flatMap((cycle) => edgesOf(cycle.split(' → '))));
-  const newEdges = [...new Set(notAllowed.flatMap(edgesOf))].filter((edge) => !knownEdges.has(edge));
-  return [
-    `folder imports that close a cycle no known debt explains: ${newEdges.join(', ')}`,
-    ...notAllowed.map((cycle) => [
-      `import cycle between harness folders that docs/architecture.md ("Known debts") does not allow: ${cycle.join(' → ')}`,
-      ...cycle.slice(1).map((to, i) => describeEdge(graph, cycle[i]!, to)),
-    ].join('\n')),
-  ];
-}
-
-function foundationProblems(graph: FolderGraph): string[] {
-  return Object.entries(FOUNDATIONS).flatMap(([folder, allowed]) =>
-    [...(graph.get(folder)?.keys() ?? [])]
-      .filter((to) => !allowed.includes(to))
-      .map((to) => `harness/${folder} is a foundation and may import only from ${allowed.join(', ') || 'no other harness folder'}, not ${to}:\n${describeEdge(graph, folder, to)}`));
+/** Each folder in no layer, and each folder import that does not go down the layers, with its first import. */
+function layerProblems(graph: FolderGraph): string[] {
+  const folders = [...new Set([...graph.keys(), ...[...graph.values()].flatMap((targets) => [...targets.keys()])])].sort();
+  const unplaced = folders.filter((folder) => layerOf(folder) < 0)
+    .map((folder) => `harness/${folder} is in no layer: place it in LAYERS here and in docs/architecture.md ("Layers")`);
+  const upward = [...graph].flatMap(([from, targets]) => [...targets.keys()]
+    .filter((to) => layerOf(from) >= 0 && layerOf(to) >= layerOf(from))
+    .map((to) => `harness/${from} may import only from the layers below its own, not ${to} (${layerOf(to) === layerOf(from) ? 'the same layer' : 'a layer above'}):\n${describeEdge(graph, from, to)}`));
+  return [...unplaced, ...upward];
 }
 
 function harnessImports(): Import[] {
@@ -138,7 +115,7 @@ describe('harness folder layering', () => {
       "import '../rig/safe-state.ts';",
       "const f = await import('../report/index.ts');",
       "import { g } from 'node:fs';",
-      "import { h } from '../../test/e2e/cli.ts';",
+      "import { h } from '../../support/hil-process.ts';",
     ].join('\n');
     const found = importsOf(join(HARNESS, 'suite', 'x.ts'), source).map((i) => `${i.line} ${i.specifier} ${i.folder ?? '-'}`);
     expect(found).to.deep.equal([
@@ -149,38 +126,29 @@ describe('harness folder layering', () => {
       '8 ../rig/safe-state.ts rig',
       '9 ../report/index.ts report',
       '10 node:fs -',
-      '11 ../../test/e2e/cli.ts -',
+      '11 ../../support/hil-process.ts -',
     ]);
   });
 
-  it('names the import chain of a cycle that is not a known debt, and a foundation importing beyond its own', () => {
+  it('names an import up the layers, one within a layer, and a folder in no layer, with the import that makes each', () => {
     const imports = (from: string, line: number, specifier: string): Import =>
       ({ file: `harness/${from}`, line, specifier, folder: specifier.split('/')[1] });
     const graph = folderGraph([
-      imports('results/summary.ts', 5, '../rig/controller.ts'),
-      imports('rig/power.ts', 10, '../results/redaction.ts'),
       imports('rig/controller.ts', 3, '../sim/index.ts'),
-      imports('rig/power.ts', 4, '../sim/index.ts'),
-      imports('sim/module.ts', 7, '../rig/serial.ts'),
-      imports('time/duration.ts', 4, '../config/index.ts'),
-      imports('time/clock.ts', 3, '../suite/steps.ts'),
+      imports('rig/power.ts', 10, '../results/redaction.ts'),
+      imports('sim/module.ts', 7, '../ota/observer.ts'),
+      imports('sim/applet.ts', 2, '../ota/contexts.ts'),
+      imports('time/clock.ts', 3, '../config/index.ts'),
+      imports('lab/agent.ts', 1, '../run/session.ts'),
     ]);
-    expect(cycleProblems(graph)).to.deep.equal([
-      'folder imports that close a cycle no known debt explains: rig → sim, sim → rig',
-      'import cycle between harness folders that docs/architecture.md ("Known debts") does not allow: rig → sim → rig\n' +
-        '  harness/rig/controller.ts:3 imports ../sim/index.ts (and 1 more rig → sim)\n' +
-        '  harness/sim/module.ts:7 imports ../rig/serial.ts',
-    ]);
-    expect(foundationProblems(graph)).to.deep.equal([
-      'harness/time is a foundation and may import only from config, not suite:\n  harness/time/clock.ts:3 imports ../suite/steps.ts',
+    expect(layerProblems(graph)).to.deep.equal([
+      'harness/lab is in no layer: place it in LAYERS here and in docs/architecture.md ("Layers")',
+      'harness/rig may import only from the layers below its own, not results (a layer above):\n  harness/rig/power.ts:10 imports ../results/redaction.ts',
+      'harness/sim may import only from the layers below its own, not ota (the same layer):\n  harness/sim/module.ts:7 imports ../ota/observer.ts (and 1 more sim → ota)',
     ]);
   });
 
-  it('has no import cycle between folders beyond the known debts', () => {
-    failOn(cycleProblems(folderGraph(harnessImports())));
-  });
-
-  it('keeps stk, config, time, record and output to themselves (time imports only config)', () => {
-    failOn(foundationProblems(folderGraph(harnessImports())));
+  it('has every folder in a layer and no import that does not go down the layers', () => {
+    failOn(layerProblems(folderGraph(harnessImports())));
   });
 });

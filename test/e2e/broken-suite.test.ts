@@ -5,7 +5,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../harness/record/index.ts';
-import { runHil } from './cli.ts';
+import { runHil } from '../../support/hil-process.ts';
 
 describe('hil run with a broken suite file', function () {
   this.timeout(120_000);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Certificate } from '../../harness/report/certificate.ts';
 import type { RunSummary } from '../../harness/record/index.ts';
-import { runHil } from './cli.ts';
+import { runHil } from '../../support/hil-process.ts';
 import { TIMER_SURVIVED } from './reasons.ts';
 
 interface Combo {

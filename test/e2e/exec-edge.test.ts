@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../harness/record/index.ts';
 import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
-import { HIL, runHil, startHil, stop } from './cli.ts';
+import { HIL, runHil, startHil, stop } from '../../support/hil-process.ts';
 
 const SCALE = 5;
 

@@ -11,7 +11,7 @@ import type { RunSummary } from '../../harness/record/index.ts';
 import { SIMULATED_PROFILES } from '../../harness/sim/index.ts';
 import { TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../../harness/stk/index.ts';
 import { SimRig } from '../sim/helpers.ts';
-import { runHil } from './cli.ts';
+import { runHil } from '../../support/hil-process.ts';
 
 const PROFILE_IDS = Object.keys(MODULE_PROFILES);
 const VIRTUAL_RIG = new URL('../../rigs/virtual.yaml', import.meta.url);

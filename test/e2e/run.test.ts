@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../harness/record/index.ts';
 import type { TruthSnapshot } from '../../harness/sim/index.ts';
-import { HIL, runHil } from './cli.ts';
+import { HIL, runHil } from '../../support/hil-process.ts';
 
 async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await readFile(path, 'utf8')) as T;

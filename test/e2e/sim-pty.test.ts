@@ -12,7 +12,7 @@ import type { Certificate } from '../../harness/report/certificate.ts';
 import type { RunSummary } from '../../harness/record/index.ts';
 import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
 import { ScaledClock } from '../../harness/time/clock.ts';
-import { HIL, runHil, startHil, stop } from './cli.ts';
+import { HIL, runHil, startHil, stop } from '../../support/hil-process.ts';
 
 // Fast enough for a test, slow enough that the exec switch's few milliseconds stay small in rig time.
 const SCALE = 25;

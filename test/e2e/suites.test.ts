@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../harness/record/index.ts';
 import type { TruthSnapshot } from '../../harness/sim/index.ts';
-import { runHil } from './cli.ts';
+import { runHil } from '../../support/hil-process.ts';
 import { TIMER_SURVIVED } from './reasons.ts';
 
 const SEED = '11';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../harness/record/index.ts';
 import type { TruthSnapshot } from '../../harness/sim/index.ts';
-import { runHil } from './cli.ts';
+import { runHil } from '../../support/hil-process.ts';
 
 const suite = (setup: string) => `id: boot-check
 title: The boot-time OTA check

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runHil } from '../e2e/cli.ts';
+import { runHil } from '../../support/hil-process.ts';
 
 const RIG = resolve(import.meta.dirname, '../../rigs/virtual-ppk2.yaml');
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as wallSleep } from 'node:timers/promises';
 import { Ppk2Monitor, serialPpk2Link } from '../../harness/energy/index.ts';
 import { ScaledClock } from '../../harness/time/clock.ts';
-import { startHil, stop } from '../e2e/cli.ts';
+import { startHil, stop } from '../../support/hil-process.ts';
 
 const SCALE = 30;
 

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Finished } from '../e2e/cli.ts';
+import type { Finished } from '../../support/hil-process.ts';
 
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
 const EMULATOR = fileURLToPath(new URL('./sysfs-gpio.ts', import.meta.url));

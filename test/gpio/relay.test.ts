@@ -8,7 +8,7 @@ import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../../harness/record/index.ts';
 import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
-import { HIL } from '../e2e/cli.ts';
+import { HIL } from '../../support/hil-process.ts';
 import { PtyBench } from '../rig/pty-bench.ts';
 import { GpioBench, NamespaceUnavailable, PI5_CHIPS, RP1_AT_512 } from './gpio-bench.ts';
 
@@ -157,7 +157,7 @@ describe('GPIO relays through onoff on sysfs', function () {
       expect(run.stdout).to.contain('✓ power switch: gpio pinctrl-rp1 line 17 (GPIO 588), active-low; PWRKEY pinctrl-rp1 line 27 (GPIO 598), 500/650 ms presses, 2000 ms shutdown\n');
       expect(run.stdout).to.match(/✓ module answers AT: Quectel BG95-M3/);
       // The simulated Quectel has no AT+QSTK: the profile's check fails and says what to do.
-      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      expect(run.code, run.stdout + run.stderr).to.equal(3);
       expect(run.stdout.split('\n').filter((line) => line.startsWith('  ✗'))).to.deep.equal(['  ✗ SIM toolkit enabled (AT+QSTK): AT+QSTK?: +CME ERROR: 4']);
       expect(run.stdout).to.contain('fix: send AT+QSTK=1 once; the module applies it after a reset, so power-cycle it\n');
       expect(levels(gpio!).slice(-3), 'relay open, then both lines released').to.deep.equal(['relay 1', 'relay z', 'pwrkey z']);
@@ -169,7 +169,7 @@ describe('GPIO relays through onoff on sysfs', function () {
       const doctor = async (name: string, line: string, uid?: number) => {
         const rig = await bench.rig(name, 1, ['power:', '  type: gpio', `  line: ${line}`]);
         const run = await gpio!.run(['node', HIL, 'doctor', '--rig', rig], uid === undefined ? {} : { uid });
-        expect(run.code, run.stdout + run.stderr).to.equal(1);
+        expect(run.code, run.stdout + run.stderr).to.equal(3);
         return run.stdout.split('\n').find((l) => l.startsWith('  ✗ bench: '))?.slice('  ✗ bench: '.length);
       };
       expect(await doctor('pi4-rig', '{ chip: pinctrl-bcm2711, line: 17 }')).to.equal(

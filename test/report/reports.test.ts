@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import type { Certificate } from '../../harness/report/certificate.ts';
-import { runHil } from '../e2e/cli.ts';
+import { runHil } from '../../support/hil-process.ts';
 import { launchBrowser, offMachine, type Browser } from './browser.ts';
 
 const PASSING = 'boot-delay';

@@ -12,7 +12,7 @@ import type { RunSummary } from '../../harness/record/index.ts';
 import type { Certificate } from '../../harness/report/certificate.ts';
 import { keepRunInputs } from '../../harness/report/run-inputs.ts';
 import { hashEvidence } from '../../harness/report/evidence.ts';
-import { runHil, startHil } from '../e2e/cli.ts';
+import { runHil, startHil } from '../../support/hil-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

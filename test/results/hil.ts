@@ -2,7 +2,7 @@
 // HIL_* settings leak in from the shell), its output readable while it runs, and killable.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { HIL } from '../e2e/cli.ts';
+import { HIL } from '../../support/hil-process.ts';
 import { until } from './wait.ts';
 
 export interface Exit {

@@ -68,18 +68,18 @@ describe('the bench guard', () => {
     });
   }
 
-  it('an uncaught exception: says so, then the same, exit 1', async () => {
+  it("an uncaught exception: says so, then the same, exit 3 (the harness's, not the device's)", async () => {
     guarded();
     guardListener('uncaughtException')(new Error('port gone'));
-    expect(await exited).to.equal(1);
-    expect(calls).to.deep.equal(['stderr: harness crashed: Error: port gone', 'safe state: crashed: port gone', 'report: crashed: port gone', 'exit 1']);
+    expect(await exited).to.equal(3);
+    expect(calls).to.deep.equal(['stderr: harness crashed: Error: port gone', 'safe state: crashed: port gone', 'report: crashed: port gone', 'exit 3']);
   });
 
   it('an unhandled rejection of something that is no Error', async () => {
     guarded();
     guardListener('unhandledRejection')('relay timeout');
-    expect(await exited).to.equal(1);
-    expect(calls).to.deep.equal(['stderr: harness crashed: relay timeout', 'safe state: crashed: relay timeout', 'report: crashed: relay timeout', 'exit 1']);
+    expect(await exited).to.equal(3);
+    expect(calls).to.deep.equal(['stderr: harness crashed: relay timeout', 'safe state: crashed: relay timeout', 'report: crashed: relay timeout', 'exit 3']);
   });
 
   it('takes the run down once: a second signal, abort() or a crash on the way is let be', async () => {

@@ -11,7 +11,7 @@ import { lockPath } from '../../harness/rig/lock.ts';
 import { controlRequest } from '../../harness/sim/index.ts';
 import { TERMINAL_PROFILE_WITH_BIP, TERMINAL_PROFILE_WITHOUT_BIP } from '../../harness/stk/index.ts';
 import { ScaledClock } from '../../harness/time/clock.ts';
-import { runHil, startHil, stop } from '../e2e/cli.ts';
+import { runHil, startHil, stop } from '../../support/hil-process.ts';
 import { PtyBench } from './pty-bench.ts';
 
 const SCALE = 25;
@@ -87,7 +87,7 @@ describe('hil doctor', function () {
     await setDataApn(bench, 'internet');
     const rig = await bench.execRig('apn', SCALE);
     const run = await runHil(['doctor', '--rig', rig]);
-    expect(run.code, run.stdout + run.stderr).to.equal(1);
+    expect(run.code, run.stdout + run.stderr).to.equal(3);
     expect(failures(run.stdout)).to.deep.equal(['  ✗ APN super configured: no PDP context has APN "super" (contexts: 1 "internet")']);
     expect(run.stdout).to.contain('      fix: AT+CGDCONT=1,"IP","super"\n');
     expect(run.stdout).to.match(/✓ serial port opens: .*, usable \d+\.\d{3} s after power-on/);
@@ -98,7 +98,7 @@ describe('hil doctor', function () {
   it('fails a module whose terminal profile lacks BIP', async () => {
     await bench.startSim(['--time-scale', String(SCALE), '--fault', 'no-bip']);
     const run = await runHil(['doctor', '--rig', await bench.execRig('no-bip', SCALE)]);
-    expect(run.code, run.stdout + run.stderr).to.equal(1);
+    expect(run.code, run.stdout + run.stderr).to.equal(3);
     expect(failures(run.stdout)).to.deep.equal([`  ✗ TERMINAL PROFILE has BIP: AT+CUSATR=1: ${NO_BIP}`]);
   });
 
@@ -112,7 +112,7 @@ describe('hil doctor', function () {
     const benchOn = `the bench on ${bench.link} \\(/dev/pts/\\d+\\)`;
     try {
       const doctor = await runHil(['doctor', '--rig', rig]);
-      expect(doctor.code).to.equal(1);
+      expect(doctor.code).to.equal(3);
       expect(failures(doctor.stdout)).to.have.length(1);
       expect(failures(doctor.stdout)[0]).to.match(new RegExp(`^  ✗ bench: ${benchOn} is in use by ${holder}`));
 
@@ -136,7 +136,7 @@ describe('hil doctor', function () {
       await new Promise((resolve) => holder.once('spawn', resolve));
       const rig = await bench.rig('held', SCALE, ["power: { type: exec, on: 'true', off: 'true' }", 'settle: { bootTimeout: 10 s }']);
       const run = await runHil(['doctor', '--rig', rig]);
-      expect(run.code, run.stdout + run.stderr).to.equal(1);
+      expect(run.code, run.stdout + run.stderr).to.equal(3);
       const held = `the port ${bench.link} is held by pid ${holder.pid} (sleep)`;
       const [heldCheck, answers, ...more] = failures(run.stdout);
       expect(heldCheck).to.equal(`  ✗ serial port held by no other process: ${held}`);
@@ -157,7 +157,7 @@ describe('hil doctor', function () {
       'settle: { bootTimeout: 10 s }',
     ]);
     const run = await runHil(['doctor', '--rig', rig]);
-    expect(run.code, run.stdout + run.stderr).to.equal(1);
+    expect(run.code, run.stdout + run.stderr).to.equal(3);
     expect(failures(run.stdout)).to.deep.equal([
       `  ✗ power on, serial port opens: serial port ${bench.link} did not open within 10 s: ` +
         `Error: No such file or directory, cannot open ${bench.link}; the device did not appear: check that the module powers up and enumerates (watch \`dmesg -w\` while it switches on)`,

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../../harness/record/index.ts';
 import { controlRequest, type TruthSnapshot } from '../../harness/sim/index.ts';
-import { runHil } from '../e2e/cli.ts';
+import { runHil } from '../../support/hil-process.ts';
 import { PtyBench } from './pty-bench.ts';
 
 const SCALE = 25;

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HIL, startHil, stop } from '../e2e/cli.ts';
+import { HIL, startHil, stop } from '../../support/hil-process.ts';
 
 export class PtyBench {
   readonly link: string;

@@ -66,7 +66,7 @@ describe('the safe state when the process is taken down', function () {
   });
   afterEach(() => bench.close());
 
-  const endings = [['SIGTERM', 143], ['uncaughtException', 1], ['unhandledRejection', 1]] as const;
+  const endings = [['SIGTERM', 143], ['uncaughtException', 3], ['unhandledRejection', 3]] as const;
   for (const [how, code] of endings) {
     it(`switches an exec bench off on ${how}, before the partial report, and releases its lock`, async () => {
       const state = join(bench.dir, 'state');

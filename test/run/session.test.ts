@@ -188,7 +188,7 @@ describe('hil run ending early', function () {
       const rig = await bench.rig('mute', 1, [`power: { type: exec, on: 'true', off: 'true' }`, 'settle: { discharge: 0 s, bootTimeout: 2 s }']);
       const reportDir = join(bench.dir, 'report');
       const run = hil(['--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir]);
-      expect((await run.finish()).code, run.output).to.equal(1);
+      expect((await run.finish()).code, run.output).to.equal(4);
       expect(run.stderr).to.match(/hil run: run incomplete: module not ready 2 s after power-on: .*no answer to AT/);
       const summary = await readJson<RunSummary>(join(reportDir, 'summary.json'));
       expect(summary.status).to.equal('incomplete');
@@ -213,7 +213,7 @@ describe('hil run ending early', function () {
       ].join('\n'));
       const reportDir = join(bench.dir, 'report');
       const run = hil(['--rig', rig, '--suites-dir', suites, '--suite', 'answers', '--report-dir', reportDir]);
-      expect((await run.finish()).code, run.output).to.equal(1);
+      expect((await run.finish()).code, run.output).to.equal(3);
       const summary = await readJson<RunSummary>(join(reportDir, 'summary.json'));
       expect(summary.tests.map((t) => t.status)).to.deep.equal(['passed']);
       expect(summary.status).to.equal('incomplete');
@@ -234,7 +234,7 @@ describe('hil run ending early', function () {
       else await chmod(readOnly, 0o555);
       try {
         const run = hil(['--rig', await scriptRig({ on: `touch ${marker}`, off: `touch ${marker}` }), '--report-dir', readOnly]);
-        expect((await run.finish()).code, run.output).to.equal(2);
+        expect((await run.finish()).code, run.output).to.equal(3);
         expect(run.stderr.trim()).to.match(new RegExp(`^hil run: cannot write to the report folder ${readOnly} \\((EPERM|EACCES)\\); give a writable --report-dir$`));
       } finally {
         if (process.getuid?.() === 0) execFileSync('chattr', ['-i', readOnly]);
@@ -256,7 +256,7 @@ describe('hil run ending early', function () {
     it('on a transcript that cannot be written, switches off, names the file and writes an incomplete summary', async () => {
       const reportDir = await fullDiskAt(['transcript.log']);
       const run = hil(['--suite', 'boot-delay', '--report-dir', reportDir]);
-      expect((await run.finish()).code, run.output).to.equal(1);
+      expect((await run.finish()).code, run.output).to.equal(3);
       const path = join(reportDir, 'transcript.log');
       expect(run.stderr).to.contain(`hil run: cannot write ${path}: ENOSPC: no space left on device`);
       expect(run.output).not.to.match(/crashed|\n\s+at /);
@@ -270,7 +270,7 @@ describe('hil run ending early', function () {
     it('on a timeline that cannot be written, keeps the suite its verdict and names the file', async () => {
       const reportDir = await fullDiskAt(['timelines/boot-delay.svg', 'timelines/boot-delay.svg.tmp']);
       const run = hil(['--suite', 'boot-delay', '--seed', '11', '--report-dir', reportDir]);
-      expect((await run.finish()).code, run.output).to.equal(1);
+      expect((await run.finish()).code, run.output).to.equal(3);
       const path = join(reportDir, 'timelines/boot-delay.svg');
       expect(run.stderr).to.contain(`hil run: cannot write ${path}: ENOSPC: no space left on device`);
       const summary = await readJson<RunSummary>(join(reportDir, 'summary.json'));
@@ -282,7 +282,7 @@ describe('hil run ending early', function () {
     it('on a summary that cannot be written, leaves no partial summary, says so and keeps the other reports', async () => {
       const reportDir = await fullDiskAt(['summary.json', 'summary.json.tmp']);
       const run = hil(['--suite', 'boot-delay', '--seed', '11', '--report-dir', reportDir]);
-      expect((await run.finish()).code, run.output).to.equal(1);
+      expect((await run.finish()).code, run.output).to.equal(3);
       expect(run.stderr).to.contain(`hil run: cannot write ${join(reportDir, 'summary.json')}: ENOSPC: no space left on device`);
       expect(run.output).not.to.match(/crashed|\n\s+at /);
       expect(run.stdout).not.to.contain('summary: ');

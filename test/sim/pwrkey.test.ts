@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { followPwrkeyFile } from '../../harness/sim/index.ts';
-import { runHil } from '../e2e/cli.ts';
+import { runHil } from '../../support/hil-process.ts';
 import { READY_MS, SECOND, SimRig, waitFor } from './helpers.ts';
 
 /** Quectel's figures: on after 500 ms, a power-down after 650 ms, the supply may go after 30 s. */

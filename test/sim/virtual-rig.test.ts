@@ -8,7 +8,7 @@ import { RigController } from '../../harness/rig/controller.ts';
 import { controlRequest, type SettingsUpdate } from '../../harness/sim/index.ts';
 import { configProblems } from '../config/problems.ts';
 import { tempDirEach } from '../config/temp-dir.ts';
-import { runHil, startHil, stop } from '../e2e/cli.ts';
+import { runHil, startHil, stop } from '../../support/hil-process.ts';
 import { forcedSession, SimRig } from './helpers.ts';
 
 const VIRTUAL_RIG = 'name: v\nserial: {path: virtual}\npower: {type: virtual}\n';

@@ -1,8 +1,8 @@
-// Runs the `hil` command as its own process, as a user would.
+// Runs the `hil` command as its own process, as a user would: shared by the tests and the benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const HIL = fileURLToPath(new URL('../../bin/hil.mjs', import.meta.url));
+export const HIL = fileURLToPath(new URL('../bin/hil.mjs', import.meta.url));
 
 export interface Finished {
   code: number | null;

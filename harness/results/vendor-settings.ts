@@ -2,7 +2,7 @@
 // with its secret redacted from everything this process writes.
 import { resolve } from 'node:path';
 import { redaction } from '../output/redaction.ts';
-import { ENV, loadLabFile } from '../results/settings.ts';
+import { ENV, loadLabFile } from './settings.ts';
 import { loadVendorApi, type VendorApiConfig } from '../vendor/config.ts';
 
 export async function vendorApiSettings(labFile = process.env[ENV.labFile]): Promise<VendorApiConfig | undefined> {
