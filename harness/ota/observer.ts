@@ -34,7 +34,7 @@ export interface OtaSession {
   seen: EvidenceSource[];
   /**
    * How far openedAt and closedAt may be from the real edges, in rig ms: half a polling interval for a
-   * polled session, else how late the stamps of the lines dating them may be (Urc.lateBy).
+   * polled session, else half of how late the stamps of the lines dating them may be (Urc.lateBy).
    */
   timingUncertainty: number;
   /** The module lines this session was read from, with their rig times. */
@@ -79,7 +79,11 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   /** Which link events each session has seen. */
   private readonly layers = new WeakMap<OtaSession, Set<LinkLayer>>();
   private readonly unsubscribe: () => void;
-  /** How late the stamp of the URC being handled may be. */
+  /**
+   * How late the stamp of the URC being handled may be. A stamp is never early: the edge lies between
+   * the stamp less its lateness and the stamp, so it is dated to the middle, ± half the lateness, and
+   * no session dated by a stamp before an anchor can count as after it.
+   */
   private urcLateBy = 0;
 
   constructor(urcs: Pick<AtEngine, 'onUrc'>, rules: readonly EvidenceRule[], private readonly contexts: ContextReader) {
@@ -242,9 +246,9 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   private close(session: OtaSession, evidence: { rig: number; line: string } | undefined): void {
     session.state = 'closed';
     this.openSessions.delete(session);
-    session.closedAt = evidence?.rig;
+    session.closedAt = evidence === undefined ? undefined : evidence.rig - this.urcLateBy / 2;
     if (evidence) session.evidence.push(evidence);
-    session.timingUncertainty = Math.max(session.timingUncertainty, this.urcLateBy);
+    session.timingUncertainty = Math.max(session.timingUncertainty, this.urcLateBy / 2);
     if (this.announced.has(session)) this.emit('closed', session);
   }
 
@@ -254,12 +258,12 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       apn,
       cid,
       requestedAt: pending?.at,
-      openedAt,
+      openedAt: openedAt - this.urcLateBy / 2,
       closedAt: undefined,
       state,
       exchangedData: false,
       seen: pending ? [pending.source] : [],
-      timingUncertainty: this.urcLateBy,
+      timingUncertainty: this.urcLateBy / 2,
       evidence: [...(pending?.evidence ?? [])],
     };
     this.sessions.push(session);

@@ -14,14 +14,14 @@ function lateSource() {
 }
 
 describe('OTA observer on late stamps', () => {
-  it('widens a session\'s timing uncertainty to the lateness of the stamps that opened and closed it', async () => {
+  it('dates a session between its late stamps and the stamps less their lateness: never after a stamp', async () => {
     const urcs = lateSource();
     const observer = new OtaObserver(urcs, ALL_LAYERS, contextList());
     urcs.say(pdnUp(2), 1_000, 4);
     await Promise.resolve();
-    expect(observer.sessions[0]).to.deep.include({ openedAt: 1_000, timingUncertainty: 4 });
+    expect(observer.sessions[0]).to.deep.include({ openedAt: 998, timingUncertainty: 2 });
     urcs.say(pdnDown(2), 2_000, 35);
-    expect(observer.sessions[0]).to.deep.include({ closedAt: 2_000, timingUncertainty: 35 });
+    expect(observer.sessions[0]).to.deep.include({ closedAt: 1_982.5, timingUncertainty: 17.5 });
   });
 
   it('keeps the lateness of the URC it was handling to that URC: a poll later states only its own', () => {
@@ -30,6 +30,6 @@ describe('OTA observer on late stamps', () => {
     observer.polled(new Map([[2, 'ota.super']]), 1_000, 2);
     urcs.say(pdnUp(1), 1_500, 50);
     observer.polled(new Map([[1, 'super']]), 1_502, 2);
-    expect(observer.sessions.map((s) => [s.cid, s.state, s.timingUncertainty])).to.deep.equal([[2, 'closed', 1], [1, 'open', 50]]);
+    expect(observer.sessions.map((s) => [s.cid, s.state, s.timingUncertainty])).to.deep.equal([[2, 'closed', 1], [1, 'open', 25]]);
   });
 });
