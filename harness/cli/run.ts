@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../output/errors.ts';
 import type { CliOutput } from '../output/streams.ts';
+import { defined, flagValue, positiveNumber } from './flags.ts';
 import { RUN_RESULTS_OPTIONS, RUN_RESULTS_USAGE } from '../results/run-options.ts';
 import { parseUpdateDeclaration } from '../rig/update-source.ts';
-import { STANDARD_TAG, startRun } from '../run/start.ts';
+import { STANDARD_TAG, startRun } from '../run/index.ts';
 import { parseDuration } from '../time/duration.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,6 +51,7 @@ const OPTIONS = {
 
 export async function runCommand(args: string[], out: CliOutput): Promise<number> {
   const { values } = parseArgs({ args, options: OPTIONS });
+  const flag = <T>(name: string, text: string | undefined, parse: (text: string) => T) => flagValue('hil run', name, text, parse);
   const timeScale = flag('--time-scale', values['time-scale'], positiveNumber);
   const seed = flag('--seed', values.seed, positiveNumber);
   const updatePending = values['no-update-pending'] ? false : flag('--update-pending', values['update-pending'], parseUpdateDeclaration);
@@ -69,25 +71,4 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
     results: values,
     transcriptEvents: values['transcript-events'],
   }, out);
-}
-
-/** The entries that have a value. */
-function defined<T extends object>(entries: T): Partial<T> {
-  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-/** A flag's value read by `parse`, its error worded as the flag's. */
-function flag<T>(name: string, text: string | undefined, parse: (text: string) => T): T | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parse(text);
-  } catch (error) {
-    throw new UsageError(`hil run: ${name}: ${(error as Error).message}`);
-  }
-}
-
-function positiveNumber(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`takes a positive number, got "${text}"`);
-  return value;
 }

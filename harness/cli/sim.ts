@@ -14,6 +14,7 @@ import {
 import { controlSocketOf, DEFAULT_SIM_PTY, SIM_PTY_ENV, simPtyPath } from '../sim/pty-path.ts';
 import { UsageError } from '../output/errors.ts';
 import { type CliOutput } from '../output/streams.ts';
+import { flagValue, positiveNumber } from './flags.ts';
 
 export const SIM_USAGE = `usage: hil sim [--pty PATH] [options]
        hil sim ctl [SOCKET] power on|off | state | truth | updates | stage [BLOCKS [NEW-IMSI]] | reset
@@ -79,14 +80,14 @@ export async function simCommand(args: string[], out: CliOutput): Promise<number
   if (values.power !== 'on' && values.power !== 'off') throw new UsageError(`hil sim: --power takes on or off, got "${values.power}"`);
   if (values['power-active-low'] && !values['power-file']) throw new UsageError('hil sim: --power-active-low applies to --power-file only');
   if (values['pwrkey-active-low'] && !values['pwrkey-file']) throw new UsageError('hil sim: --pwrkey-active-low applies to --pwrkey-file only');
-  const clock = new ScaledClock(positiveNumber('--time-scale', values['time-scale']));
-  const blocks = values['update-blocks'] === undefined ? undefined : positiveNumber('--update-blocks', values['update-blocks']);
+  const clock = new ScaledClock(flagValue('hil sim', '--time-scale', values['time-scale'], positiveNumber)!);
+  const blocks = flagValue('hil sim', '--update-blocks', values['update-blocks'], positiveNumber);
   let module: VirtualModule;
   try {
     module = new VirtualModule({
       clock,
       faults: values.fault,
-      ...(values.seed !== undefined ? { seed: positiveNumber('--seed', values.seed) } : {}),
+      ...(values.seed !== undefined ? { seed: flagValue('hil sim', '--seed', values.seed, positiveNumber) } : {}),
       ...(values.profile ? { profile: values.profile } : {}),
       ...(values.dialect ? { dialect: values.dialect } : {}),
       ...(values['pwrkey-file'] ? { pwrkey: profilePwrkey(values.profile ?? 'generic-27007') } : {}),
@@ -180,7 +181,7 @@ async function simControl(args: string[], out: CliOutput): Promise<number> {
   let request: ControlRequest;
   if (op === 'power' && (value === 'on' || value === 'off')) request = { op: 'power', on: value === 'on' };
   else if (op === 'state' || op === 'truth' || op === 'updates' || op === 'reset') request = { op };
-  else if (op === 'stage') request = { op, ...stagedUpdate(value === undefined ? 1 : positiveNumber('stage BLOCKS', value), args[3]) };
+  else if (op === 'stage') request = { op, ...stagedUpdate(value === undefined ? 1 : flagValue('hil sim', 'stage BLOCKS', value, positiveNumber)!, args[3]) };
   else throw new UsageError(`hil sim ctl: expected power on|off, state, truth, updates, stage [BLOCKS [NEW-IMSI]] or reset, got "${args.slice(1).join(' ')}"\n${SIM_USAGE}`);
   const result = await controlRequest(socket, request);
   out.stdout(JSON.stringify(result, null, 2));
@@ -198,10 +199,4 @@ function profilePwrkey(id: string): PwrkeyTimings {
   if (timings) return timings;
   const withTimings = Object.values(MODULE_PROFILES).filter((profile) => profile.pwrkey).map((profile) => profile.id);
   throw new Error(`--pwrkey-file needs PWRKEY timings, and module profile "${id}" has none; pick a --profile with them: ${withTimings.join(', ')}`);
-}
-
-function positiveNumber(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`hil sim: ${flag} takes a positive number, got "${text}"`);
-  return value;
 }

@@ -1,0 +1,23 @@
+// Reading flag values the commands share: a value parsed with its error worded as the flag's.
+import { UsageError } from '../output/errors.ts';
+
+/** A flag's value read by `parse`; its error is a usage error naming the command and the flag. */
+export function flagValue<T>(command: string, name: string, text: string | undefined, parse: (text: string) => T): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parse(text);
+  } catch (error) {
+    throw new UsageError(`${command}: ${name}: ${(error as Error).message}`);
+  }
+}
+
+export function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`takes a positive number, got "${text}"`);
+  return value;
+}
+
+/** The entries that have a value. */
+export function defined<T extends object>(entries: T): Partial<T> {
+  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
