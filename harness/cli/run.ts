@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../output/errors.ts';
-import type { CliOutput } from '../output/streams.ts';
+import { COLOUR_USAGE, withColour, type CliOutput } from '../output/streams.ts';
 import { defined, flagValue, positiveNumber } from './flags.ts';
 import { RUN_RESULTS_OPTIONS, RUN_RESULTS_USAGE } from '../results/run-options.ts';
 import { parseUpdateDeclaration } from '../rig/update-source.ts';
@@ -30,6 +30,7 @@ Runs suites on a rig (default: the built-in virtual rig) and writes reports/<run
   --no-html           skip report.html (the allure report as one offline file)
   --history DIR       keep allure's history and each run's figures in DIR (the same DIR every night) for trends
   --wait-lock DUR     if another run holds the bench, wait for it up to DUR of wall time ("10 min") instead of refusing
+${COLOUR_USAGE}
 ${RUN_RESULTS_USAGE}`;
 
 const OPTIONS = {
@@ -46,6 +47,7 @@ const OPTIONS = {
   'no-html': { type: 'boolean', default: false },
   history: { type: 'string' },
   'wait-lock': { type: 'string' },
+  color: { type: 'string' },
   ...RUN_RESULTS_OPTIONS,
 } as const;
 
@@ -70,5 +72,5 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
     waitLockMs: flag('--wait-lock', values['wait-lock'], parseDuration) ?? 0,
     results: values,
     transcriptEvents: values['transcript-events'],
-  }, out);
+  }, withColour(out, values.color));
 }

@@ -32,10 +32,7 @@ export interface OtaSession {
   exchangedData: boolean;
   /** What the module showed of this session, in the order first seen. */
   seen: EvidenceSource[];
-  /**
-   * How far openedAt and closedAt may be from the real edges, in rig ms: half a polling interval for a
-   * polled session, else half of how late the stamps of the lines dating them may be (Urc.lateBy).
-   */
+  /** How far openedAt and closedAt may be from the real edges, in rig ms: half a polling interval for a polled session, else 0. */
   timingUncertainty: number;
   /** The module lines this session was read from, with their rig times. */
   evidence: { rig: number; line: string }[];
@@ -79,17 +76,11 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   /** Which link events each session has seen. */
   private readonly layers = new WeakMap<OtaSession, Set<LinkLayer>>();
   private readonly unsubscribe: () => void;
-  /**
-   * How late the stamp of the URC being handled may be. A stamp is never early: the edge lies between
-   * the stamp less its lateness and the stamp, so it is dated to the middle, ± half the lateness, and
-   * no session dated by a stamp before an anchor can count as after it.
-   */
-  private urcLateBy = 0;
 
   constructor(urcs: Pick<AtEngine, 'onUrc'>, rules: readonly EvidenceRule[], private readonly contexts: ContextReader) {
     super();
     this.rules = rules.map((rule) => ({ kind: rule.kind, regex: new RegExp(rule.pattern) }));
-    this.unsubscribe = urcs.onUrc((urc) => this.heard(urc));
+    this.unsubscribe = urcs.onUrc((urc) => this.onUrc(urc));
   }
 
   stop(): void {
@@ -125,15 +116,6 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       session.evidence.push(evidence);
       this.announced.add(session);
       this.emit('opened', session);
-    }
-  }
-
-  private heard(urc: Urc): void {
-    this.urcLateBy = urc.lateBy ?? 0;
-    try {
-      this.onUrc(urc);
-    } finally {
-      this.urcLateBy = 0;
     }
   }
 
@@ -246,9 +228,8 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   private close(session: OtaSession, evidence: { rig: number; line: string } | undefined): void {
     session.state = 'closed';
     this.openSessions.delete(session);
-    session.closedAt = evidence === undefined ? undefined : evidence.rig - this.urcLateBy / 2;
+    session.closedAt = evidence?.rig;
     if (evidence) session.evidence.push(evidence);
-    session.timingUncertainty = Math.max(session.timingUncertainty, this.urcLateBy / 2);
     if (this.announced.has(session)) this.emit('closed', session);
   }
 
@@ -258,12 +239,12 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       apn,
       cid,
       requestedAt: pending?.at,
-      openedAt: openedAt - this.urcLateBy / 2,
+      openedAt,
       closedAt: undefined,
       state,
       exchangedData: false,
       seen: pending ? [pending.source] : [],
-      timingUncertainty: this.urcLateBy / 2,
+      timingUncertainty: 0,
       evidence: [...(pending?.evidence ?? [])],
     };
     this.sessions.push(session);
