@@ -266,7 +266,7 @@ describe('hil results over MQTT', function () {
       const run = hil(['run', '--rig', rig, '--suite', 'boot-delay', '--seed', '5', '--lab-file', labFile, '--broker', broker.url, ...BENCH, '--report-dir', reportDir], {
         PDU_TOKEN: token, HIL_MQTT_USERNAME: username, HIL_MQTT_PASSWORD: password,
       });
-      expect((await run.finish()).code, run.output).to.equal(1);
+      expect((await run.finish()).code, run.output).to.equal(3);
       const events = await logged(reportDir);
       await subscriber.waitFor('the run and its retained summary', () => subscriber!.received.some((m) => m.topic.endsWith('/summary')));
 
@@ -307,7 +307,7 @@ describe('hil results over MQTT', function () {
     await writeFile(rig, `name: no-port\nserial: {path: ${join(dir, 'no-such-port')}}\npower: {type: exec, on: "true", off: "true"}\nsettle: {discharge: 0 s, bootTimeout: 1 s}\n`);
     const reportDir = join(dir, 'stopped');
     const run = hil(['run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir]);
-    expect((await run.finish(30_000)).code, run.output).to.equal(1);
+    expect((await run.finish(30_000)).code, run.output).to.equal(3);
     expect(run.stdout).to.match(/results: live on mqtt:\/\/127\.0\.0\.1:\d+ \(embedded broker/);
     const last = (await logged(reportDir)).at(-1)!;
     expect(last.type).to.equal('run.ended');
