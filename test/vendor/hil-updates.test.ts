@@ -37,10 +37,10 @@ describe('hil updates', function () {
     expect(records.map((r) => [r.status, r.packages.map((p) => `${p.name} ${p.version}`)])).to.deep.equal([['scheduled', ['operator-settings 2']]]);
   });
 
-  it('a wrong secret exits 1 naming the credentials, not their value', async () => {
+  it('a wrong secret exits 3 (the infrastructure) naming the credentials, not their value', async () => {
     const wrong = 'wrong-secret-a83b77';
     const run = new HilProcess(['updates', '--iccid', ICCID], { ...KEY_ENV, TWILIO_API_SECRET: wrong, HIL_SUPERSIM_API: api! });
-    expect((await run.finish()).code).to.equal(1);
+    expect((await run.finish()).code).to.equal(3);
     expect(run.stderr).to.match(/^hil updates: http:\/\/127\.0\.0\.1:\d+\/v1\/Sims answered 401 Unauthorized \(Authenticate\): check TWILIO_API_KEY and TWILIO_API_SECRET\n$/);
     expect(run.output).not.to.contain(wrong);
   });
