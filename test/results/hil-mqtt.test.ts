@@ -307,7 +307,7 @@ describe('hil results over MQTT', function () {
     await writeFile(rig, `name: no-port\nserial: {path: ${join(dir, 'no-such-port')}}\npower: {type: exec, on: "true", off: "true"}\nsettle: {discharge: 0 s, bootTimeout: 1 s}\n`);
     const reportDir = join(dir, 'stopped');
     const run = hil(['run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', reportDir]);
-    expect((await run.finish(30_000)).code, run.output).to.equal(3);
+    expect((await run.finish(30_000)).code, run.output).to.equal(4);
     expect(run.stdout).to.match(/results: live on mqtt:\/\/127\.0\.0\.1:\d+ \(embedded broker/);
     const last = (await logged(reportDir)).at(-1)!;
     expect(last.type).to.equal('run.ended');
