@@ -5,6 +5,14 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, didYouMean } from '../config/index.ts';
 import { BenchError, EXIT, UsageError } from '../output/errors.ts';
 import { processOutput, type CliOutput } from '../output/streams.ts';
+import { LIST_USAGE, listCommand } from './list.ts';
+import { CHECK_USAGE, checkCommand } from './check.ts';
+import { COMPARE_USAGE, compareCommand } from './compare.ts';
+import { AGENT_USAGE, agentCommand } from './agent.ts';
+import { SUBMIT_USAGE, submitCommand } from './submit.ts';
+import { LAB_USAGE, labCommand } from './lab.ts';
+import { MATRIX_USAGE, matrixCommand } from './matrix.ts';
+import { DASHBOARD_USAGE, dashboardCommand } from './dashboard.ts';
 import { DOCTOR_USAGE, doctorCommand } from './doctor.ts';
 import { PUBLISH_USAGE, publishCommand } from './publish.ts';
 import { REPORT_USAGE, reportCommand } from './report.ts';
@@ -49,6 +57,14 @@ const COMMANDS: Record<string, Command> = {
   sim: { run: simCommand, usage: SIM_USAGE },
   updates: { run: updatesCommand, usage: UPDATES_USAGE },
   stk: { run: stkCommand, usage: STK_USAGE },
+  list: { run: listCommand, usage: LIST_USAGE },
+  check: { run: checkCommand, usage: CHECK_USAGE },
+  compare: { run: compareCommand, usage: COMPARE_USAGE },
+  agent: { run: agentCommand, usage: AGENT_USAGE },
+  submit: { run: submitCommand, usage: SUBMIT_USAGE },
+  lab: { run: labCommand, usage: LAB_USAGE },
+  matrix: { run: matrixCommand, usage: MATRIX_USAGE },
+  dashboard: { run: dashboardCommand, usage: DASHBOARD_USAGE },
 };
 
 const HELP_FLAGS = ['-h', '--help'];

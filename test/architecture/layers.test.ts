@@ -21,6 +21,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['report'],
   ['results'],
   ['run'],
+  ['lab'],
+  ['matrix', 'dashboard'],
   ['cli'],
 ];
 
