@@ -85,7 +85,8 @@ export class TimelineTrace {
       this.shownMarks.add(step.name);
     } else if (step.kind === 'expectNoSession') {
       const apn = step.apn ?? this.rig.config.sim.otaApn;
-      this.windows.push({ kind: 'forbidden', apn, from: now, to: now + step.for, label: `no ${apn} session expected` });
+      const from = step.from !== undefined ? this.rig.marks.get(step.from) ?? now : now;
+      this.windows.push({ kind: 'forbidden', apn, from, to: from + step.for, label: `no ${apn} session expected` });
     } else if (step.kind === 'expectSession') {
       const apn = step.apn ?? this.rig.config.sim.otaApn;
       const anchor = this.rig.marks.get(step.from);

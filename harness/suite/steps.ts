@@ -70,7 +70,7 @@ export function describeStep(step: Step, otaApn: string): string {
       return `expect ${sessions} on ${step.apn ?? otaApn} ${window}`;
     }
     case 'expectNoSession':
-      return `expect no OTA session on ${step.apn ?? otaApn} for ${formatDuration(step.for)}`;
+      return `expect no OTA session on ${step.apn ?? otaApn} for ${formatDuration(step.for)}${step.from !== undefined ? ` from ${step.from}` : ''}`;
     case 'stageUpdate':
       return `stage an OTA update in ${step.blocks} block${step.blocks > 1 ? 's' : ''}${step.newImsi ? ` that switches the IMSI to ${step.newImsi}` : ''}`;
     case 'expectUpdate':
@@ -454,9 +454,13 @@ async function settled(first: SettingsUpdate[], context: StepContext): Promise<S
 async function expectNoSession(step: Extract<Step, { kind: 'expectNoSession' }>, context: StepContext): Promise<void> {
   const { rig } = context;
   const apn = step.apn ?? rig.config.sim.otaApn;
-  const start = rig.clock.now();
-  const session = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && openedSince(s, start) !== undefined, start + step.for, (waited) =>
-    context.progress(`watching for unwanted ${apn} sessions: ${formatDuration(waited)} of ${formatDuration(step.for)}`),
+  // Anchored to a mark, the window does not move with how long the steps before took (a slow boot).
+  const start = step.from !== undefined ? anchorTime(context, step.from) : rig.clock.now();
+  const end = start + step.for;
+  const inWindow = (s: OtaSession) => s.apn === apn && openedSince(s, start) !== undefined && s.openedAt - s.timingUncertainty <= end;
+  const left = Math.max(0, end - rig.clock.now());
+  const session = await waitForSession(rig.observer, rig.clock, inWindow, end, (waited) =>
+    context.progress(`watching for unwanted ${apn} sessions: ${formatDuration(waited)} of ${formatDuration(left)}`),
   );
   if (session) {
     const openedAt = openedSince(session, start)!.at;
@@ -464,6 +468,7 @@ async function expectNoSession(step: Extract<Step, { kind: 'expectNoSession' }>,
     // A check a minute or two after the power-on before: a timer that outlived the power cycle.
     const before = rig.marks.get('previous-power-on');
     const since = powerOn !== undefined ? `, ${seconds(openedAt - powerOn)} after the last power-on${before !== undefined ? ` and ${seconds(openedAt - before)} after the one before it` : ''}` : '';
-    fail(`an ${apn} session opened ${seconds(openedAt - start)} into a ${seconds(step.for)} window where none was expected${since}`, step.failureMeans);
+    const window = `a ${seconds(step.for)} window${step.from !== undefined ? ` from ${step.from}` : ''}`;
+    fail(`an ${apn} session opened ${seconds(openedAt - start)} into ${window} where none was expected${since}`, step.failureMeans);
   }
 }

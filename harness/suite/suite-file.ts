@@ -161,10 +161,13 @@ const stepKinds = z.strictObject({
         }
       }, onlyWhenValid),
   ),
-  /** No session opens during this window of rig time; apn defaults to the rig's sim.otaApn. */
+  /**
+   * No session opens during this window of rig time: from the step's start, or from an anchor
+   * (`from:`) so that the window does not move with the steps before; apn defaults to sim.otaApn.
+   */
   expectNoSession: mapStep(
     'expectNoSession',
-    z.strictObject({ for: durationSchema, apn: apn.optional(), failureMeans: z.string().min(1).optional() }),
+    z.strictObject({ for: durationSchema, from: z.string().min(1).optional(), apn: apn.optional(), failureMeans: z.string().min(1).optional() }),
   ),
   /** Starts the rig's power monitor (its `monitor:` block), or stops it and lets it go. */
   monitor: z.enum(['start', 'stop']).transform((action) => ({ kind: 'monitor' as const, action })),
@@ -317,6 +320,7 @@ export const suiteSchema = z
     });
 
     suite.steps.forEach((step, i) => {
+      if (step.kind === 'expectNoSession' && step.from !== undefined) checkAnchor(step.from, i, ['steps', i, 'expectNoSession', 'from']);
       if (step.kind !== 'expectSession') return;
       const at = (key: string) => ['steps', i, 'expectSession', key];
       checkAnchor(step.from, i, at('from'));

@@ -125,6 +125,15 @@ steps:
     expect(summary.tests[0]!.error).to.match(/no ota\.super session within 8 d of last-close: the SIM must check again about once a week/);
   });
 
+  it('power-cycle-reset passes a healthy applet on a module that takes 45 s to boot', async () => {
+    // Its windows run from each power-on, not from ready: from ready, the first would have reached
+    // past the healthy check a minute after power-up and failed the module.
+    const { code, summary, output } = await run(dir, 'slow-boot-cycle', ['--suite', 'power-cycle-reset', '--fault', 'slow-boot']);
+    expect(code, output).to.equal(0);
+    expect(summary.tests[0]!.measurements.find((m) => m.name === 'reset_delay')!.verdict).to.equal('pass');
+    expect(output).to.match(/expect no OTA session on ota\.super for 55 s from power-on/);
+  });
+
   const negativeControls: [suite: string, fault: string, message: RegExp][] = [
     // The surviving timer fires a minute or two after the power-on before the last, in a window where
     // none is expected, or during the boot after the cycle, where the module refuses it for want of a

@@ -549,6 +549,23 @@ describe('steps: expectNoSession', () => {
     expect(outcome.error).to.equal(undefined);
   });
 
+  it('anchored to a mark, judges the window from the mark, whatever the steps before took', async () => {
+    // The window is 0–30 s after the mark at 0; the step starts at 20 s, the session opens at 10 s.
+    const rig = new ScriptedRig();
+    rig.marks.set('power-on', 0);
+    const outcome = await play(rig, [{ wait: '20 s' }, { expectNoSession: { from: 'power-on', for: '30 s' } }], pdnSession(10_000, 11_000));
+    expect(outcome.error?.message).to.equal('an ota.super session opened 10.0 s into a 30.0 s window from power-on where none was expected, 10.0 s after the last power-on');
+  });
+
+  it('anchored to a mark, passes a session after the window that opened before the step started', async () => {
+    // The window 0–30 s ended before the step (at 40 s); the session at 32 s is outside it.
+    const rig = new ScriptedRig();
+    rig.marks.set('power-on', 0);
+    const outcome = await play(rig, [{ wait: '40 s' }, { expectNoSession: { from: 'power-on', for: '30 s' } }], pdnSession(32_000, 33_000));
+    expect(outcome.error).to.equal(undefined);
+    expect(rig.clock.now()).to.equal(40_000);
+  });
+
   it('fails on a polled session that may have opened inside the window though dated before it', async () => {
     const rig = new ScriptedRig();
     const outcome = await play(rig, [{ wait: '2 s' }, { expectNoSession: { for: '30 s' } }], [[3_000, (r) => r.observer.polled(new Map([[2, 'ota.super']]), 3_000, 4_000)]]);

@@ -145,6 +145,12 @@ describe('suite files', () => {
     ]);
   });
 
+  it('accepts only built-in anchors and earlier marks in expectNoSession from:', async () => {
+    expect(await problems(withSteps('  - expectNoSession: {from: powr-on, for: 1 min}\n  - expectNoSession: {from: power-on, for: 1 min}\n'))).to.deep.equal([
+      'suite.yaml:5:29: steps[0].expectNoSession.from: expected power-on, ready, force-check, last-close or a mark set by an earlier step, got "powr-on"; did you mean "power-on"?',
+    ]);
+  });
+
   it('keeps mark names apart from the built-in anchors', async () => {
     expect(await problems(withSteps('  - mark: ready\n'))).to.deep.equal([
       'suite.yaml:5:11: steps[0].mark: expected a name that is not a built-in anchor, got "ready"',
