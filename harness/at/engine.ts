@@ -29,7 +29,7 @@ import { ScaledClock, type Clock, type Timer } from '../time/clock.ts';
 import { LoopLag } from './loop-lag.ts';
 import { DeadlineAlarm } from './alarm.ts';
 import { AtClosedError, AtCommandError, AtQueueFullError, AtTimeoutError, AtWriteError } from './errors.ts';
-import { LineFramer, type Frame } from './framer.ts';
+import { LineFramer } from './framer.ts';
 import { Listeners } from './listeners.ts';
 import { DEFAULT_URC_PREFIXES, PrefixTable, responsePrefix, unknownUrcPrefix } from './prefixes.ts';
 import { parseFinal, type AtFailure, type FinalResult } from './result-codes.ts';
@@ -204,7 +204,17 @@ export class AtEngine {
     // Texts are cut at 4096 characters, never below the line length: a line the framer passes is kept whole.
     const textLength = Math.max(maxLineLength, 4096);
     this.transcript = new Transcript({ entries: options.transcriptLimit, bytes: options.transcriptBytes, textLength });
-    this.framer = new LineFramer((frame, carried) => this.onFrame(frame, carried ? this.lineStamp! : this.chunkStamp!), {
+    this.framer = new LineFramer({
+      line: (text, carried) => {
+        if (!this.closed) this.onLine(text, carried ? this.lineStamp! : this.chunkStamp!);
+      },
+      prompt: (carried) => {
+        if (!this.closed) this.onPrompt(carried ? this.lineStamp! : this.chunkStamp!);
+      },
+      noise: (text, reason, carried) => {
+        if (!this.closed) this.record('rx', 'noise', text, reason, carried ? this.lineStamp! : this.chunkStamp!);
+      },
+    }, {
       maxLineLength,
       promptArmed: () => this.active?.job.payload !== undefined && !this.active.promptDone,
     });
@@ -383,6 +393,7 @@ export class AtEngine {
     };
     this.gateNext = false;
     this.active = flight;
+    this.framer.expected = job.command;
     this.alarm.watch(startedAt + limitMs, () => this.timeOut(flight));
     this.transmit(flight, 'command', job.command, `${job.command}\r`);
   }
@@ -407,13 +418,6 @@ export class AtEngine {
     this.dispatchNext();
   }
 
-  private onFrame(frame: Frame, stamp: RxStamp): void {
-    if (this.closed) return;
-    if (frame.kind === 'noise') this.record('rx', 'noise', frame.text, frame.reason, stamp);
-    else if (frame.kind === 'prompt') this.onPrompt(stamp);
-    else this.onLine({ text: frame.text, stamp });
-  }
-
   private onPrompt(stamp: RxStamp): void {
     const flight = this.active;
     if (flight?.job.payload === undefined) return;
@@ -423,10 +427,9 @@ export class AtEngine {
     this.transmit(flight, 'payload', data, data);
   }
 
-  private onLine(line: RxLine): void {
+  private onLine(text: string, stamp: RxStamp): void {
     const flight = this.active;
-    if (!flight) return this.onIdleLine(line);
-    const { text, stamp } = line;
+    if (!flight) return this.onIdleLine(text, stamp);
     const { command, payload } = flight.job;
 
     if (flight.promptDone && (text.includes(CTRL_Z) || text === payload!.trim())) {
@@ -443,31 +446,31 @@ export class AtEngine {
       return this.record('rx', 'noise', text, 'late result of the timed-out command', stamp);
     }
     if (final) {
-      for (const held of flight.held.splice(0)) this.route(flight, held);
+      for (const held of flight.held.splice(0)) this.route(flight, held.text, held.stamp);
       this.record('rx', 'final', text, undefined, stamp);
       return this.finish(flight, text, final, stamp.rig);
     }
     if (!flight.echoSeen && (flight.held.length > 0 || this.urcPrefixDuring(flight, text) === undefined)) {
-      flight.held.push(line);
+      flight.held.push({ text, stamp });
       return;
     }
-    this.route(flight, line);
+    this.route(flight, text, stamp);
   }
 
-  private onIdleLine(line: RxLine): void {
-    const prefix = this.urcPrefixes.match(line.text);
-    if (prefix) return this.emitUrc(line, prefix);
-    if (this.recovery) return this.record('rx', 'noise', line.text, 'late output after a timeout', line.stamp);
-    if (parseFinal(line.text)) return this.record('rx', 'noise', line.text, 'result code with no command in flight', line.stamp);
-    this.emitUrc(line, unknownUrcPrefix(line.text));
+  private onIdleLine(text: string, stamp: RxStamp): void {
+    const prefix = this.urcPrefixes.match(text);
+    if (prefix) return this.emitUrc(text, stamp, prefix);
+    if (this.recovery) return this.record('rx', 'noise', text, 'late output after a timeout', stamp);
+    if (parseFinal(text)) return this.record('rx', 'noise', text, 'result code with no command in flight', stamp);
+    this.emitUrc(text, stamp, unknownUrcPrefix(text));
   }
 
   /** A line of the command's response, or a URC (rule 4). */
-  private route(flight: InFlight, line: RxLine): void {
-    const prefix = this.urcPrefixDuring(flight, line.text);
-    if (prefix) return this.emitUrc(line, prefix);
-    flight.lines.push(line.text);
-    this.record('rx', 'info', line.text, undefined, line.stamp);
+  private route(flight: InFlight, text: string, stamp: RxStamp): void {
+    const prefix = this.urcPrefixDuring(flight, text);
+    if (prefix) return this.emitUrc(text, stamp, prefix);
+    flight.lines.push(text);
+    this.record('rx', 'info', text, undefined, stamp);
   }
 
   private urcPrefixDuring(flight: InFlight, text: string): string | undefined {
@@ -477,17 +480,19 @@ export class AtEngine {
 
   /** Held lines that turned out not to answer the command: URCs if they look like one, else noise. */
   private releaseHeldAsStray(flight: InFlight, note: string): void {
-    for (const line of flight.held.splice(0)) {
-      const prefix = this.urcPrefixes.match(line.text);
-      if (prefix) this.emitUrc(line, prefix);
-      else this.record('rx', 'noise', line.text, note, line.stamp);
+    for (const { text, stamp } of flight.held.splice(0)) {
+      const prefix = this.urcPrefixes.match(text);
+      if (prefix) this.emitUrc(text, stamp, prefix);
+      else this.record('rx', 'noise', text, note, stamp);
     }
   }
 
-  private emitUrc(line: RxLine, prefix: string): void {
-    this.record('rx', 'urc', line.text, undefined, line.stamp);
-    const { rig, wall, lateBy } = line.stamp;
-    this.urcListeners.emit({ line: line.text, prefix, rig, wall, ...(this.loopLag && { lateBy }) });
+  /** No URC object for nobody: most lines of a busy port are URCs no one subscribed to. */
+  private emitUrc(text: string, stamp: RxStamp, prefix: string): void {
+    this.record('rx', 'urc', text, undefined, stamp);
+    if (!this.urcListeners.active) return;
+    const { rig, wall, lateBy } = stamp;
+    this.urcListeners.emit({ line: text, prefix, rig, wall, ...(this.loopLag && { lateBy }) });
   }
 
   private finish(flight: InFlight, finalLine: string, final: FinalResult, endedAt: number): void {

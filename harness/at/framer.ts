@@ -2,15 +2,18 @@
 // Any CR or LF ends a line, so `\r\n`, `\r\r\n`, bare `\r` and bare `\n` all work and empty lines vanish.
 // How the stream happens to be chunked never changes the result: a line that ends inside the chunk
 // it started in is decoded straight from that chunk, and only a line split across chunks is copied
-// into the line buffer.
+// into the line buffer. Frames go to a sink's methods, not as objects: one line costs its string
+// alone, and the lines the engine expects (`OK`, the command's echo) not even that.
 
 import { isUtf8 } from 'node:buffer';
 import { cutMarker } from './transcript.ts';
 
-export type Frame =
-  | { kind: 'line'; text: string }
-  | { kind: 'prompt' }
-  | { kind: 'noise'; text: string; reason: string };
+/** Where frames go. `carried`: the frame's first byte came in an earlier push, so it is dated by that push's stamp. */
+export interface FrameSink {
+  line(text: string, carried: boolean): void;
+  prompt(carried: boolean): void;
+  noise(text: string, reason: string, carried: boolean): void;
+}
 
 export interface FramerOptions {
   /** Bytes a line may hold; the rest of a longer line is dropped as noise. */
@@ -45,9 +48,14 @@ export class LineFramer {
   /** The current line's first byte came in an earlier push. */
   private startedEarlier = false;
 
+  /**
+   * A line the reader expects next (a command's echo): one equal to it, byte for byte, is handed on
+   * as this very string instead of a decoded copy. `OK` always is.
+   */
+  expected = '';
+
   constructor(
-    /** `carried`: the frame's first byte came in an earlier push, so it is dated by that push's stamp. */
-    private readonly emit: (frame: Frame, carried: boolean) => void,
+    private readonly sink: FrameSink,
     private readonly options: FramerOptions,
   ) {
     if (!(options.maxLineLength >= 1) || !Number.isInteger(options.maxLineLength)) {
@@ -92,7 +100,7 @@ export class LineFramer {
         this.length = 0;
         from = ++at;
         this.startedEarlier = false; // what follows the prompt came in this push
-        this.emit({ kind: 'prompt' }, false);
+        this.sink.prompt(false);
       } else {
         this.blank = false;
       }
@@ -105,11 +113,11 @@ export class LineFramer {
     if (this.discarding || from === end) return;
     if (this.length + (end - from) > this.buf.length) {
       this.buf.set(bytes.subarray(from, from + this.buf.length - this.length), this.length);
-      this.emit({
-        kind: 'noise',
-        text: escapeBytes(this.buf.subarray(0, PREVIEW_BYTES), '...'),
-        reason: `line longer than ${this.buf.length} bytes; dropped up to the next line end`,
-      }, this.startedEarlier);
+      this.sink.noise(
+        escapeBytes(this.buf.subarray(0, PREVIEW_BYTES), '...'),
+        `line longer than ${this.buf.length} bytes; dropped up to the next line end`,
+        this.startedEarlier,
+      );
       this.length = 0;
       this.discarding = true;
       return;
@@ -120,13 +128,44 @@ export class LineFramer {
 
   /** The line in bytes[start, end) is complete. */
   private endLine(bytes: Buffer, start: number, end: number): void {
-    const frame = this.discarding || start === end ? undefined : decodeLine(bytes, start, end);
+    const skip = this.discarding || start === end;
     this.length = 0;
     this.blank = true;
     this.discarding = false;
     const carried = this.startedEarlier;
     this.startedEarlier = false; // the next line starts in this push
-    if (frame) this.emit(frame, carried);
+    if (!skip) this.decodeLine(bytes, start, end, carried);
+  }
+
+  /**
+   * A line is text unless it holds bytes that never occur in AT text (C0 controls, DEL, broken UTF-8).
+   * Nearly every line is ASCII, which needs no UTF-8 check and is trimmed (of spaces and tabs, the
+   * only blanks ASCII text can hold) by moving its ends, not by building a trimmed copy.
+   */
+  private decodeLine(bytes: Buffer, start: number, end: number, carried: boolean): void {
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      if (b >= SPACE && b < DEL) continue;
+      if (b > DEL) ascii = false;
+      else if (b !== TAB && b !== SUB) return this.noise(bytes.subarray(start, end), 'control bytes in line', carried);
+    }
+    if (!ascii) {
+      if (!isUtf8(bytes.subarray(start, end))) return this.noise(bytes.subarray(start, end), 'invalid UTF-8', carried);
+      const text = bytes.toString('utf8', start, end).trim();
+      if (text !== '') this.sink.line(text, carried);
+      return;
+    }
+    while (start < end && (bytes[start] === SPACE || bytes[start] === TAB)) start++;
+    while (end > start && (bytes[end - 1] === SPACE || bytes[end - 1] === TAB)) end--;
+    if (start === end) return;
+    this.sink.line(sameText(bytes, start, end, OK) ?? sameText(bytes, start, end, this.expected) ?? bytes.toString('latin1', start, end), carried);
+  }
+
+  /** A noise line escaped, its first NOISE_BYTES only, with a marker saying how many more there were. */
+  private noise(line: Uint8Array, reason: string, carried: boolean): void {
+    const text = line.length <= NOISE_BYTES ? escapeBytes(line) : escapeBytes(line.subarray(0, NOISE_BYTES), cutMarker(line.length - NOISE_BYTES));
+    this.sink.noise(text, reason, carried);
   }
 
   /** A line is in progress whose first byte came in the latest push: its stamp is needed later. */
@@ -135,37 +174,20 @@ export class LineFramer {
   }
 }
 
+const OK = 'OK';
+
+/** `text` if bytes[start, end) are its characters (ASCII), else undefined. */
+function sameText(bytes: Buffer, start: number, end: number, text: string): string | undefined {
+  if (text.length !== end - start) return undefined;
+  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return undefined;
+  return text;
+}
+
 /** The index of the first CR or LF in bytes[from...], or bytes.length. */
 function lineEnd(bytes: Uint8Array, from: number): number {
   let at = from;
   while (at < bytes.length && bytes[at] !== CR && bytes[at] !== LF) at++;
   return at;
-}
-
-/**
- * A line is text unless it holds bytes that never occur in AT text (C0 controls, DEL, broken UTF-8).
- * Nearly every line is ASCII, which needs no UTF-8 check, and Buffer#toString decodes at about half
- * the cost of a TextDecoder (whose fatal mode would also throw, slowly, on every garbled line).
- */
-function decodeLine(bytes: Buffer, start: number, end: number): Frame | undefined {
-  let ascii = true;
-  for (let i = start; i < end; i++) {
-    const b = bytes[i]!;
-    if (b >= SPACE && b < DEL) continue;
-    if (b > DEL) ascii = false;
-    else if (b !== TAB && b !== SUB) return noise(bytes.subarray(start, end), 'control bytes in line');
-  }
-  if (!ascii && !isUtf8(bytes.subarray(start, end))) {
-    return noise(bytes.subarray(start, end), 'invalid UTF-8');
-  }
-  const text = bytes.toString(ascii ? 'latin1' : 'utf8', start, end).trim();
-  return text === '' ? undefined : { kind: 'line', text };
-}
-
-/** A noise line escaped, its first NOISE_BYTES only, with a marker saying how many more there were. */
-function noise(line: Uint8Array, reason: string): Frame {
-  if (line.length <= NOISE_BYTES) return { kind: 'noise', text: escapeBytes(line), reason };
-  return { kind: 'noise', text: escapeBytes(line.subarray(0, NOISE_BYTES), cutMarker(line.length - NOISE_BYTES)), reason };
 }
 
 /** Where escapeBytes() writes before decoding; reused, as the string is a copy of it. */

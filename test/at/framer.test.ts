@@ -1,10 +1,21 @@
 import { expect } from 'chai';
-import { LineFramer, type Frame } from '../../harness/at/index.ts';
+import { LineFramer, type FrameSink } from '../../harness/at/index.ts';
 import { seededRandom } from '../../harness/sim/random.ts';
+
+type Frame = { kind: 'line'; text: string } | { kind: 'prompt' } | { kind: 'noise'; text: string; reason: string };
+
+/** A sink that hands each frame on as an object. */
+function sink(push: (frame: Frame) => void): FrameSink {
+  return {
+    line: (text) => push({ kind: 'line', text }),
+    prompt: () => push({ kind: 'prompt' }),
+    noise: (text, reason) => push({ kind: 'noise', text, reason }),
+  };
+}
 
 function frames(input: Array<string | number[]>, options: { maxLineLength?: number; armed?: boolean } = {}): Frame[] {
   const out: Frame[] = [];
-  const framer = new LineFramer((frame) => out.push(frame), {
+  const framer = new LineFramer(sink((frame) => out.push(frame)), {
     maxLineLength: options.maxLineLength ?? 4096,
     promptArmed: () => options.armed ?? false,
   });
@@ -80,11 +91,11 @@ describe('LineFramer', () => {
         const out: Frame[] = [];
         let armed = true; // like the engine: armed until the prompt, again after each OK
         const framer = new LineFramer(
-          (frame) => {
+          sink((frame) => {
             out.push(frame);
             if (frame.kind === 'prompt') armed = false;
             if (frame.kind === 'line' && frame.text === 'OK') armed = true;
-          },
+          }),
           { maxLineLength, promptArmed: () => armed },
         );
         for (const chunk of chunks) framer.push(chunk);
