@@ -6,7 +6,7 @@ import type { PowerMonitor } from './monitor.ts';
 import {
   halfStep, METADATA_END, parseMetadata, ppk2Commands, PPK2_SAMPLE_PERIOD_US, SampleDecoder, wordCurrent, type Calibration, type Metadata, type Ppk2Mode, type SampleWord,
 } from './ppk2-protocol.ts';
-import { CurrentTrace } from './trace.ts';
+import { TraceFeed } from './feed.ts';
 
 /** Bytes to and from the instrument: a serial port, or the virtual PPK2 in this process. */
 export interface Ppk2Link {
@@ -24,7 +24,19 @@ export interface Ppk2Options {
   supplyVolts: number;
   /** Rig ms the start command's time stamp may be off from the moment sampling began (port latency). */
   startUncertainty: number;
+  /** Aligns the trace on a digital input wired to a GPIO line instead of on the start command. */
+  align?: DigitalAlignment;
 }
+
+/** A GPIO line the rig drives, wired to one of the PPK2's digital inputs. */
+export interface DigitalAlignment {
+  line: { readonly description: string; set(active: boolean): Promise<void> };
+  /** The digital input's bit in the sample words: D0 is 0. */
+  bit: number;
+}
+
+/** Rig ms of samples after the line was driven within which its edge must show. */
+const EDGE_WINDOW_MS = 1_000;
 
 /**
  * Metadata key the virtual PPK2 adds: the rig-time µs each of its words stands for. A real PPK2 sends
@@ -39,7 +51,7 @@ const BIN_MS = 1;
 const CLOCK_TOLERANCE = 100e-6;
 
 export class Ppk2Monitor implements PowerMonitor {
-  readonly trace = new CurrentTrace();
+  private readonly feed = new TraceFeed();
   readonly description: string;
   readonly supplyVolts: number;
   private metadata: Metadata | undefined;
@@ -50,14 +62,22 @@ export class Ppk2Monitor implements PowerMonitor {
   private decoder = new SampleDecoder();
   private bin: { words: number; sum: number; peak: number; rounding: number; logic: number; index: number } | undefined;
   private metadataText: { text: string; resolve: (text: string) => void } | undefined;
-  /** Why the stream was rejected; figures from it would be wrong. */
-  private failure: Error | undefined;
-  private readonly waiters = new Set<() => void>();
+  /** Words decoded since sampling started. */
+  private words = 0;
+  /**
+   * Alignment on a digital input: when the line was driven (rig ms, between `before` and `after`),
+   * and once its edge is found, the ± of the trace's start.
+   */
+  private edge: { before?: number; after?: number; seenAt?: number; aligned?: number } | undefined;
 
   constructor(private readonly options: Ppk2Options) {
     this.description = options.description;
     this.supplyVolts = options.supplyVolts;
     options.link.onData((bytes) => this.received(bytes));
+  }
+
+  get trace() {
+    return this.feed.trace;
   }
 
   get calibration(): Calibration | undefined {
@@ -76,8 +96,10 @@ export class Ppk2Monitor implements PowerMonitor {
     if (mode === 'source') link.write(ppk2Commands.dutPower(true));
     this.decoder = new SampleDecoder();
     this.bin = undefined;
-    this.failure = undefined;
+    this.feed.failure = undefined;
     this.trace.bins.length = 0;
+    this.words = 0;
+    this.edge = this.options.align && {};
     this.startedAt = this.options.clock.now();
     this.sampling = true;
     link.write(ppk2Commands.averageStart());
@@ -87,7 +109,8 @@ export class Ppk2Monitor implements PowerMonitor {
     if (!this.sampling) return;
     this.sampling = false;
     this.options.link.write(ppk2Commands.averageStop());
-    if (this.failure) throw this.failure;
+    if (this.options.align) await this.options.align.line.set(false);
+    if (this.feed.failure) throw this.feed.failure;
   }
 
   async close(): Promise<void> {
@@ -95,33 +118,18 @@ export class Ppk2Monitor implements PowerMonitor {
     await this.options.link.close();
   }
 
-  async waitFor(until: number, timeoutWallMs: number): Promise<void> {
-    const covered = () => this.failure !== undefined || (this.trace.end ?? -Infinity) >= until;
-    if (!covered()) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          if (!covered()) return;
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          this.waiters.delete(done);
-          resolve();
-        }, timeoutWallMs);
-        this.waiters.add(done);
-      });
-    }
-    if (this.failure) throw this.failure;
+  /** With a digital input to align on, the trace counts only once the edge has placed it. */
+  waitFor(until: number, timeoutWallMs: number): Promise<void> {
+    return this.feed.waitFor(until, timeoutWallMs, () => this.edge?.aligned !== undefined || !this.edge);
   }
 
   alignmentAt(at: number): number {
-    return this.options.startUncertainty + CLOCK_TOLERANCE * Math.max(0, at - (this.startedAt ?? at));
+    return (this.edge?.aligned ?? this.options.startUncertainty) + CLOCK_TOLERANCE * Math.max(0, at - (this.startedAt ?? at));
   }
 
   /** The stream's fault, if it was rejected: later figures must not be taken from it. */
   get rejected(): Error | undefined {
-    return this.failure;
+    return this.feed.failure;
   }
 
   private readMetadata(): Promise<string> {
@@ -151,13 +159,63 @@ export class Ppk2Monitor implements PowerMonitor {
       }
       return;
     }
-    if (!this.sampling || this.failure) return;
+    if (!this.sampling || this.feed.failure) return;
     try {
-      for (const word of this.decoder.push(bytes)) this.add(word);
+      for (const word of this.decoder.push(bytes)) {
+        this.align(word);
+        this.add(word);
+        this.words++;
+      }
     } catch (error) {
-      this.failure = new Error(`${this.description}: ${(error as Error).message}; its figures are not used`);
+      this.feed.fail(new Error(`${this.description}: ${(error as Error).message}; its figures are not used`));
     }
-    for (const waiter of [...this.waiters]) waiter();
+    if (this.edge && this.edge.before === undefined && this.words > 0) void this.driveLine();
+    this.feed.wake();
+  }
+
+  /** Once sampling shows, drives the alignment line active, so its edge falls inside the stream. */
+  private async driveLine(): Promise<void> {
+    const edge = this.edge!;
+    const { clock, align } = this.options;
+    edge.before = clock.now();
+    try {
+      await align!.line.set(true);
+      edge.after = clock.now();
+      this.placeTrace();
+    } catch (error) {
+      this.feed.fail(new Error(`${this.description}: cannot drive ${align!.line.description} to align the trace: ${(error as Error).message}`));
+    }
+  }
+
+  /**
+   * Looks for the alignment edge: the first word with the input high after the line was driven
+   * places the trace, whose start moves to the line's write less that word's offset. The ± is one
+   * sample period (where within it the input was sampled) and half the write's own span.
+   */
+  private align(word: SampleWord): void {
+    const edge = this.edge;
+    if (!edge || edge.seenAt !== undefined) return;
+    const { line, bit } = this.options.align!;
+    const input = `D${bit}`;
+    const wordAt = this.startedAt! + this.words * this.periodMs;
+    if ((word.logic >> bit) & 1) {
+      if (edge.before === undefined) throw new Error(`digital input ${input} was high before ${line.description} was driven: is the line left active, or is ${input} wired to something else?`);
+      edge.seenAt = wordAt;
+      this.placeTrace();
+    } else if (edge.after !== undefined && wordAt - edge.after > EDGE_WINDOW_MS) {
+      throw new Error(`no edge on digital input ${input} within ${EDGE_WINDOW_MS / 1000} s of samples after ${line.description} was driven active: is the line wired to ${input}? The trace cannot be placed in rig time`);
+    }
+  }
+
+  /** Once both the write's time and the edge's word are known, moves the trace onto the write. */
+  private placeTrace(): void {
+    const edge = this.edge!;
+    if (edge.seenAt === undefined || edge.after === undefined || edge.aligned !== undefined) return;
+    const shift = (edge.before! + edge.after) / 2 - edge.seenAt;
+    for (const bin of this.trace.bins) bin.start += shift;
+    this.startedAt! += shift;
+    edge.aligned = this.periodMs + (edge.after - edge.before!) / 2;
+    this.feed.wake();
   }
 
   private add(word: SampleWord): void {
