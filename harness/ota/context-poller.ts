@@ -51,10 +51,11 @@ export class ContextPoller {
    * SIM began before the host's events were on.
    */
   async pollOnce(since: number, signal?: AbortSignal): Promise<number | undefined> {
+    const asked = this.clock.now();
     const active = await this.contexts.active();
     if (signal?.aborted) return undefined;
     const now = this.clock.now();
-    this.observer.polled(new Map([...active].filter(([, apn]) => apn !== this.dataApn)), now, now - since);
+    this.observer.polled(new Map([...active].filter(([, apn]) => apn !== this.dataApn)), now, now - since, asked);
     return now;
   }
 }

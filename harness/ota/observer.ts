@@ -75,6 +75,8 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   private readonly announced = new WeakSet<OtaSession>();
   /** Which link events each session has seen. */
   private readonly layers = new WeakMap<OtaSession, Set<LinkLayer>>();
+  /** Each context's last PDN down event: a poll read before it may still show the context up. */
+  private readonly lastDown = new Map<number, { rig: number; line: string }>();
   private readonly unsubscribe: () => void;
 
   constructor(urcs: Pick<AtEngine, 'onUrc'>, rules: readonly EvidenceRule[], private readonly contexts: ContextReader) {
@@ -97,9 +99,11 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   /**
    * A poll of the module's context list at rig time `at`, `interval` after the one before: an active
    * context no session has opens one, a polled session whose context is gone closes. Both are dated
-   * to the middle of the interval, since the edge came somewhere in it.
+   * to the middle of the interval, since the edge came somewhere in it. `askedAt` is when the poll
+   * began: a PDN down event since then may have overtaken its answer (printed right after the OK, or
+   * between the two commands of a poll), so the context it shows up is already down.
    */
-  polled(active: ReadonlyMap<number, string | undefined>, at: number, interval: number): void {
+  polled(active: ReadonlyMap<number, string | undefined>, at: number, interval: number, askedAt = at): void {
     const edge = at - interval / 2;
     for (const session of [...this.openSessions]) {
       const layers = this.layers.get(session);
@@ -108,6 +112,10 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     }
     for (const [cid, apn] of active) {
       if (this.openSessionOf(cid)) continue;
+      const down = this.lastDown.get(cid);
+      const overtaken = down !== undefined && down.rig >= askedAt ? down : undefined;
+      // The event closed the very session this answer still shows.
+      if (overtaken && this.sessions.some((s) => s.cid === cid && s.closedAt !== undefined && s.closedAt >= askedAt)) continue;
       const evidence = { rig: edge, line: `(context ${cid} on ${apn ?? 'an unknown APN'} active in a poll at ${Math.round(at)} rig ms)` };
       const session = this.newSession(apn, cid, edge, undefined);
       session.timingUncertainty = interval / 2;
@@ -116,6 +124,8 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       session.evidence.push(evidence);
       this.announced.add(session);
       this.emit('opened', session);
+      // Its down event came while the poll was read, before this session existed to take it.
+      if (overtaken) this.close(session, overtaken);
     }
   }
 
@@ -198,6 +208,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
    * it already, keeps the line as evidence. A session never had the link: the event is not its own.
    */
   private linkDown(layer: LinkLayer, cid: number | undefined, evidence: { rig: number; line: string }): void {
+    if (layer === 'pdn' && cid !== undefined) this.lastDown.set(cid, evidence);
     for (let i = this.sessions.length - 1; i >= 0; i--) {
       const session = this.sessions[i]!;
       const layers = this.layers.get(session);
