@@ -118,6 +118,8 @@ export const rigSchema = z
   .strictObject({
     name: z.string().min(1),
     description: z.string().optional(),
+    /** What a lab's job selectors match this bench by (`hil submit --where tag=...`), beyond its module. */
+    tags: z.array(z.string().min(1)).default([]),
     timeScale: timeScaleSchema.optional(),
     /**
      * The module behind serial.path is a `hil sim --pty` process: its control socket lets the rig stage
