@@ -37,7 +37,7 @@ export class Ina2xxMonitor implements PowerMonitor {
   private readonly feed = new TraceFeed();
   /** Rig ms a reading may trail the current it stands for: the chip's conversion and averaging. */
   private lag = INA219_CONVERSION_MS;
-  /** The longest a read took, rig ms. */
+  /** The longest a read took, rig ms: a reading is stamped at the middle of its read. */
   private slowestRead = 0;
   private timer: NodeJS.Timeout | undefined;
   private last: { at: number; current: number } | undefined;
@@ -81,7 +81,7 @@ export class Ina2xxMonitor implements PowerMonitor {
 
   /** A reading may stand for current up to the chip's averaging before it, and the read itself takes time. */
   alignmentAt(): number {
-    return this.lag + this.slowestRead + this.options.timingResolution;
+    return this.lag + this.slowestRead / 2 + this.options.timingResolution;
   }
 
   private halt(): void {
@@ -123,9 +123,9 @@ export class Ina2xxMonitor implements PowerMonitor {
     const clock = this.options.clock;
     const before = clock.now();
     const text = await this.read('curr1_input');
-    const at = clock.now();
-    this.slowestRead = Math.max(this.slowestRead, at - before);
-    return { at, current: this.integer('curr1_input', text) / 1000 };
+    const after = clock.now();
+    this.slowestRead = Math.max(this.slowestRead, after - before);
+    return { at: (before + after) / 2, current: this.integer('curr1_input', text) / 1000 };
   }
 
   private integer(file: string, text: string): number {
