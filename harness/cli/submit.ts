@@ -47,7 +47,12 @@ export async function submitCommand(args: string[], out: CliOutput): Promise<num
   if (!values.queue || values.suite.length === 0) throw new UsageError(`hil submit: --queue URL and at least one --suite are required\n${SUBMIT_USAGE}`);
   const flag = <T>(name: string, text: string | undefined, parse: (text: string) => T) => flagValue('hil submit', name, text, parse);
   const queueUrl = flag('--queue', values.queue, checkQueueUrl)!;
-  const selector = flag('--where', values.where, parseSelector)!;
+  let selector;
+  try {
+    selector = parseSelector(values.where);
+  } catch (error) {
+    throw new UsageError(`hil submit: --where: ${(error as Error).message}`);
+  }
   const nightly = values.nightly;
   if (nightly && values.each) throw new UsageError('hil submit: --nightly and --each exclude each other (a schedule is not tied to the benches present now)');
   const priority = flag('--priority', values.priority, whole);

@@ -1,7 +1,9 @@
 // A bench agent's presence, retained on <prefix>/<lab>/<bench>/agent: who the bench is (the module
 // as read from it, the SIM, the rig file's tags), whether it takes work, and the job under way. The
 // agent's Last Will sets it offline, so a dead agent shows offline as soon as the broker notices.
+import mqtt from 'mqtt';
 import { z } from 'zod';
+import type { BrokerTarget } from '../results/broker.ts';
 import type { BenchScope } from '../results/topics.ts';
 
 export const AGENT_STATES = ['idle', 'busy', 'unhealthy', 'offline'] as const;
@@ -30,4 +32,36 @@ export function agentTopic(scope: BenchScope): string {
 /** Every bench's presence, of one lab or of all. */
 export function agentFilter(prefix: string, lab = '+'): string {
   return `${prefix}/${lab}/+/agent`;
+}
+
+/**
+ * The retained presence of every bench of `lab` on the broker. Retained messages come right after
+ * the subscription, before a message this client publishes afterwards to a topic of its own: that
+ * message's return says all of them are in.
+ */
+export async function readPresences(target: BrokerTarget, prefix: string, lab: string, timeoutMs = 10_000): Promise<AgentPresence[]> {
+  const clientId = `hil-lab-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
+  const client = await mqtt.connectAsync(target.url, { ...target.options, clientId, protocolVersion: target.protocolVersion, reconnectPeriod: 0, connectTimeout: timeoutMs });
+  const marker = `${prefix}/${lab}/.${clientId}/done`;
+  const found = new Map<string, AgentPresence>();
+  try {
+    const done = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer from ${target.url} within ${timeoutMs} ms`)), timeoutMs);
+      client.on('message', (topic, payload) => {
+        if (topic === marker) {
+          clearTimeout(timer);
+          resolve();
+          return;
+        }
+        const parsed = agentPresenceSchema.safeParse(JSON.parse(payload.toString('utf8') || 'null'));
+        if (parsed.success) found.set(parsed.data.bench, parsed.data);
+      });
+    });
+    await client.subscribeAsync([agentFilter(prefix, lab), marker], { qos: 1 });
+    await client.publishAsync(marker, '', { qos: 1 });
+    await done;
+  } finally {
+    await client.endAsync();
+  }
+  return [...found.values()].sort((a, b) => a.bench.localeCompare(b.bench));
 }
