@@ -30,6 +30,13 @@ Runs suites on a rig (default: the built-in virtual rig) and writes reports/<run
   --no-html           skip report.html (the allure report as one offline file)
   --history DIR       keep allure's history and each run's figures in DIR (the same DIR every night) for trends
   --wait-lock DUR     if another run holds the bench, wait for it up to DUR of wall time ("10 min") instead of refusing
+  --grep REGEX        only the selected suites whose id or title matches REGEX
+  --exclude-tag TAG   leave out the suites with this tag (repeatable)
+  --rerun-failed DIR  run the suites that failed or broke in the report folder DIR (its summary.json)
+  --bail              stop after the first test that fails or breaks; the rest are reported as not run
+  --retries N         run a test that broke on a bench error (power switch, port) up to N more times,
+                      the power off first; a pass after a retry is marked flaky. A module's failure is never retried
+  --max-time DUR      end the run cleanly after DUR of wall time ("2h"): bench safe, report written, exit 4
 ${COLOUR_USAGE}
 ${RUN_RESULTS_USAGE}`;
 
@@ -47,9 +54,21 @@ const OPTIONS = {
   'no-html': { type: 'boolean', default: false },
   history: { type: 'string' },
   'wait-lock': { type: 'string' },
+  grep: { type: 'string' },
+  'exclude-tag': { type: 'string', multiple: true, default: [] as string[] },
+  'rerun-failed': { type: 'string' },
+  bail: { type: 'boolean', default: false },
+  retries: { type: 'string' },
+  'max-time': { type: 'string' },
   color: { type: 'string' },
   ...RUN_RESULTS_OPTIONS,
 } as const;
+
+function count(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`takes a whole number of 0 or more, got "${text}"`);
+  return value;
+}
 
 export async function runCommand(args: string[], out: CliOutput): Promise<number> {
   const { values } = parseArgs({ args, options: OPTIONS });
@@ -60,6 +79,11 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
   if (values['update-pending'] !== undefined && values['no-update-pending']) {
     throw new UsageError('hil run: --update-pending and --no-update-pending contradict each other; give one');
   }
+  if (values['rerun-failed'] !== undefined && (values.suite.length > 0 || values.tag.length > 0)) {
+    throw new UsageError('hil run: --rerun-failed selects the suites itself; give it without --suite or --tag');
+  }
+  const maxTime = values['max-time'];
+  const maxTimeMs = flag('--max-time', maxTime, parseDuration);
   return startRun({
     rigFile: values.rig,
     suitesDir: values['suites-dir'],
@@ -72,5 +96,9 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
     waitLockMs: flag('--wait-lock', values['wait-lock'], parseDuration) ?? 0,
     results: values,
     transcriptEvents: values['transcript-events'],
+    filters: { ...defined({ grep: flag('--grep', values.grep, (text) => new RegExp(text)) }), excludeTags: values['exclude-tag'] },
+    rerunFailed: values['rerun-failed'],
+    control: { bail: values.bail, retries: flag('--retries', values.retries, count) ?? 0 },
+    maxTime: maxTimeMs === undefined ? undefined : { ms: maxTimeMs, text: maxTime! },
   }, withColour(out, values.color));
 }

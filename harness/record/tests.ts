@@ -21,6 +21,10 @@ export interface TestResult {
   error?: string;
   /** A broken test broke on the bench's own equipment (a power switch, a UART adapter), not on the module. */
   cause?: 'bench';
+  /** Runs of the test where a bench error made it run again (`--retries`); absent for one run. */
+  attempts?: number;
+  /** Passed only after a retry: the bench error that broke its first run. */
+  flaky?: string;
   measurements: MeasuredValue[];
   steps: StepResult[];
   /** Rig time. */

@@ -59,7 +59,9 @@ function stepLines(test: TestResult): string {
 function testcase(test: TestResult, timeScale: number): string {
   const limitations = (test.limitations ?? []).map((text, i) => property(`limited-evidence.${i + 1}`, text));
   const rigTime = property('rig-time', seconds(test.endedAt - test.startedAt));
-  const properties = [rigTime, ...test.measurements.flatMap(measurementProperties), ...(test.statistics ?? []).flatMap(statisticProperties), ...limitations].join('');
+  // A pass after a bench error's retry (`--retries`): flaky, with what broke it first.
+  const retried = [property('attempts', test.attempts), property('flaky', test.flaky)];
+  const properties = [rigTime, ...retried, ...test.measurements.flatMap(measurementProperties), ...(test.statistics ?? []).flatMap(statisticProperties), ...limitations].join('');
   const message = test.error ?? test.status;
   const outcome =
     test.status === 'failed'

@@ -25,7 +25,7 @@ import { packagesNow } from '../rig/update-source.ts';
 import type { Rig as RigConfig } from '../rig/rig-file.ts';
 import { guardBench, startSafe, type BenchGuard } from '../rig/safe-state.ts';
 import { ConsoleView } from '../suite/console.ts';
-import { runSuites } from '../suite/mocha-run.ts';
+import { runSuites, type SuiteRunOptions } from '../suite/mocha-run.ts';
 import type { Suite } from '../suite/suite-file.ts';
 import { prepareReportFolder } from './report-folder.ts';
 import { TestProgress } from './test-progress.ts';
@@ -44,6 +44,10 @@ export interface SessionOptions {
   transcriptEvents: boolean;
   html: boolean;
   history: string | undefined;
+  /** How the tests are run: --bail, --retries. */
+  control: Pick<SuiteRunOptions, 'bail' | 'retries'>;
+  /** --max-time: the wall time the run may take, and the flag's words for it. */
+  maxTime: { ms: number; text: string } | undefined;
   out: CliOutput;
 }
 
@@ -78,11 +82,21 @@ class RunSession {
   private writeFailed = false;
   /** The bench (its safe state at the start, the results stream) failed the run, not the device. */
   private benchFailed = false;
+  /** Every test the run holds, in order, once the suites start. */
+  private planned: readonly TestResult[] = [];
+  /** Set when --max-time ended the run. */
+  private timedOut = false;
+  private maxTimer: NodeJS.Timeout | undefined;
+  /** What the ending of a run taken down is doing, for a second Ctrl-C. */
+  private shutdown: 'safe state' | 'report' | undefined;
 
   constructor(private readonly rig: RigController, private readonly options: SessionOptions) {
     this.progress = new TestProgress(() => rig.clock.now());
     // From here on the run has started: whatever ends it, it ends through end().
-    this.guard = guardBench((why) => this.toSafeState(why), async (why) => void (await this.end(this.writeFailed ? 'incomplete' : 'aborted', why)));
+    this.guard = guardBench(
+      (why) => this.toSafeState(why),
+      async (why) => void (await this.end(this.writeFailed || this.timedOut ? 'incomplete' : 'aborted', why, this.timedOut ? this.withNotRun(why) : undefined)),
+    );
     this.stopHearingFailures = onReportWriteFailure((error) => {
       this.warn(`hil run: ${error.message}`);
       if (this.ending) return;
@@ -108,6 +122,7 @@ class RunSession {
 
   async run(): Promise<number> {
     const { rig, options } = this;
+    if (options.maxTime) this.maxTimer = setTimeout(() => this.timeIsUp(), options.maxTime.ms).unref();
     try {
       this.stream = await RunStream.open({
         reportDir: options.reportDir, runId: options.runId, rig, scope: options.results.scope, broker: options.results.broker, transcriptEvents: options.transcriptEvents,
@@ -148,6 +163,8 @@ class RunSession {
         listener,
         module: this.identity,
         evidence: () => new TestEvidenceWriter(rig, options.reportDir),
+        planned: (tests) => (this.planned = tests),
+        ...options.control,
       });
       return await this.endUnlessAborted(results.every((r) => r.status === 'passed') ? 'passed' : 'failed', undefined, results);
     } catch (error) {
@@ -165,6 +182,27 @@ class RunSession {
     return this.end(status, reason, results);
   }
 
+  /** --max-time is over: the run is taken down as a signal would, but ends incomplete (exit 4). */
+  private timeIsUp(): void {
+    if (this.ending || this.guard.aborted()) return;
+    this.timedOut = true;
+    this.guard.abort(`max time ${this.options.maxTime!.text} reached`, EXIT.incomplete);
+  }
+
+  /** The record so far, and every test not yet started as not run for `why`. */
+  private withNotRun(why: string): TestResult[] {
+    const tests = this.progress.tests;
+    const rest = this.planned.slice(tests.length).map((t) => ({ ...structuredClone(t), status: 'skipped' as const, error: `not run: ${why}` }));
+    return [...tests, ...rest];
+  }
+
+  /** A second Ctrl-C while a run taken down is ending: the safe state is not given up. */
+  private readonly stillEnding = () => {
+    const state = this.rig.config.safeState;
+    if (this.shutdown === 'safe state') this.warn(`hil run: still ${safeStateDoing(state)}; the run ends once the bench is safe (the safe state is not given up)`);
+    else this.warn(`hil run: the bench is safe; still writing the report to ${this.options.reportDir}`);
+  };
+
   /** Ends the run once, however many ways it is asked to. */
   private end(status: Ending, reason?: string, results?: TestResult[]): Promise<number> {
     this.ending ??= this.finish(status, reason, results);
@@ -177,6 +215,12 @@ class RunSession {
     this.progress.stop(why);
     this.safe ??= (async () => {
       const { rig } = this;
+      if (this.guard.aborted()) {
+        // Said at once: whoever pressed Ctrl-C sees what the run is doing, and a second one is answered.
+        this.shutdown = 'safe state';
+        this.warn(`hil run: ${why}: ${safeStateDoing(rig.config.safeState)}… then writing the report`);
+        process.on('SIGINT', this.stillEnding);
+      }
       const state = rig.config.safeState;
       const target = state === 'leave' ? 'leaving the bench as it is (safe state "leave")' : `switching the bench to its safe state (power ${state})`;
       rig.note(`${why}: ${target}`);
@@ -195,7 +239,12 @@ class RunSession {
 
   private async finish(status: Ending, reason: string | undefined, results: TestResult[] | undefined): Promise<number> {
     const { options, rig } = this;
+    clearTimeout(this.maxTimer);
     const unsafe = await this.toSafeState(reason ?? `the run ${status}`);
+    if (this.shutdown) {
+      this.shutdown = 'report';
+      this.warn(`hil run: ${unsafe ?? 'bench safe'}; writing the report…`);
+    }
     const tests = results ?? this.progress.tests;
     if (unsafe) {
       if (status === 'passed' || status === 'failed') status = 'incomplete';
@@ -220,6 +269,7 @@ class RunSession {
     const reports = await attempt(() => writeRunReports({ reportDir: options.reportDir, summary, html: normal && options.html, ...history }));
     this.stopHearingFailures();
     this.guard.release();
+    process.off('SIGINT', this.stillEnding);
     this.tell(summary, { summary: summaryPath, verdict: reports?.verdict }, problems);
     return this.exitCode(status, tests, Boolean(unsafe) || problems.length > 0);
   }
@@ -287,6 +337,10 @@ class RunSession {
       ...(rig.portOutages.length > 0 ? { portOutages: [...rig.portOutages] } : {}),
     };
   }
+}
+
+function safeStateDoing(state: RigConfig['safeState']): string {
+  return state === 'off' ? 'switching the module off' : state === 'on' ? 'switching the module on (its safe state)' : 'leaving the bench as it is (safe state "leave")';
 }
 
 /** Boots the module once to read who it is; the suites then start from whatever power state they ask for. */

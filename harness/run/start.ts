@@ -14,8 +14,9 @@ import { RigController, type RigOverrides } from '../rig/controller.ts';
 import { waitForBench } from '../rig/lock.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
 import { parseFaults } from '../sim/faults.ts';
-import { selectSuites } from '../suite/selection.ts';
-import { runSession } from './session.ts';
+import { selectSuites, type SuiteFilters } from '../suite/selection.ts';
+import { failedSuites } from './rerun.ts';
+import { runSession, type SessionOptions } from './session.ts';
 
 export { STANDARD_TAG } from '../suite/selection.ts';
 
@@ -34,11 +35,18 @@ export interface RunRequest {
   waitLockMs: number;
   results: RunResultsFlags;
   transcriptEvents: boolean;
+  /** --grep, --exclude-tag: what narrows the suites selected. */
+  filters?: SuiteFilters;
+  /** --rerun-failed: a report folder whose failed suites are the selection. */
+  rerunFailed?: string | undefined;
+  control?: SessionOptions['control'];
+  maxTime?: SessionOptions['maxTime'];
 }
 
 export async function startRun(request: RunRequest, out: CliOutput): Promise<number> {
   const config = await asUsage(() => loadRigFile(resolve(request.rigFile)));
-  const { suites, skipped } = await selectSuites(resolve(request.suitesDir), request.suiteIds, request.tags);
+  const suiteIds = request.rerunFailed === undefined ? request.suiteIds : await failedSuites(resolve(request.rerunFailed));
+  const { suites, skipped } = await selectSuites(resolve(request.suitesDir), suiteIds, request.tags, request.filters);
   const faults = request.rig.faults ?? [];
   if (faults.length > 0 && config.serial.path !== 'virtual') throw new UsageError('hil run: --fault applies to the virtual rig only');
   await asUsage(async () => parseFaults(faults));
@@ -63,6 +71,8 @@ export async function startRun(request: RunRequest, out: CliOutput): Promise<num
     transcriptEvents: request.transcriptEvents,
     html: request.html,
     history: request.history ? resolve(request.history) : undefined,
+    control: request.control ?? {},
+    maxTime: request.maxTime,
     out,
   });
 }

@@ -39,6 +39,12 @@ export interface SuiteRunOptions {
   module?: ModuleIdentity;
   /** Starts following a test for its evidence; without it a test attaches only its figures. */
   evidence?: () => TestEvidence;
+  /** Runs again a test that broke on a bench error, up to this many times, the power off first; never one the module failed. */
+  retries?: number;
+  /** After the first test that fails or breaks, the rest are not run. */
+  bail?: boolean;
+  /** Told, before any runs, of every test the run will hold, in order (each filled in as it runs). */
+  planned?(tests: readonly TestResult[]): void;
 }
 
 const require = createRequire(import.meta.url);
@@ -144,23 +150,68 @@ function newResult(suite: Suite, title: string): TestResult {
   return { suiteId: suite.id, title, file: suite.file, tags: suite.tags, status: 'skipped', measurements: [], steps: [], startedAt: 0, endedAt: 0, limitations: [] };
 }
 
-/** One mocha test whose outcome lands in `result` and is reported on the console and to the listener. */
-function addTest(describe: Mocha.Suite, suite: Suite, result: TestResult, options: SuiteRunOptions, body: () => Promise<void>): void {
-  const test = new Mocha.Test(result.title, async () => {
-    options.view.suiteStarted(suite.id, result.title);
+/** Why the tests not yet run will not be run (`--bail`); set by the first test that fails or breaks. */
+interface Halt {
+  reason?: string;
+}
+
+/** Empties what a run of the test collected, for a retry. */
+function resetResult(result: TestResult): void {
+  Object.assign(result, { measurements: [], steps: [], limitations: [] });
+  delete result.error;
+  delete result.cause;
+  delete result.statistics;
+}
+
+/**
+ * Runs `body` as the test, again after a bench error while retries are left: the power switched off
+ * first, so the retry starts from the bench's safe state. What the module failed is never run again.
+ */
+async function withRetries(suite: Suite, result: TestResult, options: SuiteRunOptions, body: () => Promise<void>): Promise<void> {
+  const retries = options.retries ?? 0;
+  let firstBreak: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    resetResult(result);
     options.listener?.testStarted?.(suite);
     result.startedAt = options.rig.clock.now();
     try {
       await body();
+      if (firstBreak) result.flaky = firstBreak;
+      return;
+    } catch (error) {
+      if (!(error instanceof BenchError) || attempt > retries) throw error;
+      firstBreak ??= error.message;
+      result.attempts = attempt + 1;
+      options.view.line(`  ↻ ${suite.id}: broke on the bench (${error.message}); power off, then retry ${attempt} of ${retries}`);
+      options.rig.note(`${suite.id}: retry ${attempt} of ${retries} after a bench error: ${error.message}; switching the power off first`);
+      // The safe state before the retry; if even that fails, the test stays broken on it.
+      await options.rig.powerOff();
+    }
+  }
+}
+
+/** One mocha test whose outcome lands in `result` and is reported on the console and to the listener. */
+function addTest(describe: Mocha.Suite, suite: Suite, result: TestResult, options: SuiteRunOptions, halt: Halt, body: () => Promise<void>): void {
+  const test = new Mocha.Test(result.title, async function (this: Mocha.Context) {
+    if (halt.reason) {
+      result.error = `not run: ${halt.reason}`;
+      options.view.line(`  - ${suite.id}: not run (${halt.reason})`);
+      this.skip();
+    }
+    options.view.suiteStarted(suite.id, result.title);
+    try {
+      await withRetries(suite, result, options, body);
       result.status = 'passed';
     } catch (error) {
       result.status = statusOf(error);
       result.error = (error as Error).message;
       if (error instanceof BenchError) result.cause = 'bench';
+      if (options.bail) halt.reason = `--bail: ${suite.id}${result.cycle ? ` cycle ${result.cycle.index}` : ''} ${result.status}`;
       throw error;
     } finally {
       result.endedAt = options.rig.clock.now();
-      options.view.line(`  ${result.status === 'passed' ? '✓' : '✗'} ${suite.id}: ${result.status}${result.error ? ` — ${result.error}` : ''}`);
+      const flaky = result.flaky ? ` (flaky: passed on attempt ${result.attempts} after a bench error: ${result.flaky})` : '';
+      options.view.line(`  ${result.status === 'passed' ? '✓' : '✗'} ${suite.id}: ${result.status}${flaky}${result.error ? ` — ${result.error}` : ''}`);
       options.listener?.testEnded?.(suite, result);
     }
   });
@@ -205,6 +256,7 @@ export function runSuites(options: SuiteRunOptions): Promise<TestResult[]> {
     reporterOptions: { resultsDir: options.allureResultsDir },
   });
   const results: TestResult[] = [];
+  const halt: Halt = {};
   for (const suite of options.suites) {
     const describe = Mocha.Suite.create(mocha.suite, suite.id);
     describe.file = suite.file;
@@ -212,7 +264,7 @@ export function runSuites(options: SuiteRunOptions): Promise<TestResult[]> {
     if (!repeat) {
       const result = newResult(suite, suite.title);
       results.push(result);
-      addTest(describe, suite, result, options, () => runSuite(suite, options, result, true));
+      addTest(describe, suite, result, options, halt, () => runSuite(suite, options, result, true));
       continue;
     }
     const cycles: TestResult[] = [];
@@ -220,11 +272,12 @@ export function runSuites(options: SuiteRunOptions): Promise<TestResult[]> {
       const result = { ...newResult(suite, `${suite.title} (cycle ${i} of ${repeat.cycles})`), cycle: { index: i, of: repeat.cycles } };
       cycles.push(result);
       results.push(result);
-      addTest(describe, suite, result, options, () => runSuite(suite, options, result, repeat.judge === 'each'));
+      addTest(describe, suite, result, options, halt, () => runSuite(suite, options, result, repeat.judge === 'each'));
     }
     const aggregate = newResult(suite, `${suite.title}: ${repeat.judge === 'each' ? 'every cycle' : repeat.judge} over ${repeat.cycles} cycles`);
     results.push(aggregate);
-    addTest(describe, suite, aggregate, options, () => judgeCycles(suite, cycles, aggregate, options.view));
+    addTest(describe, suite, aggregate, options, halt, () => judgeCycles(suite, cycles, aggregate, options.view));
   }
+  options.planned?.(results);
   return new Promise((resolve) => mocha.run(() => resolve(results)));
 }

@@ -10,6 +10,12 @@ import { isBroken, isSuiteFileName, loadSuites, tryLoadSuiteFile, type BrokenSui
 /** The tag a run without --suite or --tag selects by. */
 export const STANDARD_TAG = 'standard';
 
+/** What narrows the selection further: `--grep` over suite ids and titles, `--exclude-tag`. */
+export interface SuiteFilters {
+  grep?: RegExp;
+  excludeTags?: readonly string[];
+}
+
 export interface SuiteSelection {
   suites: Suite[];
   skipped: SkippedSuiteFile[];
@@ -29,10 +35,10 @@ const skippedFile = (file: BrokenSuiteFile, selected: boolean): SkippedSuiteFile
 
 /**
  * The suites of `dir` that `requests` (ids or suite file paths) and `tags` select, by default those
- * tagged standard. Throws a UsageError for an id no suite file declares, a path that is no file, or a
+ * tagged standard, narrowed by `filters`. Throws a UsageError for an id no suite file declares, a path that is no file, or a
  * selection left empty.
  */
-export async function selectSuites(dir: string, requests: readonly string[], tags: readonly string[]): Promise<SuiteSelection> {
+export async function selectSuites(dir: string, requests: readonly string[], tags: readonly string[], filters: SuiteFilters = {}): Promise<SuiteSelection> {
   const folder = await loadSuites(dir).catch((error: Error) => {
     throw new UsageError(`hil run: cannot read the suite files: ${error.message}`);
   });
@@ -61,14 +67,25 @@ export async function selectSuites(dir: string, requests: readonly string[], tag
       suites.push(loaded);
     }
   }
-  if (suites.length === 0) throw new UsageError(nothingSelected(folder.suites, skipped));
-  return { suites, skipped };
+  const kept = suites.filter((s) => passes(s, filters));
+  if (kept.length === 0) throw new UsageError(nothingSelected(folder.suites, skipped, suites.length > 0 ? describeFilters(filters) : undefined));
+  return { suites: kept, skipped };
 }
 
-function nothingSelected(suites: readonly Suite[], skipped: readonly SkippedSuiteFile[]): string {
+function passes(suite: Suite, { grep, excludeTags = [] }: SuiteFilters): boolean {
+  if (suite.tags.some((t) => excludeTags.includes(t))) return false;
+  return !grep || grep.test(suite.id) || grep.test(suite.title);
+}
+
+function describeFilters({ grep, excludeTags = [] }: SuiteFilters): string {
+  return [grep ? `--grep ${grep.source}` : '', ...excludeTags.map((t) => `--exclude-tag ${t}`)].filter(Boolean).join(' ');
+}
+
+/** `filtered`: the filters that left nothing of a selection that had suites. */
+function nothingSelected(suites: readonly Suite[], skipped: readonly SkippedSuiteFile[], filtered?: string): string {
   const tags = [...new Set(suites.flatMap((s) => s.tags))].sort();
   const lines = [
-    'hil run: no suite selected',
+    filtered ? `hil run: no suite selected: ${filtered} left none of the selected suites` : 'hil run: no suite selected',
     `  known suites: ${suites.map((s) => s.id).join(', ') || 'none'}`,
     `  known tags: ${tags.join(', ') || 'none'}`,
     ...skipped.flatMap((s) => [`  skipped, broken: ${s.file}`, ...s.problems.map((p) => `    ${p}`)]),
