@@ -146,6 +146,8 @@ class GpioPowerSwitch implements PowerSwitch {
   readonly description: string;
   /** Opening the lines drove them inactive: the relay is open. */
   private powered = false;
+  private switching: Promise<unknown> = Promise.resolve();
+  private releasedAt = -Infinity;
   constructor(
     private readonly relay: GpioLine,
     private readonly pwrkey: ({ line: GpioLine } & PwrkeyTimings) | undefined,
@@ -154,30 +156,50 @@ class GpioPowerSwitch implements PowerSwitch {
     const timings = pwrkey ? `${pwrkey.pulseOn}/${pwrkey.pulseOff} ms presses, ${pwrkey.shutdown} ms shutdown` : '';
     this.description = `gpio ${relay.description}${pwrkey ? `; PWRKEY ${pwrkey.line.description}, ${timings}` : ''}`;
   }
-  async on(): Promise<void> {
-    await this.relay.set(true);
-    if (this.pwrkey && !this.powered) await this.press(this.pwrkey.pulseOn);
-    this.powered = true;
+  // One switch at a time: an off that comes during an on's PWRKEY press (a signal, a crash) waits
+  // for the key's release instead of opening the relay under a pressed key.
+  on(): Promise<void> {
+    return this.inTurn(async () => {
+      await this.relay.set(true);
+      if (this.pwrkey && !this.powered) await this.press(this.pwrkey.pulseOn);
+      this.powered = true;
+    });
   }
-  async off(): Promise<void> {
-    if (this.pwrkey && this.powered) {
-      await this.press(this.pwrkey.pulseOff);
-      await this.clock.sleep(this.pwrkey.shutdown);
-    }
-    await this.relay.set(false);
-    this.powered = false;
+  off(): Promise<void> {
+    return this.inTurn(async () => {
+      if (this.pwrkey && this.powered) {
+        await this.press(this.pwrkey.pulseOff);
+        await this.clock.sleep(this.pwrkey.shutdown);
+      }
+      await this.relay.set(false);
+      this.powered = false;
+    });
   }
-  async release(): Promise<void> {
-    await this.relay.release();
-    await this.pwrkey?.line.release();
+  release(): Promise<void> {
+    return this.inTurn(async () => {
+      await this.relay.release();
+      await this.pwrkey?.line.release();
+    });
   }
   async status(): Promise<undefined> {
     return undefined;
   }
+  private inTurn(action: () => Promise<void>): Promise<void> {
+    const turn = this.switching.then(action);
+    this.switching = turn.catch(() => {});
+    return turn;
+  }
+  /**
+   * Holds the key for `rigMs`, after leaving it released at least as long since the last press: two
+   * presses back to back (an off right after an on's press) would read as one long press.
+   */
   private async press(rigMs: number): Promise<void> {
+    const released = this.releasedAt + rigMs - this.clock.now();
+    if (released > 0) await this.clock.sleep(released);
     await this.pwrkey!.line.set(true);
     await this.clock.sleep(rigMs);
     await this.pwrkey!.line.set(false);
+    this.releasedAt = this.clock.now();
   }
 }
 

@@ -150,6 +150,26 @@ describe('GPIO relays through onoff on sysfs', function () {
       });
     }
 
+    it('lets a PWRKEY press in flight end before the safe state opens the relay', async () => {
+      await startSim(1);
+      // A 3 s boot press: the signal comes while the key is held for the suite's power-on.
+      const rig = await bench.rig('pi5-long-press', 1, [...RELAY_LINES, ...pwrkeyLines('pulseOn: 3 s, pulseOff: 400 ms, shutdown: 200 ms')]);
+      const child = await gpio!.startUntil(['node', HIL, 'run', '--rig', rig, '--suite', 'boot-delay', '--report-dir', join(bench.dir, 'report')], /./);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const on = ['relay 0', 'pwrkey 1', 'pwrkey 0'];
+      const off = ['pwrkey 1', 'pwrkey 0', 'relay 1'];
+      // Opened inactive; on and off for the identity; the suite's power-on, its key pressed.
+      const pressed = ['relay 1', 'pwrkey 0', ...on, ...off, 'relay 0', 'pwrkey 1'];
+      for (const started = Date.now(); levels(gpio!).length < pressed.length; await new Promise((resolve) => setTimeout(resolve, 20))) {
+        if (Date.now() - started > 60_000) throw new Error(`the suite's power-on press never came: ${levels(gpio!).join(', ')}`);
+      }
+      child.kill('SIGINT');
+      expect(await exited).to.equal(130);
+      // The press ends, the key stays released a while, then the module is switched off as any
+      // powered module is: never the relay opened under a pressed key, never two presses as one.
+      expect(levels(gpio!)).to.deep.equal([...pressed, 'pwrkey 0', ...off, 'relay z', 'pwrkey z']);
+    });
+
     it('runs hil doctor through the relay, PWRKEY timings from the module profile', async () => {
       await startSim(SCALE, ['--profile', 'quectel']);
       const rig = await bench.rig('pi5-quectel-doctor', SCALE, [...RELAY_LINES, ...pwrkeyLines('shutdown: 2 s'), 'module: quectel']);
