@@ -141,6 +141,21 @@ interface RxStamp extends Stamp {
   lateBy: number;
 }
 
+/** A stamp to overwrite: the engine keeps two (the chunk's, the line's) instead of one per read. */
+class MutableStamp implements RxStamp {
+  mono = 0;
+  wall = 0;
+  rig = 0;
+  lateBy = 0;
+
+  set(from: RxStamp): void {
+    this.mono = from.mono;
+    this.wall = from.wall;
+    this.rig = from.rig;
+    this.lateBy = from.lateBy;
+  }
+}
+
 interface RxLine {
   text: string;
   stamp: RxStamp;
@@ -155,7 +170,8 @@ interface InFlight {
   gated: boolean;
   echoSeen: boolean;
   promptDone: boolean;
-  held: RxLine[];
+  /** Allocated when a line is first held: most commands hold none. */
+  held: RxLine[] | undefined;
   lines: string[];
 }
 
@@ -183,8 +199,8 @@ export class AtEngine {
   private gateNext = false;
   private feeding = false;
   /** When the chunk being framed was read, and when the one holding the first byte of the line in progress was. */
-  private chunkStamp: RxStamp | undefined;
-  private lineStamp: RxStamp | undefined;
+  private readonly chunkStamp = new MutableStamp();
+  private readonly lineStamp = new MutableStamp();
   private dispatching = false;
   private closed = false;
 
@@ -206,13 +222,13 @@ export class AtEngine {
     this.transcript = new Transcript({ entries: options.transcriptLimit, bytes: options.transcriptBytes, textLength });
     this.framer = new LineFramer({
       line: (text, carried) => {
-        if (!this.closed) this.onLine(text, carried ? this.lineStamp! : this.chunkStamp!);
+        if (!this.closed) this.onLine(text, carried ? this.lineStamp : this.chunkStamp);
       },
       prompt: (carried) => {
-        if (!this.closed) this.onPrompt(carried ? this.lineStamp! : this.chunkStamp!);
+        if (!this.closed) this.onPrompt(carried ? this.lineStamp : this.chunkStamp);
       },
       noise: (text, reason, carried) => {
-        if (!this.closed) this.record('rx', 'noise', text, reason, carried ? this.lineStamp! : this.chunkStamp!);
+        if (!this.closed) this.record('rx', 'noise', text, reason, carried ? this.lineStamp : this.chunkStamp);
       },
     }, {
       maxLineLength,
@@ -227,29 +243,31 @@ export class AtEngine {
       this.record('rx', 'noise', typeof chunk, 'input that is not bytes ignored');
       return;
     }
-    // Stamped here, in the transport's data callback: as close to the read as the process gets.
-    const stamp = this.rxStamp();
     // A listener or a synchronous write may feed while a chunk is being processed: queue it behind.
     if (this.feeding) {
-      this.inbox.push({ bytes: new Uint8Array(chunk), stamp });
+      this.inbox.push({ bytes: new Uint8Array(chunk), stamp: this.rxStamp({ mono: 0, wall: 0, rig: 0, lateBy: 0 }) });
       return;
     }
     this.feeding = true;
     try {
-      this.frame(chunk, stamp);
-      for (let next = this.inbox.shift(); next && !this.closed; next = this.inbox.shift()) this.frame(next.bytes, next.stamp);
+      // Stamped here, in the transport's data callback: as close to the read as the process gets.
+      this.rxStamp(this.chunkStamp);
+      this.frame(chunk);
+      for (let next = this.inbox.shift(); next && !this.closed; next = this.inbox.shift()) {
+        this.chunkStamp.set(next.stamp);
+        this.frame(next.bytes);
+      }
     } finally {
       this.feeding = false;
-      this.inbox.length = 0;
+      if (this.inbox.length > 0) this.inbox.length = 0;
     }
   }
 
-  /** A line is dated by the read that brought its first byte, however many reads it took. */
-  private frame(bytes: Uint8Array, stamp: RxStamp): void {
+  /** A line is dated by the read that brought its first byte (chunkStamp now), however many reads it took. */
+  private frame(bytes: Uint8Array): void {
     this.heardBytes();
-    this.chunkStamp = stamp;
     this.framer.push(bytes);
-    if (this.framer.holdsLineOfLastPush) this.lineStamp = stamp;
+    if (this.framer.holdsLineOfLastPush) this.lineStamp.set(this.chunkStamp);
   }
 
   /**
@@ -388,13 +406,13 @@ export class AtEngine {
       gated: this.gateNext,
       echoSeen: false,
       promptDone: false,
-      held: [],
+      held: undefined,
       lines: [],
     };
     this.gateNext = false;
     this.active = flight;
     this.framer.expected = job.command;
-    this.alarm.watch(startedAt + limitMs, () => this.timeOut(flight));
+    this.alarm.watch(startedAt + limitMs, this.timeOutActive);
     this.transmit(flight, 'command', job.command, `${job.command}\r`);
   }
 
@@ -446,12 +464,13 @@ export class AtEngine {
       return this.record('rx', 'noise', text, 'late result of the timed-out command', stamp);
     }
     if (final) {
-      for (const held of flight.held.splice(0)) this.route(flight, held.text, held.stamp);
+      for (const held of flight.held?.splice(0) ?? []) this.route(flight, held.text, held.stamp);
       this.record('rx', 'final', text, undefined, stamp);
       return this.finish(flight, text, final, stamp.rig);
     }
-    if (!flight.echoSeen && (flight.held.length > 0 || this.urcPrefixDuring(flight, text) === undefined)) {
-      flight.held.push({ text, stamp });
+    if (!flight.echoSeen && (flight.held?.length || this.urcPrefixDuring(flight, text) === undefined)) {
+      // The engine's stamps are overwritten by the next read: a held line keeps a copy.
+      (flight.held ??= []).push({ text, stamp: { ...stamp } });
       return;
     }
     this.route(flight, text, stamp);
@@ -480,7 +499,7 @@ export class AtEngine {
 
   /** Held lines that turned out not to answer the command: URCs if they look like one, else noise. */
   private releaseHeldAsStray(flight: InFlight, note: string): void {
-    for (const { text, stamp } of flight.held.splice(0)) {
+    for (const { text, stamp } of flight.held?.splice(0) ?? []) {
       const prefix = this.urcPrefixes.match(text);
       if (prefix) this.emitUrc(text, stamp, prefix);
       else this.record('rx', 'noise', text, note, stamp);
@@ -499,20 +518,21 @@ export class AtEngine {
     if (this.active !== flight) return; // a URC listener closed the engine meanwhile
     this.active = undefined;
     this.alarm.clear();
-    resolveJob(flight.job, {
-      command: flight.job.command,
-      lines: flight.lines,
-      final: finalLine,
-      ok: final.ok,
-      ...(final.error && { error: final.error }),
-      startedAt: flight.startedAt,
-      endedAt,
-    });
+    const { command } = flight.job;
+    const { lines, startedAt } = flight;
+    // Literals, not a spread: an object built by spreading gets a property store three times the size.
+    resolveJob(flight.job, final.error
+      ? { command, lines, final: finalLine, ok: final.ok, error: final.error, startedAt, endedAt }
+      : { command, lines, final: finalLine, ok: final.ok, startedAt, endedAt });
     this.dispatchNext();
   }
 
+  /** The alarm watches the command in flight only: one callback for all, not a closure per command. */
+  private readonly timeOutActive = (): void => {
+    if (this.active) this.timeOut(this.active);
+  };
+
   private timeOut(flight: InFlight): void {
-    if (this.active !== flight) return;
     const { job, limitMs } = flight;
     const { command } = job;
     this.active = undefined;
@@ -545,9 +565,12 @@ export class AtEngine {
     return { mono: performance.now(), wall: this.clock.wallNow(), rig: this.clock.now() };
   }
 
-  private rxStamp(): RxStamp {
-    const lateBy = this.loopLag ? this.loopLag.lateByMs() * this.clock.scale : 0;
-    return { mono: performance.now(), wall: this.clock.wallNow(), rig: this.clock.now(), lateBy };
+  private rxStamp(into: RxStamp): RxStamp {
+    into.lateBy = this.loopLag ? this.loopLag.lateByMs() * this.clock.scale : 0;
+    into.mono = performance.now();
+    into.wall = this.clock.wallNow();
+    into.rig = this.clock.now();
+    return into;
   }
 
   private record(dir: Direction, kind: EntryKind, text: string, note?: string, stamp = this.stamp()): void {

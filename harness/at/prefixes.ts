@@ -30,9 +30,18 @@ export const DEFAULT_URC_PREFIXES: readonly string[] = [
  * `%XICCID:`, `at^sstr?` → `^SSTR:`. Basic commands (`ATI`, `ATE0`) have none.
  */
 export function responsePrefix(command: string): string | undefined {
+  // A host sends the same few commands over and over: each is parsed once.
+  if (knownPrefixes.has(command)) return knownPrefixes.get(command);
   const match = /^AT([+%^$#*][A-Z0-9_]+)/i.exec(command.trim());
-  return match ? `${match[1]!.toUpperCase()}:` : undefined;
+  const prefix = match ? `${match[1]!.toUpperCase()}:` : undefined;
+  if (knownPrefixes.size >= KNOWN_COMMANDS) knownPrefixes.clear();
+  knownPrefixes.set(command, prefix);
+  return prefix;
 }
+
+/** Commands whose response prefix is remembered, at most; a host cycling through more parses them again. */
+const KNOWN_COMMANDS = 512;
+const knownPrefixes = new Map<string, string | undefined>();
 
 /** The longest of `prefixes` that `line` starts with. */
 export function matchPrefix(line: string, prefixes: readonly string[]): string | undefined {

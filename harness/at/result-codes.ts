@@ -21,13 +21,18 @@ const PLAIN_FAILURES: ReadonlySet<string> = new Set<FailureKind>(['ERROR', 'NO C
 const CONNECT = /^CONNECT(\s.*)?$/;
 const EXTENDED_ERROR = /^\+(CME|CMS) ERROR:(.*)$/;
 
+/** Shared by every OK and CONNECT: frozen, as every caller gets the same object. */
+const SUCCESS: FinalResult = Object.freeze({ ok: true });
+/** First characters of the plain failures: E, N, B, A. */
+const PLAIN_FIRST = new Set([...PLAIN_FAILURES].map((f) => f.charCodeAt(0)));
+
 /** The final result a (trimmed) line carries, or undefined when it is not one. */
 export function parseFinal(line: string): FinalResult | undefined {
-  if (line === 'OK') return { ok: true };
-  // Most lines are neither: their first character rules the patterns out before any regex runs.
+  if (line === 'OK') return SUCCESS;
+  // Most lines are neither: their first character rules the patterns out before any regex or hash runs.
   const first = line.charCodeAt(0);
-  if (first === 0x43 /* C */ && CONNECT.test(line)) return { ok: true };
-  if (PLAIN_FAILURES.has(line)) return { ok: false, error: { kind: line as FailureKind } };
+  if (first === 0x43 /* C */ && CONNECT.test(line)) return SUCCESS;
+  if (PLAIN_FIRST.has(first) && PLAIN_FAILURES.has(line)) return { ok: false, error: { kind: line as FailureKind } };
   const match = first === 0x2b /* + */ ? EXTENDED_ERROR.exec(line) : null;
   if (!match) return undefined;
   const cme = match[1] === 'CME';
