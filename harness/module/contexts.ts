@@ -13,7 +13,7 @@ export interface ContextReader {
 export function parseContextApns(lines: readonly string[]): Map<number, string> {
   const apns = new Map<number, string>();
   for (const line of lines) {
-    const match = /^\+CGDCONT: (\d+),"[^"]*","([^"]*)"/.exec(line);
+    const match = /^\+CGDCONT:\s*(\d+)\s*,\s*"[^"]*"\s*,\s*"([^"]*)"/.exec(line);
     if (match) apns.set(Number(match[1]), match[2]!);
   }
   return apns;
@@ -22,7 +22,7 @@ export function parseContextApns(lines: readonly string[]): Map<number, string> 
 /** `+CGACT: <cid>,<state>` lines (TS 27.007 §10.1.10): the cids in state 1. */
 export function parseActiveContexts(lines: readonly string[]): number[] {
   return lines.flatMap((line) => {
-    const match = /^\+CGACT: (\d+),\s*1\b/.exec(line);
+    const match = /^\+CGACT:\s*(\d+)\s*,\s*1\b/.exec(line);
     return match ? [Number(match[1])] : [];
   });
 }

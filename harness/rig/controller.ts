@@ -4,7 +4,7 @@ import { SerialPort } from 'serialport';
 import type { BindingInterface } from '@serialport/bindings-cpp';
 import { AtEngine, AtTimeoutError } from '../at/index.ts';
 import { ContextPoller } from '../ota/context-poller.ts';
-import { AtContextReader, MODULE_PROFILES, moduleProfile, type ActiveToolkit, type EvidenceLevel, type ModuleProfile } from '../module/index.ts';
+import { AtContextReader, iccidDigits, identityValue, MODULE_PROFILES, moduleProfile, parseSimStatus, RegistrationReader, type ActiveToolkit, type EvidenceLevel, type ModuleProfile } from '../module/index.ts';
 import { OtaObserver } from '../ota/observer.ts';
 import type { BlindWindow, ModuleIdentity, PortOutage } from '../record/index.ts';
 import { BenchError, onBench } from '../output/errors.ts';
@@ -81,6 +81,7 @@ export class RigController extends EventEmitter<RigEvents> {
   /** The ICCID the module reported, digits only; undefined until identity() has read it. */
   iccid: string | undefined;
   private readonly poller: ContextPoller;
+  private readonly registration: RegistrationReader;
   /** Polls the context list: the rig asked for it, or the module refused the PDN events. */
   private polling: boolean;
   /** Named points in rig time: power-on (and previous-power-on, the one before it), port-open, first-byte, power-off, ready, force-check, and suite marks. */
@@ -140,6 +141,7 @@ export class RigController extends EventEmitter<RigEvents> {
       },
     });
     const contexts = new AtContextReader(this.at);
+    this.registration = new RegistrationReader(this.at);
     this.observer = new OtaObserver(this.at, [...this.profile.evidence, ...(this.activeToolkit?.evidence ?? [])], contexts);
     const pollMs = config.pollContexts ?? DEFAULT_POLL_MS;
     this.polling = config.pollContexts !== undefined;
@@ -280,7 +282,7 @@ export class RigController extends EventEmitter<RigEvents> {
     // in the context list: one read after the setup finds it, dated to the middle of the time since power-on.
     await this.poller.pollOnce(this.marks.get('power-on') ?? 0);
     // Identity, AT+CSIM and the SIM's applet all need the SIM itself to be ready, not only the module.
-    await this.pollUntil('AT+CPIN?', '+CPIN:', (line) => line === '+CPIN: READY', deadline, this.probeMs, (last) =>
+    await this.pollUntil(() => this.simStatus(), deadline, this.probeMs, (last) =>
       `SIM not ready ${Math.round(timeoutMs / 1000)} s after power-on: AT+CPIN? answered ${last}`);
     const readyAt = this.mark('ready');
     if (this.polling) this.poller.start();
@@ -337,32 +339,40 @@ export class RigController extends EventEmitter<RigEvents> {
     return this.polling ? this.poller.intervalMs / 2 : 0;
   }
 
-  /** Polls AT+CEREG? until the module is registered, at home or roaming (TS 27.007 stat 1 or 5). */
+  /** Polls the packet-domain registration until the module is registered for data, at home or roaming. */
   async waitRegistered(timeout = this.config.settle.bootTimeout): Promise<number> {
     const timeoutMs = observableWait(this.clock, timeout);
     const pollMs = Math.max(REGISTRATION_POLL_MS, PROBE_WALL_MS * this.clock.scale);
-    await this.pollUntil('AT+CEREG?', '+CEREG:', (line) => /^\+CEREG: \d+,[15]\b/.test(line), this.clock.now() + timeoutMs, pollMs, (last) =>
+    const read = async () => {
+      const { registered, answers } = await this.registration.read();
+      return { done: registered, last: answers.join('; ') };
+    };
+    await this.pollUntil(read, this.clock.now() + timeoutMs, pollMs, (last) =>
       `module not registered ${Math.round(timeoutMs / 1000)} s after asking: last answer ${last}`);
     return this.mark('registered');
   }
 
-  /** Sends `command` every `pollMs` until its `prefix` line passes `accept`; past `deadline` it throws. */
-  private async pollUntil(command: string, prefix: string, accept: (line: string) => boolean, deadline: number, pollMs: number, failure: (last: string) => string): Promise<void> {
+  /** `AT+CPIN?` once: whether the SIM is ready, and the answer. */
+  private async simStatus(): Promise<{ done: boolean; last: string }> {
+    const response = await this.at.send('AT+CPIN?');
+    const status = parseSimStatus(response.lines);
+    return { done: status === 'READY', last: response.lines.find((line) => line.startsWith('+CPIN')) ?? response.final };
+  }
+
+  /** Reads every `pollMs` until `read` says done; past `deadline` it throws, with the last answer. */
+  private async pollUntil(read: () => Promise<{ done: boolean; last: string }>, deadline: number, pollMs: number, failure: (last: string) => string): Promise<void> {
     for (;;) {
-      const response = await this.at.send(command);
-      const last = response.lines.find((line) => line.startsWith(prefix)) ?? response.final;
-      if (accept(last)) return;
+      const { done, last } = await read();
+      if (done) return;
       if (this.clock.now() + pollMs > deadline) throw new Error(failure(last));
       await this.clock.sleep(pollMs);
     }
   }
 
-
   async identity(): Promise<ModuleIdentity> {
     const read = async (command: string): Promise<string | undefined> => {
       const response = await this.at.send(command).catch(() => undefined);
-      const line = response?.ok ? response.lines.find((l) => l.trim() !== '') : undefined;
-      return line?.replace(/^[+%^][A-Z]+:\s*/i, '').replace(/^"|"$/g, '').trim();
+      return response?.ok ? identityValue(response.lines) : undefined;
     };
     const identity = {
       manufacturer: await read('AT+CGMI'),
@@ -372,8 +382,7 @@ export class RigController extends EventEmitter<RigEvents> {
       iccid: await read(this.profile.iccidCommand),
       imsi: await read('AT+CIMI'),
     };
-    // Some modules pad the ICCID with F or quote it; the vendor's API knows the digits.
-    this.iccid = identity.iccid?.replace(/\D/g, '') || this.iccid;
+    this.iccid = iccidDigits(identity.iccid) ?? this.iccid;
     return identity;
   }
 

@@ -3,7 +3,7 @@
 // the SIM's OTA session (BIP in its terminal profile, the evidence its profile turns on, the data
 // APN). Each check says what to fix.
 import { AtTimeoutError, type AtResponse } from '../at/index.ts';
-import { MODULE_PROFILES } from '../module/index.ts';
+import { iccidDigits, MODULE_PROFILES, parseContextApns, parseSimStatus } from '../module/index.ts';
 import { terminalProfileBip } from '../stk/index.ts';
 import { formatRigTime } from '../time/format.ts';
 import { packagesText } from '../vendor/records.ts';
@@ -135,8 +135,8 @@ async function simReady(rig: RigController, send: (command: string) => Promise<A
   let answer = 'no answer';
   for (;;) {
     const response = await send('AT+CPIN?');
-    const line = response?.lines.find((l) => l.startsWith('+CPIN:'));
-    if (line === '+CPIN: READY') return { name, verdict: 'ok', detail: line };
+    const line = response?.lines.find((l) => l.startsWith('+CPIN'));
+    if (parseSimStatus(response?.lines ?? []) === 'READY') return { name, verdict: 'ok', detail: line! };
     answer = line ?? response?.final ?? answer;
     // A SIM that asks for a PIN will not get ready by waiting.
     if (line !== undefined || rig.clock.now() + SIM_POLL_MS > deadline) break;
@@ -151,7 +151,7 @@ async function simReady(rig: RigController, send: (command: string) => Promise<A
 /** The ICCID is one of the SIM profile's cards (sim.iccidPrefixes). */
 function iccidCheck(iccid: string | undefined, command: string, prefixes: readonly string[]): DoctorCheck {
   const name = 'Super SIM';
-  const digits = iccid?.replace(/[^0-9]/g, '');
+  const digits = iccidDigits(iccid);
   if (!digits) return { name, verdict: 'fail', detail: `${command} gave no ICCID`, fix: 'check the module profile\'s ICCID command and the SIM' };
   if (prefixes.some((prefix) => digits.startsWith(prefix))) return { name, verdict: 'ok', detail: `ICCID ${digits}` };
   return {
@@ -198,10 +198,7 @@ function terminalProfileCheck(rig: RigController, response: AtResponse | undefin
 
 function apnCheck(dataApn: string, response: AtResponse | undefined): DoctorCheck {
   const name = `APN ${dataApn} configured`;
-  const contexts = (response?.lines ?? []).flatMap((line) => {
-    const match = /^\+CGDCONT: (\d+),"[^"]*","([^"]*)"/.exec(line);
-    return match ? [{ cid: Number(match[1]), apn: match[2]! }] : [];
-  });
+  const contexts = [...parseContextApns(response?.lines ?? [])].map(([cid, apn]) => ({ cid, apn }));
   const found = contexts.find((c) => c.apn.toLowerCase() === dataApn.toLowerCase());
   if (found) return { name, verdict: 'ok', detail: `context ${found.cid}` };
   const list = contexts.map((c) => `${c.cid} "${c.apn}"`).join(', ') || 'none';
@@ -212,7 +209,7 @@ async function registrationCheck(rig: RigController): Promise<DoctorCheck> {
   const name = 'network registration';
   try {
     await rig.waitRegistered();
-    return { name, verdict: 'ok', detail: 'registered (AT+CEREG?)' };
+    return { name, verdict: 'ok', detail: 'registered for data (AT+CEREG? or, on 2G/3G, AT+CGREG?)' };
   } catch (error) {
     return { name, verdict: 'warn', detail: (error as Error).message, fix: 'OTA checks need the network: check the antenna, the coverage and the SIM\'s plan' };
   }
