@@ -1,9 +1,14 @@
 // What `hil watch` shows: one line per event of every run it hears, prefixed with the time and the
-// bench, each event once however often the broker delivers it, and bench status changes. Every
-// message is checked against the event schema first: what does not fit is skipped and counted, and
-// every line is stripped of escape sequences and control characters.
+// bench, each event once however often the broker delivers it, and bench status changes; a run
+// joined mid-way named from the retained status, each power switch on one line with its command's
+// outcome, and while nothing comes, one live wait line. Every message is checked against the event
+// schema first: what does not fit is skipped and counted, and every line is stripped of escape
+// sequences and control characters.
 import { printable } from '../output/printable.ts';
+import type { CliOutput } from '../output/streams.ts';
+import { ConsoleView } from '../suite/console.ts';
 import { describeLimits } from '../suite/measurements.ts';
+import { formatDuration } from '../time/duration.ts';
 import { parseBenchStatus, parseRunEvent } from './event-schema.ts';
 import type { RunEvent } from './events.ts';
 import type { BenchStatus } from './status.ts';
@@ -11,6 +16,12 @@ import { parseTopic } from './topics.ts';
 
 /** Wall ms between two lines about skipped messages. */
 export const SKIPPED_EVERY_MS = 60_000;
+
+/** Wall ms without an event of a run under way before the wait line shows. */
+export const QUIET_MS = 5_000;
+
+/** The note an exec or sim-control switch leaves for each command it runs ("power.on (on.sh): exit 0 after …"). */
+const SWITCH_NOTE = /^power\.(?:on|off|status) \((.*)$/;
 
 function seconds(rigMs: number): string {
   return `${(rigMs / 1000).toFixed(1)} s`;
@@ -84,22 +95,43 @@ function clockTime(wall: string | undefined): string {
   return [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
+/** A run under way on a bench, as far as the watch has seen it. */
+interface Active {
+  bench: string;
+  runId: string;
+  suite: string | undefined;
+  /** Wall ms of the last message about it, and that message's line. */
+  at: number;
+  last: string;
+}
+
 export class WatchView {
   /** Sequence numbers seen, by run id. */
   private readonly seen = new Map<string, Set<number>>();
+  /** Switch command notes waiting for their power edge, by run id. */
+  private readonly switching = new Map<string, string[]>();
+  private readonly active = new Map<string, Active>();
+  private readonly lines: ConsoleView;
   /** The last status line shown, by bench. */
   private readonly statuses = new Map<string, string>();
   private skipped = 0;
   private skippedSaidAt: number | undefined;
 
+  /** `live`: where a terminal can show the wait line redrawn in place (else it is a line now and then). */
   constructor(
     private readonly prefix: string,
-    private readonly write: (line: string) => void,
+    write: (line: string) => void,
     private readonly now: () => number = Date.now,
-  ) {}
+    live?: CliOutput['live'],
+  ) {
+    this.lines = new ConsoleView({ stdout: write, ...(live ? { live } : {}) }, false, now);
+  }
 
-  /** One MQTT message from the watch subscriptions. */
-  message(topic: string, payload: Buffer): void {
+  /**
+   * One MQTT message from the watch subscriptions; `retained`: the broker kept it from before this
+   * watch subscribed (a bench status), so a run it names started before the watch joined.
+   */
+  message(topic: string, payload: Buffer, retained = false): void {
     const where = parseTopic(this.prefix, topic);
     if (!where) return;
     const bench = `${where.lab}/${where.bench}`;
@@ -115,7 +147,15 @@ export class WatchView {
       const line = describeStatus(status);
       if (this.statuses.get(bench) === line) return;
       this.statuses.set(bench, line);
-      return this.show(status.wall, bench, line);
+      if (status.state !== 'running' || !status.runId) {
+        this.active.delete(bench);
+        return this.show(status.wall, bench, line);
+      }
+      // run.started is an event, not retained: a run already under way is known only from the status.
+      const joined = retained && !this.seen.has(status.runId);
+      const shown = joined ? `joined run ${status.runId}${status.suite ? ` in suite ${status.suite}` : ''} (it started before this watch; its earlier events are not shown)` : line;
+      this.track(bench, status.runId, status.suite, shown);
+      return this.show(status.wall, bench, shown);
     }
     let event: RunEvent;
     try {
@@ -127,11 +167,41 @@ export class WatchView {
     this.seen.set(event.runId, seen);
     if (seen.has(event.seq)) return;
     seen.add(event.seq);
-    this.show(event.wall, bench, describeEvent(event));
+    const pending = this.switching.get(event.runId) ?? [];
+    const switchNote = event.type === 'note' ? SWITCH_NOTE.exec(event.data.text) : null;
+    if (switchNote) {
+      // Held for the power edge it switched, so that a switch is one line.
+      this.switching.set(event.runId, [...pending, switchNote[1]!.replace(/\): /, ': ').replace(/; output .*$/, '')]);
+      return;
+    }
+    this.switching.delete(event.runId);
+    let line = describeEvent(event);
+    if (event.type === 'power' && pending.length > 0) line = `${line} (${pending.join('; ')})`;
+    // Notes of a switch that no edge followed (it failed) are shown as they were.
+    else for (const text of pending) this.show(event.wall, bench, `  switch: ${text}`);
+    if (event.type === 'run.ended') this.active.delete(bench);
+    else this.track(bench, event.runId, event.type === 'suite.started' ? event.data.suiteId : undefined, line);
+    this.show(event.wall, bench, line);
+  }
+
+  /** The wait line: shown once a run under way has been quiet for QUIET_MS (call it every second or so). */
+  tick(): void {
+    const quiet = [...this.active.values()].sort((a, b) => b.at - a.at)[0];
+    if (!quiet) return;
+    const waited = this.now() - quiet.at;
+    if (waited < QUIET_MS) return;
+    const where = quiet.suite ? `${quiet.suite} (run ${quiet.runId})` : `run ${quiet.runId}`;
+    this.lines.progress(printable(`[${quiet.bench}] ${where}: waiting, ${formatDuration(waited)} since the last event: ${quiet.last.trim()}`));
+  }
+
+  private track(bench: string, runId: string, suite: string | undefined, line: string): void {
+    const known = this.active.get(bench);
+    const same = known?.runId === runId;
+    this.active.set(bench, { bench, runId, suite: suite ?? (same ? known.suite : undefined), at: this.now(), last: line });
   }
 
   private show(wall: string | undefined, bench: string, line: string): void {
-    this.write(printable(`${clockTime(wall)} [${bench}] ${line}`));
+    this.lines.line(printable(`${clockTime(wall)} [${bench}] ${line}`));
   }
 
   /** Counts a message that is no sim-ota-hil message; says so at the first and then once in a while. */
@@ -141,6 +211,6 @@ export class WatchView {
     if (this.skippedSaidAt !== undefined && now - this.skippedSaidAt < SKIPPED_EVERY_MS) return;
     this.skippedSaidAt = now;
     const count = this.skipped === 1 ? '1 message that is not a sim-ota-hil event' : `${this.skipped} messages that are not sim-ota-hil events`;
-    this.write(printable(`${clockTime(undefined)} skipped ${count} (the last on ${topic}: ${error.message})`));
+    this.lines.line(printable(`${clockTime(undefined)} skipped ${count} (the last on ${topic}: ${error.message})`));
   }
 }
