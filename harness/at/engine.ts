@@ -56,8 +56,12 @@ export interface Urc {
   /** When the line's first byte was read. */
   rig: number;
   wall: number;
-  /** Rig ms the stamp may be late by: the event loop's recent delay (see LoopLag). Absent: never late. */
-  lateBy?: number;
+  /**
+   * Rig ms the line's first byte may have arrived before `rig` (and `wall`), an upper bound ≥ 0 for
+   * the read that brought it (see LoopLag): the byte arrived within [rig − stampLateBy, rig]. 0 for a
+   * clock that only moves when told to, whose stamps are exact.
+   */
+  stampLateBy: number;
 }
 
 export interface AtEngineOptions {
@@ -82,8 +86,8 @@ export interface AtEngineOptions {
   /** Estimated heap bytes the kept transcript entries may take. Default 16 MiB. */
   transcriptBytes?: number;
   /**
-   * Measures how late a stamp may be. Default: the process's monitor for a ScaledClock, whose rig time
-   * follows the wall; none (stamps never late) for a clock that only moves when told to.
+   * Bounds how late a read's stamp may be. Default: the process's ticker for a ScaledClock, whose rig
+   * time follows the wall; none (stamps exact) for a clock that only moves when told to.
    */
   loopLag?: Pick<LoopLag, 'lateByMs'> | undefined;
   /** Commands that may wait behind the one in flight; send() refuses one more with AtQueueFullError. Default 64. */
@@ -511,7 +515,7 @@ export class AtEngine {
     this.record('rx', 'urc', text, undefined, stamp);
     if (!this.urcListeners.active) return;
     const { rig, wall, lateBy } = stamp;
-    this.urcListeners.emit({ line: text, prefix, rig, wall, ...(this.loopLag && { lateBy }) });
+    this.urcListeners.emit({ line: text, prefix, rig, wall, stampLateBy: lateBy });
   }
 
   private finish(flight: InFlight, finalLine: string, final: FinalResult, endedAt: number): void {
@@ -566,10 +570,11 @@ export class AtEngine {
   }
 
   private rxStamp(into: RxStamp): RxStamp {
-    into.lateBy = this.loopLag ? this.loopLag.lateByMs() * this.clock.scale : 0;
-    into.mono = performance.now();
-    into.wall = this.clock.wallNow();
+    // The bound is taken last: counted from a later instant it covers the earlier rig and wall stamps too.
     into.rig = this.clock.now();
+    into.wall = this.clock.wallNow();
+    into.mono = performance.now();
+    into.lateBy = this.loopLag ? this.loopLag.lateByMs(into.mono) * this.clock.scale : 0;
     return into;
   }
 

@@ -1,47 +1,42 @@
-// How late a stamp taken now may be: the event loop's recent delay, from perf_hooks.monitorEventLoopDelay.
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+// How late a read callback may run after its bytes arrived: an upper bound for each read, from a
+// ticking timer, not a whole-window figure.
+//
+// Each turn of Node's event loop runs its due timers, then polls for I/O. Bytes that reach the
+// process before a poll begins are delivered by that poll; so a read callback running now delivers
+// bytes that arrived after the previous turn's poll began, and that poll began after the previous
+// turn's timers ran. A timer ticking every TICK_MS therefore bounds every read: its bytes arrived no
+// earlier than the tick before the latest one (the latest may belong to this very turn; an interval
+// ticks at most once a turn, as it is re-armed from the turn's start time). On an idle loop that is a
+// millisecond or two; after a stall (a long callback, garbage collection, the process waiting for a
+// core) it is as long as the stall, for exactly the reads that came out of it.
+//
+// What happens before the bytes reach the process (the UART, a USB adapter's latency timer, the
+// kernel, a binding reading on a worker thread) is outside this bound.
 
-/** Wall ms between the monitor's samples: a delay shorter than this can go unseen, so it is always added. */
-const RESOLUTION_MS = 1;
-/** Wall ms the worst delay is remembered for: a stamp is taken right after the delay that made it late. */
-const WINDOW_MS = 1_000;
-const NS_PER_MS = 1e6;
+/** Wall ms between ticks: the bound on a healthy loop is about two of them. */
+const TICK_MS = 1;
 
-/**
- * Bytes are stamped when JavaScript gets to them: after a stall of the event loop (a long callback,
- * garbage collection, the process waiting for a core) every byte that arrived during it is stamped as
- * late as the stall was long. The monitor's timer measures those stalls; a stamp taken now is late by
- * at most the worst stall of the current or the previous window, plus the monitor's resolution.
- */
 export class LoopLag {
   private static instance: LoopLag | undefined;
-  private readonly histogram: IntervalHistogram;
-  private windowStart = performance.now();
-  private previousWorstMs = 0;
+  /** performance.now() of the latest tick and of the one before it. */
+  private latest = performance.now();
+  private previous = this.latest;
 
-  /** One monitor for the process: its timer costs the same however many engines read it. */
+  /** One ticker for the process: its timer costs the same however many engines read it. */
   static shared(): LoopLag {
     return (LoopLag.instance ??= new LoopLag());
   }
 
   private constructor() {
-    this.histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-    this.histogram.enable();
+    // unref: the ticker never keeps a process alive that has nothing else to do.
+    setInterval(() => {
+      this.previous = this.latest;
+      this.latest = performance.now();
+    }, TICK_MS).unref();
   }
 
-  /** Wall ms a callback running now may have been held up by. */
-  lateByMs(): number {
-    const now = performance.now();
-    if (now - this.windowStart >= WINDOW_MS) {
-      this.previousWorstMs = this.worstMs();
-      this.histogram.reset();
-      this.windowStart = now;
-    }
-    return Math.max(this.previousWorstMs, this.worstMs()) + RESOLUTION_MS;
-  }
-
-  /** A sample is the time between two ticks of the monitor's timer: the stall is what exceeds its interval. */
-  private worstMs(): number {
-    return this.histogram.count === 0 ? 0 : Math.max(0, this.histogram.max / NS_PER_MS - RESOLUTION_MS);
+  /** Wall ms by which bytes delivered by a read callback that runs at `now` (performance.now()) may have arrived earlier. */
+  lateByMs(now: number): number {
+    return Math.max(0, now - this.previous);
   }
 }

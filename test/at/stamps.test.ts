@@ -1,10 +1,11 @@
 // When received lines are dated, how late that date may be, and the one deadline timer behind commands.
 import { expect } from 'chai';
+import net from 'node:net';
 import { AtEngine, AtTimeoutError, type Urc } from '../../harness/at/index.ts';
 import { ManualClock, ScaledClock } from '../../harness/time/clock.ts';
 import { flush, track } from './fake-module.ts';
 
-function rig(options: { loopLag?: { lateByMs(): number } } = {}) {
+function rig(options: { loopLag?: { lateByMs(now: number): number } } = {}) {
   const clock = new ManualClock();
   const engine = new AtEngine({ clock, write: () => {}, ...options });
   const urcs: Urc[] = [];
@@ -32,25 +33,59 @@ describe('AT stamps', () => {
     expect(engine.transcript.entries().map((e) => e.rig)).to.deep.equal([1_000, 1_040, 1_080]);
   });
 
-  it('says how late a URC stamp may be: the loop delay measured then, in rig ms', () => {
+  it('says how late a URC stamp may be: the bound of the read that brought it, in rig ms', () => {
     let lagMs = 3;
-    const { urcs, say } = rig({ loopLag: { lateByMs: () => lagMs } });
-    say('+CEREG: 5\r\n');
+    const reads: number[] = [];
+    const { urcs, say } = rig({ loopLag: { lateByMs: (now) => (reads.push(now), lagMs) } });
+    say('+CEREG: 5\r\n+CEREG: 2');
     lagMs = 60;
-    say('+CEREG: 1\r\n');
-    expect(urcs.map((u) => [u.line, u.lateBy])).to.deep.equal([['+CEREG: 5', 3], ['+CEREG: 1', 60]]);
+    say(',3\r\n+CEREG: 1\r\n');
+    // The carried line keeps the bound of its first byte's read.
+    expect(urcs.map((u) => [u.line, u.stampLateBy])).to.deep.equal([['+CEREG: 5', 3], ['+CEREG: 2,3', 3], ['+CEREG: 1', 60]]);
+    expect(reads).to.have.length(2); // one bound per read, not per line
   });
 
-  it('a clock that only moves when told never makes a late stamp; a rig clock measures the event loop', () => {
+  it('a clock that only moves when told has exact stamps: stampLateBy 0', () => {
     const manual = rig();
     manual.say('RDY\r\n');
-    expect(manual.urcs[0]).to.not.have.property('lateBy');
-    const engine = new AtEngine({ clock: new ScaledClock(1), write: () => {} });
+    expect(manual.urcs[0]!.stampLateBy).to.equal(0);
+  });
+
+  it('bounds a read that waited behind a stalled event loop, and only that read: the bytes arrived within [rig − stampLateBy, rig]', async () => {
+    const clock = new ScaledClock(1);
+    const engine = new AtEngine({ clock, write: () => {} });
     const urcs: Urc[] = [];
     engine.onUrc((urc) => urcs.push(urc));
-    engine.feed(Buffer.from('RDY\r\n'));
-    engine.close();
-    expect(urcs[0]!.lateBy).to.be.a('number').and.at.least(1); // the monitor's resolution at least
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    client.on('data', (chunk) => engine.feed(chunk));
+    try {
+      const port = await accepted;
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the ticker runs meanwhile
+      // The bytes are in the kernel once write() returns; then the loop stalls for 150 ms.
+      await new Promise<void>((resolve) => port.write('RDY\r\n', () => resolve()));
+      const sentBy = clock.now();
+      const until = performance.now() + 150;
+      while (performance.now() < until) { /* a stall, as a long callback makes one */ }
+      while (urcs.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      const urc = urcs[0]!;
+      expect(urc.rig - sentBy, 'stamped after the stall').to.be.at.least(150);
+      expect(urc.rig - urc.stampLateBy, 'the bound reaches back to the write').to.be.at.most(sentBy);
+      // A read once the loop runs freely again is not charged with the earlier stall.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise<void>((resolve) => port.write('RDY\r\n', () => resolve()));
+      const resentBy = clock.now();
+      while (urcs.length === 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(urcs[1]!.rig - urcs[1]!.stampLateBy, 'the bound reaches back to the write').to.be.at.most(resentBy);
+      expect(urcs[1]!.stampLateBy, 'a timely read after the stall').to.be.below(150);
+      port.destroy();
+    } finally {
+      client.destroy();
+      server.close();
+      engine.close();
+    }
   });
 });
 
