@@ -2,25 +2,13 @@
 // first says what the run is doing to end (the module off, the report), a second while the bench is
 // still being switched off says so and does not give up the safe state.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunSummary } from '../../harness/record/index.ts';
-import { HIL } from '../../support/hil-process.ts';
 import { until } from '../results/wait.ts';
-
-export const PTY_RUN = fileURLToPath(new URL('./pty-run.py', import.meta.url));
-
-/** `hil args` on a pseudo-terminal: its output so far, keys typed at it, its exit code. */
-export function onTerminal(args: string[], env: Record<string, string> = {}) {
-  const child = spawn('python3', [PTY_RUN, process.execPath, HIL, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-  const terminal = { output: '', type: (keys: string) => child.stdin.write(keys), exited: new Promise<number | null>((resolve) => child.once('exit', resolve)), kill: () => child.kill('SIGKILL') };
-  child.stdout.on('data', (d) => (terminal.output += d));
-  return terminal;
-}
+import { onTerminal } from './terminal.ts';
 
 describe('hil run interrupted at a terminal', function () {
   this.timeout(60_000);
