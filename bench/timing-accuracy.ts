@@ -47,7 +47,7 @@ interface Errors {
   /** The true delays of each cycle, whose mean is the errors' reference. */
   bootDelay: number[];
   forcedDelay: number[];
-  /** The ± each measured delay was stated with: the session's timing uncertainty. */
+  /** The ± each measured delay was stated with, as a suite states it (see sessionAfter). */
   bootStated: number[];
   forcedStated: number[];
   /** The largest stampLateBy of the URCs read from each mark to its session's opening, rig ms. */
@@ -77,7 +77,9 @@ async function measureCycles(rig: RigController, truth: () => TruthSnapshot, lab
     const session = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && s.openedAt >= since, since + limitMs);
     if (!session || session.state === 'refused') return `no ${apn} session after ${mark}${session ? ' (refused)' : ''}`;
     await waitForClose(rig.observer, rig.clock, session, rig.clock.now() + limitMs);
-    return { delay: session.openedAt - since, stated: session.timingUncertainty, lateBy: lateBy(since, session.openedAt) };
+    // The ± a suite states for such a delay: its mark's, its session's and the rig's timing resolution.
+    const stated = (rig.markUncertainty.get(mark) ?? 0) + session.timingUncertainty + rig.timingResolution;
+    return { delay: session.openedAt - since, stated, lateBy: lateBy(since, session.openedAt) };
   };
   const cycleOnce = async () => {
     await rig.powerOn();

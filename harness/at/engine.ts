@@ -392,16 +392,16 @@ export class AtEngine {
         const job = this.queue.shift()!;
         job.expiry?.cancel();
         // Its expiry may be due at this very rig ms and not have run yet.
-        if (this.clock.now() >= job.deadline) this.giveUpQueued(job, 0);
-        else this.start(job);
+        const now = this.clock.now();
+        if (now >= job.deadline) this.giveUpQueued(job, 0);
+        else this.start(job, now);
       }
     } finally {
       this.dispatching = false;
     }
   }
 
-  private start(job: Job): void {
-    const startedAt = this.clock.now();
+  private start(job: Job, startedAt: number): void {
     const limitMs = Math.min(job.timeoutMs, job.deadline - startedAt);
     const flight: InFlight = {
       job,
