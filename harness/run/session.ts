@@ -287,7 +287,10 @@ class RunSession {
     const t = summary.totals;
     const dir = this.options.reportDir;
     this.say('');
-    if (summary.status === 'passed' || summary.status === 'failed') this.say(`${t.passed} passed, ${t.failed + t.broken} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
+    const notRun = summary.tests.filter((test) => test.error?.startsWith('not run:')).length;
+    const flaky = summary.tests.filter((test) => test.flaky).length;
+    const rest = [t.skipped - notRun && `${t.skipped - notRun} skipped`, notRun && `${notRun} not run`, flaky && `${flaky} flaky (passed on a retry)`].filter(Boolean);
+    if (summary.status === 'passed' || summary.status === 'failed') this.say([`${t.passed} passed, ${t.failed + t.broken} failed`, ...rest].join(', '));
     else this.warn(`hil run: run ${summary.status}: ${summary.abortReason}; ${t.passed + t.failed + t.broken} test(s) finished (${t.passed} passed), partial report in ${dir}`);
     for (const problem of problems) this.warn(`hil run: ${problem}`);
     this.warnSkipped();

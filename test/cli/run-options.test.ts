@@ -45,6 +45,7 @@ describe('hil run options', function () {
       'csim-forced-check: skipped (not run: --bail: apn-hygiene failed)',
     ]);
     expect(bail.stdout).to.include('  - boot-delay: not run (--bail: apn-hygiene failed)');
+    expect(bail.stdout).to.include('0 passed, 1 failed, 2 not run');
     expect(await readFile(join(dir, 'bail', 'junit.xml'), 'utf8')).to.include('<skipped message="not run: --bail: apn-hygiene failed"/>');
   });
 

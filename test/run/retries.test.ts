@@ -66,6 +66,7 @@ steps:
     expect((await readFile(log, 'utf8')).trim().split('\n')).to.deep.equal(['off', 'on', 'off', 'off', 'on-failed', 'off', 'off', 'on', 'off']);
     expect(run.stdout).to.match(/↻ boots: broke on the bench \(power\.on \(on\.sh\)[^\n]*relay did not close[^\n]*\); power off, then retry 1 of 2/);
     expect(run.stdout).to.match(/✓ boots: passed \(flaky: passed on attempt 2 after a bench error: power\.on/);
+    expect(run.stdout).to.include('1 passed, 0 failed, 1 flaky (passed on a retry)');
     const junit = await readFile(join(reportDir, 'junit.xml'), 'utf8');
     expect(junit).to.include('<property name="attempts" value="2"/>');
     expect(junit).to.match(/<property name="flaky" value="power\.on \(on\.sh\)[^"]*relay did not close/);
