@@ -3,6 +3,8 @@
 import {
   encodeSampleWord, formatMetadata, LINEAR_CALIBRATION, linearWord, PPK2_ARGUMENT_BYTES, PPK2_COMMAND, SAMPLE_PERIOD_KEY, COUNTER_MODULO, type Ppk2Link, type Ppk2Mode,
 } from '../energy/index.ts';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Clock } from '../time/clock.ts';
 import type { CurrentModel } from './current-model.ts';
 
@@ -14,6 +16,18 @@ const BATCH_WALL_MS = 10;
  */
 export const virtualSamplePeriodUs = (scale: number) => Math.max(10, Math.round(scale * 100));
 
+/** How the virtual PPK2 is wired and how it behaves beyond the protocol. */
+export interface VirtualPpk2Wiring {
+  /**
+   * Digital inputs wired to GPIO pins: each file holds its pin's level ('1' high), replaced whole
+   * when it changes (the sysfs GPIO value file, or a GPIO emulator's pin file). A change is dated
+   * at the rig time it is seen. D0 otherwise shows the module's supply.
+   */
+  inputs?: { bit: number; path: string }[];
+  /** Rig ms from the start command to the first sample, as a real PPK2's USB round trip puts it. */
+  startLatency?: number;
+}
+
 export class VirtualPpk2 implements Ppk2Link {
   readonly periodUs: number;
   mode: Ppk2Mode = 'ampere';
@@ -21,6 +35,9 @@ export class VirtualPpk2 implements Ppk2Link {
   private readonly listeners: ((bytes: Uint8Array) => void)[] = [];
   private pending = new Uint8Array(0);
   private sampling: { startedAt: number; sent: number; timer: NodeJS.Timeout } | undefined;
+  /** Each wired input's level changes in rig time, oldest first. */
+  readonly inputs: { bit: number; path: string; changes: { at: number; high: boolean }[] }[];
+  private readonly watchers: FSWatcher[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -28,8 +45,17 @@ export class VirtualPpk2 implements Ppk2Link {
     /** Told of each command, for a log. */
     private readonly log: (text: string) => void = () => {},
     periodUs = virtualSamplePeriodUs(clock.scale),
+    private readonly wiring: VirtualPpk2Wiring = {},
   ) {
     this.periodUs = periodUs;
+    this.inputs = (wiring.inputs ?? []).map(({ bit, path }) => ({ bit, path, changes: [{ at: clock.now(), high: pinHigh(path) }] }));
+    for (const input of this.inputs) {
+      const look = () => {
+        const high = pinHigh(input.path);
+        if (input.changes.at(-1)!.high !== high) input.changes.push({ at: this.clock.now(), high });
+      };
+      this.watchers.push(watch(dirname(input.path), (_event, file) => file === basename(input.path) && look()));
+    }
   }
 
   onData(listener: (bytes: Uint8Array) => void): void {
@@ -59,6 +85,7 @@ export class VirtualPpk2 implements Ppk2Link {
 
   async close(): Promise<void> {
     this.stopSampling();
+    for (const watcher of this.watchers) watcher.close();
   }
 
   private command(opcode: number, args: Uint8Array): void {
@@ -79,7 +106,7 @@ export class VirtualPpk2 implements Ppk2Link {
         return this.log(`PPK2: DUT power ${args[0] === 1 ? 'on' : 'off'}`);
       case PPK2_COMMAND.averageStart:
         this.stopSampling();
-        this.sampling = { startedAt: this.clock.now(), sent: 0, timer: setInterval(() => this.batch(), BATCH_WALL_MS).unref() };
+        this.sampling = { startedAt: this.clock.now() + (this.wiring.startLatency ?? 0), sent: 0, timer: setInterval(() => this.batch(), BATCH_WALL_MS).unref() };
         return this.log('PPK2: sampling');
       case PPK2_COMMAND.averageStop:
         this.batch();
@@ -97,17 +124,27 @@ export class VirtualPpk2 implements Ppk2Link {
     if (!sampling) return;
     this.model.refresh();
     const periodMs = this.periodUs / 1000;
-    const due = Math.floor((this.clock.now() - sampling.startedAt) / periodMs);
+    const due = Math.max(0, Math.floor((this.clock.now() - sampling.startedAt) / periodMs));
     if (due <= sampling.sent) return;
     const out = new Uint8Array((due - sampling.sent) * 4);
     for (let n = sampling.sent; n < due; n++) {
       const from = sampling.startedAt + n * periodMs;
       const amperes = (this.model.charge(from, from + periodMs) * 1000) / periodMs;
-      const logic = this.model.currentAt(from) > 0 ? 1 : 0; // D0: wired to the module's supply enable
-      out.set(encodeSampleWord({ ...linearWord(amperes, LINEAR_CALIBRATION), counter: n % COUNTER_MODULO, logic }), (n - sampling.sent) * 4);
+      out.set(encodeSampleWord({ ...linearWord(amperes, LINEAR_CALIBRATION), counter: n % COUNTER_MODULO, logic: this.logicAt(from) }), (n - sampling.sent) * 4);
     }
     sampling.sent = due;
     this.send(out);
+  }
+
+  /** The digital inputs at rig time `at`: D0 follows the module's supply unless a pin is wired to it. */
+  private logicAt(at: number): number {
+    let logic = this.model.currentAt(at) > 0 ? 1 : 0;
+    for (const { bit, changes } of this.inputs) {
+      let high = false;
+      for (const change of changes) if (change.at <= at) high = change.high;
+      logic = (logic & ~(1 << bit)) | (Number(high) << bit);
+    }
+    return logic;
   }
 
   private stopSampling(): void {
@@ -117,5 +154,13 @@ export class VirtualPpk2 implements Ppk2Link {
 
   private send(bytes: Uint8Array): void {
     for (const listener of this.listeners) listener(bytes);
+  }
+}
+
+function pinHigh(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').trim() === '1';
+  } catch {
+    return false; // not exported yet: nothing drives the input
   }
 }
