@@ -6,7 +6,7 @@ import type { RunSummary } from '../record/index.ts';
 import { figuresOf, type Figure } from './figures.ts';
 import { writeWhole } from './write-failure.ts';
 
-const NIGHTS_FILE = 'nights.jsonl';
+export const NIGHTS_FILE = 'nights.jsonl';
 const ALLURE_HISTORY_FILE = 'allure-history.jsonl';
 /** Runs the HTML report's trends reach back over. */
 export const ALLURE_HISTORY_LIMIT = 60;
