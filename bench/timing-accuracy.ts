@@ -166,7 +166,9 @@ function figures(prefix: string, errors: Errors, target: number | undefined): Fi
     const lateBy = which === 'boot' ? errors.bootLateBy : errors.forcedLateBy;
     const signed = errors[which];
     const widened = stated.map((s, i) => s + lateBy[i]!);
-    const outside = signed.filter((e, i) => e > widened[i]! || e < -stated[i]!).length;
+    const outsideAt = signed.flatMap((e, i) => (e > widened[i]! || e < -stated[i]! ? [i] : []));
+    const outside = outsideAt.length;
+    const named = outsideAt.map((i) => `${signed[i]!.toFixed(1)} outside [−${stated[i]!.toFixed(1)}, +${widened[i]!.toFixed(1)}]`).join(', ');
     const range = (values: number[]) => (values.length === 0 ? 'none' : `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}`);
     out.push(
       figure({
@@ -175,7 +177,7 @@ function figures(prefix: string, errors: Errors, target: number | undefined): Fi
         unit: 'cycles',
         reference: { name: 'cycles', value: abs.length },
         target: { on: 'value', op: '<=', limit: 0 },
-        note: `stated ± ${range(stated)} rig ms, widened late by the reads' bound to ${range(widened)}; ${outside === 0 ? 'every error inside' : `${outside} errors outside`}${errors.missed.length > 0 ? `; ${errors.missed.length} missed: ${errors.missed.join('; ')}` : ''}`,
+        note: `stated ± ${range(stated)} rig ms, widened late by the reads' bound to ${range(widened)}; ${outside === 0 ? 'every error inside' : `${outside} errors outside: ${named}`}${errors.missed.length > 0 ? `; ${errors.missed.length} missed: ${errors.missed.join('; ')}` : ''}`,
       }),
     );
   }
@@ -214,7 +216,7 @@ async function withCpuHog<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function atScaleOne(): Promise<Errors> {
+async function atScaleOne(label: string): Promise<Errors> {
   const dir = await mkdtemp(join(tmpdir(), 'hil-bench-'));
   const link = join(dir, 'module');
   const socket = join(dir, 'module.ctl');
@@ -227,7 +229,7 @@ async function atScaleOne(): Promise<Errors> {
     const rig = await openReady(ptyRig({ link, socket, timeScale: 1, discharge: '10 ms' }));
     await rig.powerOff();
     try {
-      return await measureCycles(rig, () => module.truth.toJSON(), 'time scale 1');
+      return await measureCycles(rig, () => module.truth.toJSON(), label);
     } finally {
       await rig.safeState();
     }
@@ -251,8 +253,8 @@ async function atDefaultScale(): Promise<{ scale: number; errors: Errors }> {
 }
 
 async function measure() {
-  const one = await atScaleOne();
-  const hogged = await withCpuHog(atScaleOne);
+  const one = await atScaleOne('time scale 1');
+  const hogged = await withCpuHog(() => atScaleOne('time scale 1 with a CPU hog'));
   const shipped = await atDefaultScale();
   return [
     ...figures('timing.scale-1', one, 10),
