@@ -66,21 +66,23 @@ export class DashboardState {
   private take(topic: string, payload: string): boolean {
     const agent = this.agentTopic(topic);
     if (agent) {
-      this.benchOf(agent.lab, agent.bench).presence = agentPresenceSchema.parse(parseJson(payload));
+      const presence = agentPresenceSchema.parse(parseJson(payload));
+      this.benchOf(agent.lab, agent.bench).presence = presence;
       return true;
     }
     const parsed = parseTopic(this.prefix, topic);
     if (!parsed) return false;
-    const bench = this.benchOf(parsed.lab, parsed.bench);
+    // Checked before the bench is looked up: a message that fits no schema adds no bench.
     if (parsed.kind === 'status') {
       const status = parseBenchStatus(payload);
+      const bench = this.benchOf(parsed.lab, parsed.bench);
       bench.status = status;
       const run = status.runId && status.state === 'running' ? this.runOf(bench, status.runId, status.wall ?? new Date().toISOString(), false) : undefined;
       if (run && status.suite) run.suite = status.suite;
       return true;
     }
     const event = parseRunEvent(payload);
-    const run = this.runOf(bench, event.runId, event.wall, event.type === 'run.started');
+    const run = this.runOf(this.benchOf(parsed.lab, parsed.bench), event.runId, event.wall, event.type === 'run.started');
     if (!run || run.seen.has(event.seq)) return false;
     run.seen.add(event.seq);
     apply(run, event);

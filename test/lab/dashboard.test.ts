@@ -83,9 +83,11 @@ describe('hil dashboard', function () {
   function publish(topicName: string, payload: string, retain = false): Promise<void> {
     return new Promise((resolve, reject) => publisher.publish(topicName, payload, { qos: 1, retain }, (error) => (error ? reject(error) : resolve())));
   }
+  const sent: string[] = [];
   function event<T extends EventType>(type: T, data: EventData[T]): Promise<void> {
     seq += 1;
-    return publish(topic('bench-2', 'runs/run-7/events'), JSON.stringify(makeEvent('run-7', seq, type, data, { wall: Date.now(), rig: seq * 1000 })));
+    sent.push(JSON.stringify(makeEvent('run-7', seq, type, data, { wall: Date.now(), rig: seq * 1000 })));
+    return publish(topic('bench-2', 'runs/run-7/events'), sent.at(-1)!);
   }
 
   before(async () => {
@@ -142,10 +144,18 @@ describe('hil dashboard', function () {
     await event('measurement', { suiteId: 'boot-delay', name: 'boot_delay', description: 'first check', value: 92.5, unit: 's', min: 60, max: 120, uncertainty: 0.3, verdict: 'pass' });
     await waitFor(page, `${bench2} [data-figure="boot_delay"]`, /boot-delay boot_delay = 92\.5 ± 0\.3 s/);
 
-    // The same event again (QoS 1 may deliver twice) changes nothing; a presence does.
+    // An earlier event again (QoS 1 may deliver twice) and messages that fit no schema change nothing;
+    // a presence does. The broker delivers one publisher's messages in order: once the presence shows,
+    // the others were taken.
+    await publish(topic('bench-2', 'runs/run-7/events'), sent[2]!);
+    await publish(topic('bench-9', 'agent'), JSON.stringify({ v: 1, bench: 'bench-9', state: 'asleep' }));
+    await publish(topic('bench-9', 'status'), '{not json');
     await publish(topic('bench-1', 'agent'), presence('bench-1', 'busy', { job: { id: 'job-2', suites: ['apn-hygiene'], step: 'waiting for the bench lock' } }), true);
     await waitFor(page, '[data-bench="lab-a/bench-1"] .step', /^waiting for the bench lock$/);
     expect(await page.getAttribute('[data-bench="lab-a/bench-1"]', 'data-state')).to.equal('busy');
+    expect(await page.textContent(`${bench2} .step`)).to.equal('✓ wait for the module to be ready');
+    expect(await page.textContent('#skipped')).to.equal('2 message(s) skipped: they fit no schema of this version');
+    expect(await page.$$eval('.bench', (els) => els.length)).to.equal(4);
   });
 
   it('shows a bench offline by its Last Will when the process holding its connection dies', async () => {
