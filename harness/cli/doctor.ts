@@ -10,18 +10,22 @@ import { EXIT, UsageError } from '../output/errors.ts';
 import { type CliOutput } from '../output/streams.ts';
 import { vendorApiSettings } from '../results/vendor-settings.ts';
 
-export const DOCTOR_USAGE = `usage: hil doctor --rig FILE
+export const DOCTOR_USAGE = `usage: hil doctor --rig FILE [--json]
 
 Checks a bench: the power switch opens, the module powers up, its serial port opens and it answers
 AT, the SIM is ready and is a Super SIM, the module's terminal profile has BIP, the evidence the
 module profile turns on (+CGEREP, +CUSATA, ...) is supported, and the data APN is configured.
 Prints what to fix; exits 1 if any check fails. Leaves the bench in its safe state.
-  --rig FILE   rig file`;
+  --rig FILE   rig file
+  --json       print the result as one JSON object instead of lines:
+               {"rig": {"name","file"}, "checks": [{"name","verdict","detail","fix"?}],
+                "notes": [text], "ready": bool, "failed": N, "warned": N}
+               with verdict ok, warn, fail or skip`;
 
 const MARK: Record<Verdict, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
 
 export async function doctorCommand(args: string[], out: CliOutput): Promise<number> {
-  const { values } = parseArgs({ args, options: { rig: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { rig: { type: 'string' }, json: { type: 'boolean', default: false } } });
   if (!values.rig) throw new UsageError(`hil doctor: --rig FILE is required\n${DOCTOR_USAGE}`);
   let config;
   try {
@@ -30,12 +34,22 @@ export async function doctorCommand(args: string[], out: CliOutput): Promise<num
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  out.stdout(`hil doctor: rig "${config.name}" (${config.file})`);
+  const json = values.json;
+  const say = (text: string) => json || out.stdout(text);
+  say(`hil doctor: rig "${config.name}" (${config.file})`);
   const checks: DoctorCheck[] = [];
+  const notes: string[] = [];
   const report = (check: DoctorCheck) => {
     checks.push(check);
-    out.stdout(`  ${MARK[check.verdict]} ${check.name}: ${check.detail}`);
-    if (check.fix && check.verdict !== 'ok') out.stdout(`      fix: ${check.fix}`);
+    say(`  ${MARK[check.verdict]} ${check.name}: ${check.detail}`);
+    if (check.fix && check.verdict !== 'ok') say(`      fix: ${check.fix}`);
+  };
+  const result = () => {
+    const failed = checks.filter((c) => c.verdict === 'fail').length;
+    const warned = checks.filter((c) => c.verdict === 'warn').length;
+    if (json) out.stdout(JSON.stringify({ rig: { name: config.name, file: config.file }, checks, notes, ready: failed === 0, failed, warned }, null, 2));
+    else out.stdout(failed + warned === 0 ? 'the bench is ready' : `${failed} problem(s) to fix, ${warned} warning(s)`);
+    return failed > 0 ? EXIT.bench : EXIT.passed;
   };
 
   let rig: RigController;
@@ -44,11 +58,11 @@ export async function doctorCommand(args: string[], out: CliOutput): Promise<num
     rig = await RigController.open(config, vendorApi ? { vendorApi } : {});
   } catch (error) {
     report({ name: 'bench', verdict: 'fail', detail: (error as Error).message });
-    return EXIT.bench;
+    return result();
   }
   report({ name: 'power switch', verdict: 'ok', detail: rig.powerDescription });
-  rig.on('note', (text) => out.stdout(`    note: ${text}`));
-  const guard = guardBench(() => rig.safeState(), async (why) => out.stdout(`hil doctor: ${why}; leaving the bench in its safe state`));
+  rig.on('note', (text) => (notes.push(text), say(`    note: ${text}`)));
+  const guard = guardBench(() => rig.safeState(), async (why) => (json ? out.stderr : out.stdout)(`hil doctor: ${why}; leaving the bench in its safe state`));
   try {
     const safe = await startSafe(rig).then(() => true, (error: Error) => {
       report({ name: 'safe state', verdict: 'fail', detail: `cannot switch the bench off before the checks: ${error.message}` });
@@ -62,8 +76,5 @@ export async function doctorCommand(args: string[], out: CliOutput): Promise<num
     }
   }
   if (guard.aborted()) return new Promise<number>(() => {});
-  const failed = checks.filter((c) => c.verdict === 'fail').length;
-  const warned = checks.filter((c) => c.verdict === 'warn').length;
-  out.stdout(failed + warned === 0 ? 'the bench is ready' : `${failed} problem(s) to fix, ${warned} warning(s)`);
-  return failed > 0 ? EXIT.bench : EXIT.passed;
+  return result();
 }
