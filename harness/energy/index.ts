@@ -4,6 +4,7 @@ export type { PowerMonitor } from './monitor.ts';
 export { Ppk2Monitor, serialPpk2Link, SAMPLE_PERIOD_KEY, type DigitalAlignment, type Ppk2Link, type Ppk2Options } from './ppk2.ts';
 export { CommandMonitor, type CommandFormat, type CommandMonitorOptions } from './command.ts';
 export { Ina2xxMonitor, INA2XX_NAMES, type Ina2xxOptions } from './ina2xx.ts';
+export { busVolts, currentAmps, expectedCurrentRegister, INA_REGISTER, inaCalibration, powerWatts, shuntVolts, type BusReading, type InaCalibration, type InaChip } from './ina-registers.ts';
 export {
   DEFAULT_CALIBRATION, encodeSampleWord, formatMetadata, LINEAR_CALIBRATION, linearWord, parseMetadata, PPK2_ARGUMENT_BYTES, PPK2_COMMAND, ppk2Commands,
   PPK2_SAMPLE_PERIOD_US, Ppk2StreamError, SampleDecoder, wordCurrent, COUNTER_MODULO, type Calibration, type Ppk2Mode, type SampleWord,
