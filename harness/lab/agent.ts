@@ -100,7 +100,7 @@ export class Agent {
   examine(): Promise<void> {
     this.checking ??= (async () => {
       clearTimeout(this.recheck);
-      const health = await examineHealth(this.options.config, this.options.rig);
+      const health = await examineHealth(this.options.config, this.options.rig, this.options.reportsDir);
       if (health.problems.length === 0) this.identity = health.identity;
       this.healthy = health.problems.length === 0;
       if (this.healthy) {
@@ -108,7 +108,8 @@ export class Agent {
         this.say(`healthy: ${[id.manufacturer, id.model, id.firmware].filter(Boolean).join(' ') || 'module'}, ICCID ${id.iccid ?? '?'}`);
         this.setPresence({ state: 'idle' });
       } else {
-        this.say(`unhealthy, taking no work: ${health.problems.join('; ')}`);
+        const said = health.problems.join('; ');
+        if (said !== this.presence.problems?.join('; ')) this.say(`unhealthy, taking no work: ${said}`);
         this.setPresence({ state: 'unhealthy', problems: health.problems });
         if (!this.stopping) this.recheck = setTimeout(() => void this.examine().then(() => this.takeWork()), this.options.recheckMs);
       }
@@ -301,6 +302,7 @@ export class Agent {
     await this.store.close();
     this.subscriber.disconnect();
     await this.connection?.stop();
+    this.options.redis.disconnect();
     this.stopped(signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint);
   }
 }
