@@ -20,7 +20,7 @@ under way with their suite, step and figures as the events come, and the last ma
 connects to the broker itself, over MQTT over WebSockets, and loads nothing from anywhere else.
   --ws-url URL        the broker's WebSocket listener as the browser reaches it (ws:// or wss://;
                       default --broker where that is ws:// or wss://)
-${brokerUsage('only its topic prefix and a ws:// or wss:// URL are used')}
+${brokerUsage('the page uses it only where it is ws:// or wss://')}
   --lab NAME          only this lab (default: every lab)
   --port N            port on 127.0.0.1 to serve on (default: one the system picks, printed)
   --matrix DIR        a folder hil matrix --out writes: its matrix.html is shown, read again on each reload

@@ -13,8 +13,9 @@ export const MATRIX_USAGE = `usage: hil matrix <report-dir>... | --reports <root
 
 Builds the qualification matrix of a night: one row per module and firmware (as the module named
 itself), one column per suite, in each cell the verdict of the night's last run, its figures, its
-evidence level, why it did not pass, and the verdicts of the ${TREND_NIGHTS} nights before. A night is
-the UTC date a run started.
+evidence level, why it did not pass, and the verdicts of the ${TREND_NIGHTS} nights before. A night
+is the UTC date a run started. Exits 0 whatever the verdicts; 2 for a folder that is no finished
+run's report folder, naming the file.
   --reports DIR       find the report folders (folders with summary.json) under DIR (repeatable)
   --night YYYY-MM-DD  the night to show (default: the latest night of the runs read)
   --out DIR           write matrix.html (offline, one file) and matrix.json to DIR

@@ -5,6 +5,7 @@ import { checkFolder, findReportFolders, readRun } from './runs.ts';
 import { UsageError } from '../output/errors.ts';
 
 export { renderMatrixHtml } from './html.ts';
+export { readRun, type MatrixRun } from './runs.ts';
 export { buildMatrix, MATRIX_FORMAT, TREND_NIGHTS, type Matrix, type MatrixCell, type MatrixModule } from './matrix.ts';
 
 export interface MatrixSources {
