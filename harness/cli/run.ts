@@ -37,6 +37,8 @@ Runs suites on a rig (default: the built-in virtual rig) and writes reports/<run
   --retries N         run a test that broke on a bench error (power switch, port) up to N more times,
                       the power off first; a pass after a retry is marked flaky. A module's failure is never retried
   --max-time DUR      end the run cleanly after DUR of wall time ("2h"): bench safe, report written, exit 4
+  --keep N            after a run that ended, remove all but the newest N run report folders from the
+                      folder that holds this run's (reports/ by default)
 ${COLOUR_USAGE}
 ${RUN_RESULTS_USAGE}`;
 
@@ -60,15 +62,17 @@ const OPTIONS = {
   bail: { type: 'boolean', default: false },
   retries: { type: 'string' },
   'max-time': { type: 'string' },
+  keep: { type: 'string' },
   color: { type: 'string' },
   ...RUN_RESULTS_OPTIONS,
 } as const;
 
-function count(text: string): number {
+/** A whole number of at least `min`. */
+const count = (min: number) => (text: string): number => {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`takes a whole number of 0 or more, got "${text}"`);
+  if (!Number.isInteger(value) || value < min) throw new Error(`takes a whole number of ${min} or more, got "${text}"`);
   return value;
-}
+};
 
 export async function runCommand(args: string[], out: CliOutput): Promise<number> {
   const { values } = parseArgs({ args, options: OPTIONS });
@@ -98,7 +102,8 @@ export async function runCommand(args: string[], out: CliOutput): Promise<number
     transcriptEvents: values['transcript-events'],
     filters: { ...defined({ grep: flag('--grep', values.grep, (text) => new RegExp(text)) }), excludeTags: values['exclude-tag'] },
     rerunFailed: values['rerun-failed'],
-    control: { bail: values.bail, retries: flag('--retries', values.retries, count) ?? 0 },
+    control: { bail: values.bail, retries: flag('--retries', values.retries, count(0)) ?? 0 },
     maxTime: maxTimeMs === undefined ? undefined : { ms: maxTimeMs, text: maxTime! },
+    keep: flag('--keep', values.keep, count(1)),
   }, withColour(out, values.color));
 }

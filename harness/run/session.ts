@@ -6,7 +6,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { formatEntry, formatLine } from '../at/index.ts';
 import { BenchError, EXIT } from '../output/errors.ts';
 import type { CliOutput } from '../output/streams.ts';
@@ -14,6 +14,7 @@ import type { RunResults } from '../results/run-options.ts';
 import type { ModuleIdentity, RunSummary, SkippedSuiteFile, TestResult } from '../record/index.ts';
 import { keepRunInputs, writeRunReports } from '../report/index.ts';
 import { REPORT_FILES } from '../report/paths.ts';
+import { pruneReports } from '../report/prune.ts';
 import { TestEvidenceWriter } from '../report/test-evidence.ts';
 import { onReportWriteFailure, reportWriteFailure, writeWhole } from '../report/write-failure.ts';
 import { redaction } from '../output/redaction.ts';
@@ -48,6 +49,8 @@ export interface SessionOptions {
   control: Pick<SuiteRunOptions, 'bail' | 'retries'>;
   /** --max-time: the wall time the run may take, and the flag's words for it. */
   maxTime: { ms: number; text: string } | undefined;
+  /** --keep: after a run that ended normally, only the newest this many run folders beside its own stay. */
+  keep?: number | undefined;
   out: CliOutput;
 }
 
@@ -271,7 +274,19 @@ class RunSession {
     this.guard.release();
     process.off('SIGINT', this.stillEnding);
     this.tell(summary, { summary: summaryPath, verdict: reports?.verdict }, problems);
+    if (normal && options.keep !== undefined) await this.prune(options.keep);
     return this.exitCode(status, tests, Boolean(unsafe) || problems.length > 0);
+  }
+
+  /** --keep: the older run folders beside this one removed; a failure to is said, and leaves the verdict alone. */
+  private async prune(keep: number): Promise<void> {
+    const root = dirname(this.options.reportDir);
+    try {
+      const { removed } = await pruneReports(root, { keep });
+      if (removed.length > 0) this.say(`pruned ${removed.length} older report folder(s) from ${root}, keeping the newest ${keep}`);
+    } catch (error) {
+      this.warn(`hil run: --keep ${keep}: could not prune ${root}: ${(error as Error).message}`);
+    }
   }
 
   /** The bench before the device: a run whose bench failed exits 3 whatever its tests said. */

@@ -41,6 +41,7 @@ export interface RunRequest {
   rerunFailed?: string | undefined;
   control?: SessionOptions['control'];
   maxTime?: SessionOptions['maxTime'];
+  keep?: number | undefined;
 }
 
 export async function startRun(request: RunRequest, out: CliOutput): Promise<number> {
@@ -73,6 +74,7 @@ export async function startRun(request: RunRequest, out: CliOutput): Promise<num
     history: request.history ? resolve(request.history) : undefined,
     control: request.control ?? {},
     maxTime: request.maxTime,
+    keep: request.keep,
     out,
   });
 }

@@ -2,7 +2,7 @@
 // is selected (--grep, --exclude-tag, --rerun-failed), when the run stops (--bail, --max-time) and
 // that a module's failure is never retried (--retries).
 import { expect } from 'chai';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../harness/output/errors.ts';
@@ -97,5 +97,20 @@ describe('hil run options', function () {
     expect(odd.stderr).to.include('summary.json: expected a run summary with runId and tests');
     const both = await run('z', ['--rerun-failed', join(dir, 'first'), '--tag', 'standard']);
     expect(both.stderr).to.include('hil run: --rerun-failed selects the suites itself; give it without --suite or --tag');
+  });
+
+  it('--keep prunes the older run folders beside this run\'s after it, and leaves what is no run folder', async () => {
+    const reports = join(dir, 'reports');
+    await mkdir(join(reports, 'notes'), { recursive: true });
+    for (const name of ['a', 'b', 'c']) {
+      const ran = await runHil(['run', '--no-broker', '--no-html', '--suite', 'boot-delay', '--report-dir', join(reports, name)]);
+      expect(ran.code, ran.stderr).to.equal(EXIT.passed);
+    }
+    const kept = await runHil(['run', '--no-broker', '--no-html', '--suite', 'boot-delay', '--report-dir', join(reports, 'd'), '--keep', '2']);
+    expect(kept.code, kept.stderr).to.equal(EXIT.passed);
+    expect(kept.stdout).to.include(`pruned 2 older report folder(s) from ${reports}, keeping the newest 2`);
+    expect((await readdir(reports)).sort()).to.deep.equal(['c', 'd', 'notes']);
+    const zero = await run('zero', ['--keep', '0']);
+    expect(zero.stderr).to.include('hil run: --keep: takes a whole number of 1 or more, got "0"');
   });
 });
