@@ -55,9 +55,9 @@ function problemsOf(file: string, error: unknown): InputProblem[] {
 /** A `--suite` value naming a file, as selection.ts tells them from ids. */
 const isSuitePath = (request: string) => request.includes('/') || request.includes(sep) || isSuiteFileName(request);
 
-async function checkRig(rigFile: string, faults: readonly string[], problems: InputProblem[]): Promise<Rig | undefined> {
-  const file = resolve(rigFile);
-  const rig = await loadRigFile(file).catch((error: unknown) => {
+async function checkRig(rigFile: string | undefined, faults: readonly string[], problems: InputProblem[]): Promise<Rig | undefined> {
+  const file = rigFile === undefined ? undefined : resolve(rigFile);
+  const rig = file === undefined ? undefined : await loadRigFile(file).catch((error: unknown) => {
     problems.push(...problemsOf(file, error));
     return undefined;
   });
@@ -77,7 +77,7 @@ async function checkRig(rigFile: string, faults: readonly string[], problems: In
  */
 export async function checkRunInputs(inputs: RunInputs): Promise<InputsCheck> {
   const problems: InputProblem[] = [];
-  const rig = inputs.rigFile === undefined ? undefined : await checkRig(inputs.rigFile, inputs.faults, problems);
+  const rig = await checkRig(inputs.rigFile, inputs.faults, problems);
   const dir = resolve(inputs.suitesDir);
   const folder = await loadSuites(dir).catch((error: Error) => {
     problems.push({ file: dir, line: 0, col: 0, path: '', message: `cannot read the suite files: ${error.message}` });

@@ -7,10 +7,7 @@ import { MODULE_PROFILES } from '../../harness/module/index.ts';
 import { FAULTS } from '../../harness/sim/faults.ts';
 import { runHil } from '../../support/hil-process.ts';
 import { tempDirEach } from '../config/temp-dir.ts';
-
-export const GOOD_SUITE = 'id: quick-wait\ntitle: A quick wait\ntags: [smoke, standard]\nrequirement: {source: test, text: waits}\nsteps:\n  - wait: 1 s\n';
-/** `wiat` at line 6, column 5. */
-export const BROKEN_SUITE = 'id: broken-one\ntitle: Broken\ntags: [smoke]\nrequirement: {source: test, text: t}\nsteps:\n  - wiat: 5 s\n';
+import { BROKEN_SUITE, GOOD_SUITE } from './suite-files.ts';
 
 describe('hil list', function () {
   this.timeout(30_000);
