@@ -48,6 +48,8 @@ describe('hil matrix', function () {
   let root: string;
   let work: string;
   let tonight: string;
+  /** The matrix of every folder under the root, tonight's. */
+  let latest: Matrix;
   const dirs = {} as Record<'generic' | 'bg95' | 'early' | 'earlier', string>;
 
   before(async () => {
@@ -71,6 +73,7 @@ describe('hil matrix', function () {
     dirs.earlier = join(root, 'last-night', 'generic');
     await datedCopy(early, dirs.early, nightBefore(tonight, 2));
     await datedCopy(dirs.generic, dirs.earlier, nightBefore(tonight, 1));
+    latest = await matrixJson(['--reports', root]);
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });
@@ -78,7 +81,7 @@ describe('hil matrix', function () {
   });
 
   it('gives one row per module and firmware, one cell per suite, with the verdicts, figures and evidence level of tonight', async () => {
-    const matrix = await matrixJson(['--reports', root]);
+    const matrix = latest;
     expect(matrix.night).to.equal(tonight);
     expect(matrix.runs).to.equal(4);
     expect(matrix.modules.map((m) => [m.key, m.profiles])).to.deep.equal([[BG95, ['quectel-bg95']], [GENERIC, ['generic-27007']]]);
@@ -104,7 +107,7 @@ describe('hil matrix', function () {
   });
 
   it('names why a failing cell failed, and keeps the other suites of that run apart', async () => {
-    const matrix = await matrixJson(['--reports', root]);
+    const matrix = latest;
     const failed = cell(matrix, BG95, 'csim-forced-check');
     expect(failed.verdict).to.equal('fail');
     expect(failed.reason).to.match(/^no ota\.super session within 30 s of force-check: the forced check did not deliver the whole update/);
@@ -117,7 +120,7 @@ describe('hil matrix', function () {
   });
 
   it("shows each cell's earlier nights, oldest first, not run where the cell did not run", async () => {
-    const matrix = await matrixJson(['--reports', root]);
+    const matrix = latest;
     const [twoAgo, lastNight] = [nightBefore(tonight, 2), nightBefore(tonight, 1)];
     expect(matrix.nights).to.deep.equal([twoAgo, lastNight]);
     const early = await readSummary(dirs.early);
