@@ -141,10 +141,10 @@ describe('harness folder layering', () => {
       imports('sim/module.ts', 7, '../ota/observer.ts'),
       imports('sim/applet.ts', 2, '../ota/contexts.ts'),
       imports('time/clock.ts', 3, '../config/index.ts'),
-      imports('lab/agent.ts', 1, '../run/session.ts'),
+      imports('bench/agent.ts', 1, '../run/session.ts'),
     ]);
     expect(layerProblems(graph)).to.deep.equal([
-      'harness/lab is in no layer: place it in LAYERS here and in docs/architecture.md ("Layers")',
+      'harness/bench is in no layer: place it in LAYERS here and in docs/architecture.md ("Layers")',
       'harness/rig may import only from the layers below its own, not results (a layer above):\n  harness/rig/power.ts:10 imports ../results/redaction.ts',
       'harness/sim may import only from the layers below its own, not ota (the same layer):\n  harness/sim/module.ts:7 imports ../ota/observer.ts (and 1 more sim → ota)',
     ]);
