@@ -54,7 +54,7 @@ export class VirtualPpk2 implements Ppk2Link {
         const high = pinHigh(input.path);
         if (input.changes.at(-1)!.high !== high) input.changes.push({ at: this.clock.now(), high });
       };
-      this.watchers.push(watch(dirname(input.path), (_event, file) => file === basename(input.path) && look()));
+      this.watchers.push(watch(dirname(input.path), (_event, file) => file === basename(input.path) && look()).unref());
     }
   }
 

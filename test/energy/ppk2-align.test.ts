@@ -61,7 +61,9 @@ describe('a PPK2 trace aligned on a digital input wired to a GPIO line', functio
     line = new SysfsLine(join(dir, 'gpio'));
     await line.open();
   });
-  afterEach(() => {
+  const devices: VirtualPpk2[] = [];
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((device) => device.close()));
     emulator.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -70,6 +72,7 @@ describe('a PPK2 trace aligned on a digital input wired to a GPIO line', functio
     const rig = new SimRig();
     const model = new CurrentModel(rig.module);
     const device = new VirtualPpk2(rig.clock, model, () => {}, 1000, { inputs: [{ bit: wiredTo, path: join(dir, 'pins', `gpio${LINE}`) }], startLatency: START_LATENCY });
+    devices.push(device);
     const options = { clock: rig.clock, link: device, mode: 'ampere' as const, supplyVolts: 3.7, startUncertainty: 0 };
     const aligned = new Ppk2Monitor({ ...options, description: 'virtual PPK2, aligned', align: { line, bit: input } });
     return { rig, model, device, aligned };
