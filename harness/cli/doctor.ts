@@ -15,7 +15,7 @@ export const DOCTOR_USAGE = `usage: hil doctor --rig FILE [--json]
 Checks a bench: the power switch opens, the module powers up, its serial port opens and it answers
 AT, the SIM is ready and is a Super SIM, the module's terminal profile has BIP, the evidence the
 module profile turns on (+CGEREP, +CUSATA, ...) is supported, and the data APN is configured.
-Prints what to fix; exits 1 if any check fails. Leaves the bench in its safe state.
+Prints what to fix; exits 3 (the bench's) if any check fails. Leaves the bench in its safe state.
   --rig FILE   rig file
   --json       print the result as one JSON object instead of lines:
                {"rig": {"name","file"}, "checks": [{"name","verdict","detail","fix"?}],
