@@ -37,11 +37,13 @@ export class Ina2xxMonitor implements PowerMonitor {
   private readonly feed = new TraceFeed();
   /** Rig ms a reading may trail the current it stands for: the chip's conversion and averaging. */
   private lag = INA219_CONVERSION_MS;
-  /** The longest a read took, rig ms: a reading is stamped at the middle of its read. */
-  private slowestRead = 0;
+  /** Rig ms each read took, one per trace bin, that bin's closing read: a reading is stamped at the middle of its read. */
+  private readonly spans: number[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private last: { at: number; current: number } | undefined;
+  private last: { at: number; current: number; span: number } | undefined;
   private polling = false;
+  /** The span of the first read, which opens the trace. */
+  private first: number | undefined;
 
   constructor(private readonly options: Ina2xxOptions) {
     this.description = `INA2xx at ${options.path}`;
@@ -62,6 +64,7 @@ export class Ina2xxMonitor implements PowerMonitor {
     const interval = await this.read('update_interval').catch(() => undefined);
     if (interval !== undefined) this.lag = this.integer('update_interval', interval) * this.options.clock.scale;
     this.last = await this.reading();
+    this.first = this.last.span;
     this.polling = true;
     this.schedule();
   }
@@ -79,9 +82,16 @@ export class Ina2xxMonitor implements PowerMonitor {
     return this.feed.waitFor(until, timeoutWallMs);
   }
 
-  /** A reading may stand for current up to the chip's averaging before it, and the read itself takes time. */
-  alignmentAt(): number {
-    return this.lag + this.slowestRead / 2 + this.options.timingResolution;
+  /**
+   * A reading may stand for current up to the chip's averaging before it, and is stamped within
+   * half its read's span: at `at`, the reads that bound its bin.
+   */
+  alignmentAt(at: number): number {
+    const bins = this.trace.bins;
+    let index = bins.findIndex((bin) => bin.start + bin.duration >= at);
+    if (index < 0) index = bins.length - 1;
+    const span = Math.max(this.spans[index] ?? 0, this.spans[index - 1] ?? this.first ?? 0);
+    return this.lag + span / 2 + this.options.timingResolution;
   }
 
   private halt(): void {
@@ -95,9 +105,9 @@ export class Ina2xxMonitor implements PowerMonitor {
 
   /**
    * Each reading stands for the stretch since the previous read. Its ± is half a mA of rounding plus,
-   * where the current moved, the change spread over the stretch and the chip's lag: a step of ΔI
-   * anywhere from the previous read less the lag to this read puts at most ΔI × (stretch + lag) of
-   * charge in the wrong place.
+   * where the current moved, the change spread over the stretch: a step of ΔI anywhere from the
+   * previous read less the chip's lag to this read puts at most ΔI × (stretch + lag + half of each
+   * read's span) of charge in the wrong place.
    */
   private async poll(): Promise<void> {
     if (!this.polling) return;
@@ -107,8 +117,9 @@ export class Ina2xxMonitor implements PowerMonitor {
       const previous = this.last!;
       const duration = next.at - previous.at;
       if (duration > 0) {
-        const moved = (Math.abs(next.current - previous.current) * (duration + this.lag)) / duration;
+        const moved = (Math.abs(next.current - previous.current) * (duration + this.lag + (previous.span + next.span) / 2)) / duration;
         this.feed.trace.push({ start: previous.at, duration, mean: next.current, peak: Math.max(next.current, previous.current), rounding: CURR_STEP_A / 2 + moved, logic: 0 });
+        this.spans.push(next.span);
         this.last = next;
         this.feed.wake();
       }
@@ -119,13 +130,12 @@ export class Ina2xxMonitor implements PowerMonitor {
     }
   }
 
-  private async reading(): Promise<{ at: number; current: number }> {
+  private async reading(): Promise<{ at: number; current: number; span: number }> {
     const clock = this.options.clock;
     const before = clock.now();
     const text = await this.read('curr1_input');
     const after = clock.now();
-    this.slowestRead = Math.max(this.slowestRead, after - before);
-    return { at: (before + after) / 2, current: this.integer('curr1_input', text) / 1000 };
+    return { at: (before + after) / 2, current: this.integer('curr1_input', text) / 1000, span: after - before };
   }
 
   private integer(file: string, text: string): number {

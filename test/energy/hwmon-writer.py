@@ -1,8 +1,8 @@
 # Plays an INA226 bound to the kernel's ina2xx hwmon driver, for tests: a folder shaped like
 # /sys/class/hwmon/hwmonN (name, update_interval, curr1_input, in0_input, in1_input, power1_input,
 # shunt_resistor) whose readings follow a step schedule. Each file is replaced whole (written aside,
-# renamed in), as a read of the kernel's files always sees a whole value. Prints "set <Unix ms> <mA>"
-# at each step, then "done".
+# renamed in), as a read of the kernel's files always sees a whole value. Prints "set <Unix ms before>
+# <Unix ms after> <mA>" at each step, the change made between the two, then "done".
 #   hwmon-writer.py DIR NAME UPDATE_INTERVAL_MS|none
 import os
 import sys
@@ -35,7 +35,8 @@ put('shunt_resistor', SHUNT_MICRO_OHM)
 if interval != 'none':
     put('update_interval', interval)
 for ms, ma in STEPS:
+    before = time.time()
     reading(ma)
-    print(f'set {time.time() * 1000:.3f} {ma}', flush=True)
+    print(f'set {before * 1000:.3f} {time.time() * 1000:.3f} {ma}', flush=True)
     time.sleep(ms / 1000)
 print('done', flush=True)

@@ -13,23 +13,31 @@ import { ScaledClock } from '../../harness/time/clock.ts';
 
 const WRITER = fileURLToPath(new URL('./hwmon-writer.py', import.meta.url));
 
+interface Step {
+  /** Rig time of the change: the middle of the writer's writes, ± half their span. */
+  at: number;
+  span: number;
+  amperes: number;
+}
+
 /** Runs the writer to its end: the rig time and mA of each step it set. */
-function runWriter(folder: string, name: string, interval: string, clock: ScaledClock, onFirst: () => Promise<void>): Promise<{ at: number; amperes: number }[]> {
+function runWriter(folder: string, name: string, interval: string, clock: ScaledClock, onFirst: () => Promise<void>): Promise<Step[]> {
   const child = spawn('python3', [WRITER, folder, name, interval], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const steps: { at: number; amperes: number }[] = [];
+  const steps: Step[] = [];
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const [what, unixMs, ma] = line.split(' ');
+      const [what, before, after, ma] = line.split(' ');
       if (what === 'done') return resolve(steps);
-      steps.push({ at: clock.now() - (clock.wallNow() - Number(unixMs)), amperes: Number(ma) / 1000 });
+      const rigOf = (unixMs: string) => clock.now() - (clock.wallNow() - Number(unixMs));
+      steps.push({ at: (rigOf(before!) + rigOf(after!)) / 2, span: Number(after) - Number(before), amperes: Number(ma) / 1000 });
       if (steps.length === 1) onFirst().catch(reject);
     });
   });
 }
 
 /** Coulombs of the steps from rig time `from` to `to`. */
-function stepCharge(steps: { at: number; amperes: number }[], from: number, to: number): number {
+function stepCharge(steps: Step[], from: number, to: number): number {
   return steps.reduce((sum, step, n) => sum + (Math.max(0, Math.min(to, steps[n + 1]?.at ?? Infinity) - Math.max(from, step.at)) * step.amperes) / 1000, 0);
 }
 
@@ -51,11 +59,13 @@ describe('the INA2xx driver on an ina2xx hwmon folder', function () {
       // Both edges in the middle of a steady step: an edge's ± costs what flows there.
       const from = steps[0]!.at + 150;
       const to = steps.at(-1)!.at + 150;
-      const uncertainty = monitor.alignmentAt();
-      const figures = windowFigures(monitor.trace, { from, to, fromUncertainty: uncertainty, toUncertainty: uncertainty }, 3.7);
+      const uncertainty = monitor.alignmentAt(from);
+      const figures = windowFigures(monitor.trace, { from, to, fromUncertainty: uncertainty, toUncertainty: monitor.alignmentAt(to) }, 3.7);
       const truth = stepCharge(steps, from, to);
-      const text = `${figures.charge.value} ± ${figures.charge.uncertainty} C, truth ${truth} C, alignment ± ${uncertainty} ms`;
-      expect(Math.abs(figures.charge.value - truth), text).to.be.at.most(figures.charge.uncertainty);
+      // The truth is as good as the writer's own stamps: each step's change times half its writes' span.
+      const truthUncertainty = steps.reduce((sum, step, n) => sum + (Math.abs(step.amperes - (steps[n - 1]?.amperes ?? step.amperes)) * step.span) / 2 / 1000, 0);
+      const text = `${figures.charge.value} ± ${figures.charge.uncertainty} C, truth ${truth} ± ${truthUncertainty} C, alignment ± ${uncertainty} ms`;
+      expect(Math.abs(figures.charge.value - truth), text).to.be.at.most(figures.charge.uncertainty + truthUncertainty);
       expect(figures.charge.uncertainty, text).to.be.below(0.3 * truth);
       expect(uncertainty, 'the chip\'s averaging is in the ±').to.be.at.least(interval === 'none' ? 1.064 : 35);
       expect(monitor.trace.peakBetween(from, to)).to.equal(0.12);
