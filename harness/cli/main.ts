@@ -33,6 +33,14 @@ commands:
   sim      run the virtual module on a pseudo-terminal (hil sim --help)
   updates  the SIM's settings updates as the SIM vendor's API shows them (hil updates --help)
   stk      decode SIM toolkit messages: hil stk decode <hex>
+  list     what a run can be given: suites, faults, module profiles, rigs (hil list --help)
+  check    check rig and suite files as a run would, without touching the bench (hil check --help)
+  compare  two report folders side by side: verdicts and figures, what got worse (hil compare --help)
+  agent    run one bench's share of a lab's job queue (hil agent --help)
+  submit   queue suites for the lab's benches, once, on each bench or nightly (hil submit --help)
+  lab      the lab's benches, jobs and schedules; cancel a job (hil lab --help)
+  matrix   the qualification matrix of a night (module × firmware × suite), as HTML and JSON (hil matrix --help)
+  dashboard  the lab live in a browser: benches, runs under way, the last matrix (hil dashboard --help)
   help     this text, or a command's: hil help <command>
 
   -h, --help     this text      --version      the harness's version

@@ -13,7 +13,7 @@ import { vendorApiSettings } from '../results/vendor-settings.ts';
 import { RigController, type RigOverrides } from '../rig/controller.ts';
 import { waitForBench } from '../rig/lock.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
-import { parseFaults } from '../sim/faults.ts';
+import { requestedFaults } from '../rig/fault-request.ts';
 import { selectSuites, type SuiteFilters } from '../suite/selection.ts';
 import { failedSuites } from './rerun.ts';
 import { runSession, type SessionOptions } from './session.ts';
@@ -48,9 +48,7 @@ export async function startRun(request: RunRequest, out: CliOutput): Promise<num
   const config = await asUsage(() => loadRigFile(resolve(request.rigFile)));
   const suiteIds = request.rerunFailed === undefined ? request.suiteIds : await failedSuites(resolve(request.rerunFailed));
   const { suites, skipped } = await selectSuites(resolve(request.suitesDir), suiteIds, request.tags, request.filters);
-  const faults = request.rig.faults ?? [];
-  if (faults.length > 0 && config.serial.path !== 'virtual') throw new UsageError('hil run: --fault applies to the virtual rig only');
-  await asUsage(async () => parseFaults(faults));
+  await asUsage(async () => requestedFaults(config, request.rig.faults ?? []));
   const results = await runResults(request.results, config.name);
   if (redaction.add(results.secrets).length > 0) {
     throw new UsageError(`hil run: a secret named in the lab file is shorter than ${MIN_SECRET_LENGTH} characters: redacting it would garble the reports`);

@@ -46,7 +46,7 @@ export class UrcSource {
   }
 
   say(line: string, rig: number): void {
-    for (const listener of this.listeners) listener({ line, prefix: line.split(':')[0]!, rig, wall: rig });
+    for (const listener of this.listeners) listener({ line, prefix: line.split(':')[0]!, rig, wall: rig, stampLateBy: 0 });
   }
 }
 
