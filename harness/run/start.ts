@@ -14,6 +14,7 @@ import { RigController, type RigOverrides } from '../rig/controller.ts';
 import { waitForBench } from '../rig/lock.ts';
 import { loadRigFile } from '../rig/rig-file.ts';
 import { requestedFaults } from '../rig/fault-request.ts';
+import { unfitStep } from '../suite/rig-fit.ts';
 import { selectSuites, type SuiteFilters } from '../suite/selection.ts';
 import { failedSuites } from './rerun.ts';
 import { runSession, type SessionOptions } from './session.ts';
@@ -49,6 +50,11 @@ export async function startRun(request: RunRequest, out: CliOutput): Promise<num
   const suiteIds = request.rerunFailed === undefined ? request.suiteIds : await failedSuites(resolve(request.rerunFailed));
   const { suites, skipped } = await selectSuites(resolve(request.suitesDir), suiteIds, request.tags, request.filters);
   await asUsage(async () => requestedFaults(config, request.rig.faults ?? []));
+  const unfit = suites.flatMap((suite) => {
+    const step = unfitStep(suite, config);
+    return step ? [`${suite.file}: ${step.path}: ${step.message}`] : [];
+  });
+  if (unfit.length > 0) throw new UsageError(`hil run: a selected suite cannot run on this rig:\n  ${unfit.join('\n  ')}`);
   const results = await runResults(request.results, config.name);
   if (redaction.add(results.secrets).length > 0) {
     throw new UsageError(`hil run: a secret named in the lab file is shorter than ${MIN_SECRET_LENGTH} characters: redacting it would garble the reports`);

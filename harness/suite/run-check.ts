@@ -7,6 +7,7 @@ import { ConfigError, didYouMean, formatProblem, type ConfigProblem } from '../c
 import { requestedFaults } from '../rig/fault-request.ts';
 import { loadRigFile, type Rig } from '../rig/rig-file.ts';
 import { parseFaults } from '../sim/faults.ts';
+import { unfitStep } from './rig-fit.ts';
 import { selectSuites } from './selection.ts';
 import { isBroken, isSuiteFileName, loadSuites, tryLoadSuiteFile, type Suite } from './suite-file.ts';
 
@@ -123,6 +124,13 @@ export async function checkRunInputs(inputs: RunInputs): Promise<InputsCheck> {
       const requested = new Set(requests.filter(isSuitePath).map((r) => resolve(r)));
       for (const b of folder.broken) if (everyFile || (b.id !== undefined && requests.includes(b.id))) requested.add(resolve(b.file));
       for (const file of requested) problems.push(...(brokenByFile.get(file) ?? []));
+    }
+  }
+  // Every suite of the folder is held to its own file's rules, not to this rig: only a selection must fit it.
+  if (rig && !everyFile) {
+    for (const suite of suites) {
+      const unfit = unfitStep(suite, rig);
+      if (unfit) problems.push({ file: suite.file, line: 0, col: 0, ...unfit });
     }
   }
   return { ...(rig ? { rig } : {}), suites, problems, unselected };

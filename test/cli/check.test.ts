@@ -56,6 +56,20 @@ describe('hil check', function () {
     expect(hardware.stderr).to.include('--fault: --fault applies to the virtual rig only');
   });
 
+  it('refuses a suite that measures charge on a rig without a power monitor, as a run does, before the bench', async () => {
+    const reason = 'forced-check-energy.yaml: steps.1.monitor: needs a power monitor (and 4 more steps), and rig "virtual" has none';
+    const check = await runHil(['check', '--rig', 'rigs/virtual.yaml', '--tag', 'energy']);
+    expect(check.code).to.equal(2);
+    expect(check.stderr).to.include(reason);
+    const reportDir = join(dir(), 'report');
+    const run = await runHil(['run', '--rig', 'rigs/virtual.yaml', '--suite', 'forced-check-energy', '--report-dir', reportDir]);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.include(`hil run: a selected suite cannot run on this rig:\n  ${join(process.cwd(), 'suites', reason)}`);
+    expect(existsSync(reportDir), 'a run that never started leaves no report folder').to.equal(false);
+    // With a monitor the same suite fits.
+    expect((await runHil(['check', '--rig', 'rigs/virtual-ppk2.yaml', '--suite', 'forced-check-energy'])).code).to.equal(0);
+  });
+
   it('holds every suite file of the folder to be valid, and only the selected ones with --suite', async () => {
     await writeFile(join(dir(), 'a.yaml'), GOOD_SUITE);
     await writeFile(join(dir(), 'b.yaml'), BROKEN_SUITE);

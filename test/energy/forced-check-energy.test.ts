@@ -62,9 +62,9 @@ describe('forced-check-energy on the virtual rig with the virtual PPK2', functio
     expect(output).to.match(/check_peak_current = [\d.]+ ± [\d.]+ mA {2}\[≤ 500 mA\] {2}PASS/);
   });
 
-  it('says what is missing on a rig without a power monitor', async () => {
+  it('is refused on a rig without a power monitor, saying what is missing, before the bench is touched', async () => {
     const run = await runHil(['run', '--suite', 'forced-check-energy', '--report-dir', join(dir, 'none')], 60_000);
-    expect(run.code).to.equal(1);
-    expect(run.stdout + run.stderr).to.contain('monitor: start needs a power monitor: add a monitor: block (driver, supplyVoltage) to the rig file');
+    expect(run.code).to.equal(2);
+    expect(run.stdout + run.stderr).to.contain('steps.1.monitor: needs a power monitor (and 4 more steps), and rig "virtual" has none: add a monitor: block (driver, supplyVoltage) to the rig file');
   });
 });
