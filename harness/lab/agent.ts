@@ -183,8 +183,9 @@ export class Agent {
   private resumeWorkers(): void {
     if (!this.healthy || this.stopping || this.running) return;
     for (const worker of this.workers.values()) {
-      if (!worker.isRunning()) void worker.run().catch((error: Error) => this.say(`worker stopped: ${error.message}`));
-      else void worker.resume();
+      // resume() also starts a worker paused before it ever ran.
+      if (worker.isPaused()) void worker.resume();
+      else if (!worker.isRunning()) void worker.run().catch((error: Error) => this.say(`worker stopped: ${error.message}`));
     }
   }
 
