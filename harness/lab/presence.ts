@@ -41,7 +41,12 @@ export function agentFilter(prefix: string, lab = '+'): string {
  */
 export async function readPresences(target: BrokerTarget, prefix: string, lab: string, timeoutMs = 10_000): Promise<AgentPresence[]> {
   const clientId = `hil-lab-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
-  const client = await mqtt.connectAsync(target.url, { ...target.options, clientId, protocolVersion: target.protocolVersion, reconnectPeriod: 0, connectTimeout: timeoutMs });
+  const connect = (protocolVersion: 4 | 5) => mqtt.connectAsync(target.url, { ...target.options, clientId, protocolVersion, reconnectPeriod: 0, connectTimeout: timeoutMs });
+  // An MQTT 3.1.1-only broker refuses version 5 (CONNACK 1 or 0x84): ask again in 3.1.1.
+  const client = await connect(target.protocolVersion).catch((error: Error & { code?: number }) => {
+    if (target.protocolVersion === 5 && (error.code === 1 || error.code === 0x84)) return connect(4);
+    throw error;
+  });
   const marker = `${prefix}/${lab}/.${clientId}/done`;
   const found = new Map<string, AgentPresence>();
   try {
