@@ -71,9 +71,9 @@ export class Agent {
     const { scope, broker } = options.results;
     this.bench = scope.bench;
     this.store = new LabStore(options.redis, scope.lab);
-    this.presence = { v: 1, bench: this.bench, state: 'unhealthy', module: { profile: options.config.module }, tags: options.config.tags, problems: ['not checked yet'] };
+    this.presence = { v: 1, bench: this.bench, state: 'unhealthy', module: { profile: options.config.module }, tags: options.config.tags ?? [], problems: ['not checked yet'] };
     if (typeof broker === 'object') {
-      const offline: AgentPresence = { v: 1, bench: this.bench, state: 'offline', tags: options.config.tags };
+      const offline: AgentPresence = { v: 1, bench: this.bench, state: 'offline', tags: options.config.tags ?? [] };
       this.connection = new BrokerConnection({
         target: broker,
         clientId: `hil-agent-${this.bench}-${process.pid}`,
@@ -119,7 +119,7 @@ export class Agent {
 
   private get capabilities(): Capabilities {
     const id = this.identity;
-    return { bench: this.bench, module: { profile: this.options.config.module, maker: id.manufacturer, model: id.model, firmware: id.firmware }, tags: this.options.config.tags };
+    return { bench: this.bench, module: { profile: this.options.config.module, maker: id.manufacturer, model: id.model, firmware: id.firmware }, tags: this.options.config.tags ?? [] };
   }
 
   private setPresence(change: Pick<AgentPresence, 'state'> & Partial<AgentPresence>): void {

@@ -119,7 +119,7 @@ export const rigSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     /** What a lab's job selectors match this bench by (`hil submit --where tag=...`), beyond its module. */
-    tags: z.array(z.string().min(1)).default([]),
+    tags: z.array(z.string().min(1)).optional(),
     timeScale: timeScaleSchema.optional(),
     /**
      * The module behind serial.path is a `hil sim --pty` process: its control socket lets the rig stage
