@@ -218,7 +218,8 @@ export class Agent {
     const { options } = this;
     const jobId = job.id!;
     const suites = job.data.suites;
-    const reportDir = join(options.reportsDir, `job-${jobId.replace(/[^\w.-]/g, '_')}-${this.bench}-${job.attemptsMade + job.stalledCounter + 1}`);
+    // Stamped too: a job handed back by a stopped agent may come to the same bench with the same attempt count.
+    const reportDir = join(options.reportsDir, `job-${jobId.replace(/[^\w.-]/g, '_')}-${this.bench}-${job.attemptsMade + 1}-${Date.now().toString(36)}`);
     this.setPresence({ state: 'busy', job: { id: jobId, suites } });
     this.say(`job ${jobId} started: ${suites.join(', ')} (attempt ${job.attemptsMade + 1}), report ${reportDir}`);
     const startedAt = new Date().toISOString();
