@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Figure } from './figures.ts';
 
-const BENCHMARKS = ['at-ingest', 'pty-roundtrip', 'timing-accuracy', 'suite-wall-time', 'mqtt-publish', 'memory-soak'];
+const BENCHMARKS = ['at-ingest', 'pty-roundtrip', 'timing-accuracy', 'suite-wall-time', 'mqtt-publish', 'memory-soak', 'lab-dispatch'];
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_JSON = resolve(BENCH_DIR, '..', 'reports', 'bench.json');
 /** Each benchmark bounds its own work; this only stops one that hangs. */
