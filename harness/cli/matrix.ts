@@ -3,13 +3,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { listCompletedResults } from '../lab/queue.ts';
 import { matrixFromReports, renderMatrixHtml, TREND_NIGHTS, type Matrix } from '../matrix/index.ts';
 import { UsageError } from '../output/errors.ts';
 import { printable } from '../output/printable.ts';
 import type { CliOutput } from '../output/streams.ts';
 import { writeWhole } from '../report/write-failure.ts';
+import { parseDuration } from '../time/duration.ts';
+import { defined, flagValue } from './flags.ts';
 
-export const MATRIX_USAGE = `usage: hil matrix <report-dir>... | --reports <root> [options]
+export const MATRIX_USAGE = `usage: hil matrix <report-dir>... | --reports <root> | --queue redis://… [options]
 
 Builds the qualification matrix of a night: one row per module and firmware (as the module named
 itself), one column per suite, in each cell the verdict of the night's last run, its figures, its
@@ -17,6 +20,9 @@ evidence level, why it did not pass, and the verdicts of the ${TREND_NIGHTS} nig
 is the UTC date a run started. Exits 0 whatever the verdicts; 2 for a folder that is no finished
 run's report folder, naming the file.
   --reports DIR       find the report folders (folders with summary.json) under DIR (repeatable)
+  --queue URL         the report folders of the lab's completed jobs (hil agent keeps them)
+  --lab NAME          the lab whose jobs --queue reads (default: default)
+  --since DUR         with --queue, only jobs that finished in the last DUR (24 h, 7 d)
   --night YYYY-MM-DD  the night to show (default: the latest night of the runs read)
   --out DIR           write matrix.html (offline, one file) and matrix.json to DIR
   --json              print the matrix as JSON instead of a table`;
@@ -40,11 +46,18 @@ export async function matrixCommand(args: string[], out: CliOutput): Promise<num
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { reports: { type: 'string', multiple: true }, night: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      reports: { type: 'string', multiple: true }, queue: { type: 'string' }, lab: { type: 'string' }, since: { type: 'string' },
+      night: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false },
+    },
   });
+  const sinceMs = flagValue('hil matrix', '--since', values.since, (text) => parseDuration(text));
+  if ((values.lab !== undefined || sinceMs !== undefined) && values.queue === undefined) throw new UsageError('hil matrix: --lab and --since read the lab queue: give --queue too');
+  const jobs = values.queue === undefined ? [] : await listCompletedResults(values.queue, defined({ lab: values.lab, since: sinceMs === undefined ? undefined : new Date(Date.now() - sinceMs) }));
+  if (values.queue !== undefined && jobs.length === 0) throw new UsageError(`hil matrix: no completed job in the lab queue at ${values.queue}${values.since ? ` in the last ${values.since}` : ''}`);
   if (values.night !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.night)) throw new UsageError(`hil matrix: --night takes a date as YYYY-MM-DD, got "${values.night}"`);
   const matrix = await matrixFromReports(
-    { reportDirs: positionals.map((d) => resolve(d)), roots: (values.reports ?? []).map((d) => resolve(d)), skipped: (dir) => out.stderr(printable(`hil matrix: passed over ${dir}: events but no summary.json (a run under way or cut short)`)) },
+    { reportDirs: [...positionals.map((d) => resolve(d)), ...jobs.map((job) => job.reportDir)], roots: (values.reports ?? []).map((d) => resolve(d)), skipped: (dir) => out.stderr(printable(`hil matrix: passed over ${dir}: events but no summary.json (a run under way or cut short)`)) },
     values.night === undefined ? {} : { night: values.night },
   );
   if (values.out !== undefined) {

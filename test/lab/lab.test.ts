@@ -3,6 +3,7 @@
 // selector matches; a bench that fails is not the device's failure; a bench killed mid-job hands
 // its job on; Redis and the broker restart without losing a job or a result; a schedule fires.
 import { expect } from 'chai';
+import type { Matrix } from '../../harness/matrix/index.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -234,6 +235,13 @@ describe('the lab: hil agent, hil submit, hil lab', function () {
     const fired = async () => (await store.jobs(['completed'])).filter(({ job }) => job.repeatJobKey === scheduleId || job.id?.startsWith(`repeat:${scheduleId}`));
     await until('two scheduled runs', async () => (await fired()).length >= 2, 60_000);
     for (const { job } of await fired()) expect(job.returnvalue).to.include({ bench: 'b2', status: 'passed' });
+    // The night's matrix, from the queue's completed jobs: the schedule's last run is its boot-delay cell.
+    const matrix = JSON.parse((await hil(['matrix', '--since', '10 min', '--json'])).join('\n')) as Matrix;
+    const cell = matrix.cells.find((c) => c.suiteId === 'boot-delay')!;
+    const scheduled = (await fired()).map(({ job }) => (job.returnvalue as { runId: string }).runId);
+    expect(cell.verdict).to.equal('pass');
+    expect(scheduled).to.include(cell.run.runId);
+    expect(cell.figures.map((f) => f.name)).to.include('boot_delay');
     const listed = JSON.parse((await hil(['lab', '--json'])).join('\n')) as { schedules: Array<{ id: string; pattern: string }> };
     expect(listed.schedules.map((s) => s.id)).to.deep.equal([scheduleId]);
     expect(await hil(['lab', 'cancel', scheduleId!])).to.deep.equal([`schedule ${scheduleId} removed`]);
