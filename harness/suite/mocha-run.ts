@@ -279,5 +279,10 @@ export function runSuites(options: SuiteRunOptions): Promise<TestResult[]> {
     addTest(describe, suite, aggregate, options, halt, () => judgeCycles(suite, cycles, aggregate, options.view));
   }
   options.planned?.(results);
-  return new Promise((resolve) => mocha.run(() => resolve(results)));
+  // Disposed once run: each Mocha run adds process listeners (uncaught exceptions, unhandled
+  // rejections), which would pile up in a process that runs many, as a bench agent does.
+  return new Promise((resolve) => mocha.run(() => {
+    mocha.dispose();
+    resolve(results);
+  }));
 }
