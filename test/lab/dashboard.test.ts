@@ -14,7 +14,7 @@ import type { AgentPresence } from '../../harness/lab/presence.ts';
 import type { RunSummary } from '../../harness/record/index.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../harness/results/embedded-broker.ts';
 import { makeEvent, type EventData, type EventType } from '../../harness/results/events.ts';
-import { launchBrowser, offMachine, type Browser } from '../report/browser.ts';
+import { launchBrowser, offMachine, type Browser } from '../../support/browser.ts';
 import { HIL, runHil, stop } from '../../support/hil-process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import type { Certificate } from '../../harness/report/certificate.ts';
 import { runHil } from '../../support/hil-process.ts';
-import { launchBrowser, offMachine, type Browser } from './browser.ts';
+import { launchBrowser, offMachine, type Browser } from '../../support/browser.ts';
 
 const PASSING = 'boot-delay';
 const FAILING = 'power-cycle-reset';

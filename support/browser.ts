@@ -1,5 +1,5 @@
 // Headless Chromium (the Debian package) driven by playwright-core, to look at a report the way a
-// person would, while recording every request the pages make.
+// person would, while recording every request the pages make: shared by the tests and the README's pictures.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
