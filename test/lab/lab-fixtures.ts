@@ -5,9 +5,12 @@ import { HilProcess } from '../results/hil.ts';
 
 export { freePort, RedisServer, writeRig, type BenchSpec } from '../../support/lab-processes.ts';
 
-/** Starts `hil agent` for the bench and resolves once it takes work (or says it is unhealthy). */
-export async function startAgent(args: { rig: string; queue: string; broker: string; reports: string }, ready = /healthy: /): Promise<HilProcess> {
-  const agent = new HilProcess(agentArgs(args));
+/**
+ * Starts `hil agent` for the bench and resolves once it takes work (or says it is unhealthy);
+ * `timeScale` replaces the usual one (the last --time-scale given wins).
+ */
+export async function startAgent(args: { rig: string; queue: string; broker: string; reports: string; timeScale?: number }, ready = /healthy: /): Promise<HilProcess> {
+  const agent = new HilProcess([...agentArgs(args), ...(args.timeScale ? ['--time-scale', String(args.timeScale)] : [])]);
   await agent.waitFor(ready, 60_000);
   return agent;
 }
