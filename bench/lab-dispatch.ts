@@ -6,6 +6,7 @@
 // job and its next); jobs trickled in while the benches are idle (the queue's added latency); and,
 // cheap and for comparison, the queue alone through light in-process workers that do no bench work.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -238,10 +239,11 @@ async function measure(): Promise<Figure[]> {
   const dir = await mkdtemp(join(tmpdir(), 'hil-bench-lab-'));
   const agents: AgentProcess[] = [];
   let redis: RedisServer | undefined;
-  // Whatever way this process ends, no agent and no redis-server outlives it.
+  // Whatever way this process ends, no agent, no redis-server and no scratch folder outlives it.
   const killAll = () => {
     for (const agent of agents) if (agent.running) agent.child.kill('SIGKILL');
     redis?.kill();
+    rmSync(dir, { recursive: true, force: true });
   };
   const onSignal = (signal: NodeJS.Signals) => {
     killAll();
