@@ -50,12 +50,14 @@ describe('hil watch', function () {
     let bench: PtyBench;
     before(async () => {
       bench = await PtyBench.create('hil-watch-');
-      await bench.startSim(['--time-scale', '10']);
+      // Slow enough that the boot wait is quiet for well over the wait line's 5 s on a loaded host,
+      // so that the terminal shows it redrawn more than once.
+      await bench.startSim(['--time-scale', '4']);
     });
     after(() => bench.close());
 
     it('names the run and its suite from the status, shows each switch on one line and a wait line, piped and on a terminal', async () => {
-      const rig = await bench.execRig('watched', 10);
+      const rig = await bench.execRig('watched', 4);
       const run = hil(['run', '--rig', rig, '--suite', 'boot-delay', '--no-html', '--report-dir', `${bench.dir}/report`], { HIL_LOCK_DIR: bench.dir });
       const [, url] = await run.waitFor(/watch with: npx hil watch --broker (mqtt:\/\/127\.0\.0\.1:\d+)/, 30_000);
       // Joined once the suite is under way: its start and the heading are behind us.
