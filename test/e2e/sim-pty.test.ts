@@ -16,6 +16,12 @@ import { HIL, runHil, startHil, stop } from '../../support/hil-process.ts';
 
 // Fast enough for a test, slow enough that the exec switch's few milliseconds stay small in rig time.
 const SCALE = 25;
+/**
+ * The whole standard set runs slower: the simulator is a process of its own, and at scale 25 a
+ * follow-on session's 10 s limit is 0.4 s of wall time, which two stalled processes on a loaded
+ * host can outlast together.
+ */
+const STANDARD_SCALE = 12;
 const FORCE_CHECK = 'AT+CSIM=52,"80C2000015D613190103820282811B0100130799F08900010001"';
 
 function openPort(path: string): Promise<SerialPort> {
@@ -140,11 +146,11 @@ describe('hil sim on a pseudo-terminal', function () {
   }
 
   it('passes the standard suites unchanged through `hil run` with an exec power switch and the real serialport binding', async function () {
-    this.timeout(120_000);
-    sim = await startHil(['sim', '--pty', link, '--time-scale', String(SCALE), '--power', 'off', '--seed', '5'], /virtual module on/);
-    const rig = await writePtyRig();
+    this.timeout(300_000);
+    sim = await startHil(['sim', '--pty', link, '--time-scale', String(STANDARD_SCALE), '--power', 'off', '--seed', '5'], /virtual module on/);
+    const rig = await writePtyRig(STANDARD_SCALE);
     const reportDir = join(dir, 'report');
-    const run = await runHil(['run', '--rig', rig, '--report-dir', reportDir], 120_000);
+    const run = await runHil(['run', '--rig', rig, '--report-dir', reportDir], 280_000);
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.tests.map((t) => `${t.suiteId}: ${t.status}`)).to.deep.equal(
@@ -154,11 +160,11 @@ describe('hil sim on a pseudo-terminal', function () {
   });
 
   it('passes the standard suites on a module showing PDN events only with no update pending, and says where its evidence is limited', async function () {
-    this.timeout(120_000);
-    sim = await startHil(['sim', '--pty', link, '--time-scale', String(SCALE), '--power', 'off', '--seed', '5'], /virtual module on/);
-    const rig = await writePtyRig();
+    this.timeout(300_000);
+    sim = await startHil(['sim', '--pty', link, '--time-scale', String(STANDARD_SCALE), '--power', 'off', '--seed', '5'], /virtual module on/);
+    const rig = await writePtyRig(STANDARD_SCALE);
     const reportDir = join(dir, 'no-update');
-    const run = await runHil(['run', '--rig', rig, '--report-dir', reportDir, '--no-update-pending'], 120_000);
+    const run = await runHil(['run', '--rig', rig, '--report-dir', reportDir, '--no-update-pending'], 280_000);
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     const certificate = JSON.parse(await readFile(join(reportDir, 'certificate.json'), 'utf8')) as Certificate;
     expect(certificate.verdict).to.equal('pass');
