@@ -3,16 +3,14 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config/index.ts';
 import { Agent } from '../lab/agent.ts';
 import { checkQueueUrl, connectRedis, printableQueue } from '../lab/queue.ts';
 import { UsageError } from '../output/errors.ts';
 import type { CliOutput } from '../output/streams.ts';
 import { BROKER_OPTIONS, brokerUsage, CREDENTIALS_USAGE, runResults } from '../results/run-options.ts';
 import { vendorApiSettings } from '../results/vendor-settings.ts';
-import { loadRigFile } from '../rig/rig-file.ts';
 import { parseDuration } from '../time/duration.ts';
-import { defined, flagValue, positiveNumber } from './flags.ts';
+import { defined, flagValue, loadRigFlag, positiveNumber } from './flags.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -60,13 +58,7 @@ export async function agentCommand(args: string[], out: CliOutput): Promise<numb
   const timeScale = flag('--time-scale', values['time-scale'], positiveNumber);
   const lockDurationMs = flag('--lock-duration', values['lock-duration'], parseDuration)!;
   const recheckMs = flag('--recheck', values.recheck, parseDuration)!;
-  let config;
-  try {
-    config = await loadRigFile(resolve(values.rig));
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const config = await loadRigFlag(values.rig);
   // Without a broker the runs publish nothing, rather than each starting a broker of its own.
   const flags = { broker: values.broker, 'lab-file': values['lab-file'], lab: values.lab, bench: values.bench, 'no-broker': false };
   const results = await runResults(flags, config.name);

@@ -1,10 +1,8 @@
 // `hil doctor`: checks a bench before it runs suites, and prints what to fix.
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config/index.ts';
 import { RigController } from '../rig/controller.ts';
 import { examineBench, type DoctorCheck, type Verdict } from '../rig/doctor.ts';
-import { loadRigFile } from '../rig/rig-file.ts';
+import { loadRigFlag } from './flags.ts';
 import { guardBench, startSafe } from '../rig/safe-state.ts';
 import { EXIT, UsageError } from '../output/errors.ts';
 import { type CliOutput } from '../output/streams.ts';
@@ -27,13 +25,7 @@ const MARK: Record<Verdict, string> = { ok: '✓', warn: '!', fail: '✗', skip:
 export async function doctorCommand(args: string[], out: CliOutput): Promise<number> {
   const { values } = parseArgs({ args, options: { rig: { type: 'string' }, json: { type: 'boolean', default: false } } });
   if (!values.rig) throw new UsageError(`hil doctor: --rig FILE is required\n${DOCTOR_USAGE}`);
-  let config;
-  try {
-    config = await loadRigFile(resolve(values.rig));
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const config = await loadRigFlag(values.rig);
   const json = values.json;
   const say = (text: string) => json || out.stdout(text);
   say(`hil doctor: rig "${config.name}" (${config.file})`);

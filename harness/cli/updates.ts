@@ -1,10 +1,8 @@
 // `hil updates`: the SIM's settings updates as the SIM vendor's API shows them, newest first.
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config/index.ts';
 import { redaction } from '../output/redaction.ts';
 import { RigController } from '../rig/controller.ts';
-import { loadRigFile } from '../rig/rig-file.ts';
+import { loadRigFlag } from './flags.ts';
 import { guardBench, startSafe } from '../rig/safe-state.ts';
 import { SuperSimClient, type ApiSettingsUpdate } from '../vendor/client.ts';
 import { DEFAULT_SUPERSIM_API, VENDOR_ENV } from '../vendor/config.ts';
@@ -57,13 +55,7 @@ export function describeUpdate(update: ApiSettingsUpdate): string {
 
 /** Boots the module on the rig to read its ICCID, then leaves the bench in its safe state. */
 async function moduleIccid(rigFile: string, say: (text: string) => void): Promise<string> {
-  let config;
-  try {
-    config = await loadRigFile(resolve(rigFile));
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const config = await loadRigFlag(rigFile);
   const rig = await RigController.open(config);
   const guard = guardBench(() => rig.safeState(), async (why) => say(`hil updates: ${why}; leaving the bench in its safe state`));
   try {

@@ -3,7 +3,8 @@
 // exec commands, watched through a pipe and on a pseudo-terminal.
 import { expect } from 'chai';
 import { EXIT } from '../../harness/output/errors.ts';
-import { freePort, Mosquitto } from '../results/mosquitto.ts';
+import { freePort } from '../../support/free-port.ts';
+import { Mosquitto } from '../results/mosquitto.ts';
 import { HilProcess } from '../results/hil.ts';
 import { PtyBench } from '../rig/pty-bench.ts';
 import { onTerminal } from '../run/terminal.ts';

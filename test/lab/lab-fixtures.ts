@@ -3,7 +3,7 @@
 import { agentArgs } from '../../support/lab-processes.ts';
 import { HilProcess } from '../results/hil.ts';
 
-export { freePort, RedisServer, writeRig, type BenchSpec } from '../../support/lab-processes.ts';
+export { RedisServer, writeRig, type BenchSpec } from '../../support/lab-processes.ts';
 
 /**
  * Starts `hil agent` for the bench and resolves once it takes work (or says it is unhealthy);
