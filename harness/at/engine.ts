@@ -25,7 +25,7 @@
 // are sent once, and every command is settled by its deadline, counted from send(), even one that
 // never left the queue.
 
-import { ScaledClock, type Clock, type Timer } from '../time/clock.ts';
+import { readClock, ScaledClock, type Clock, type Timer } from '../time/clock.ts';
 import { LoopLag } from './loop-lag.ts';
 import { DeadlineAlarm } from './alarm.ts';
 import { AtClosedError, AtCommandError, AtQueueFullError, AtTimeoutError, AtWriteError } from './errors.ts';
@@ -125,8 +125,11 @@ interface Caller {
   reject: (error: Error) => void;
 }
 
+/** A command from send() until it is settled: first waiting in the queue, then in flight. */
 interface Job extends Caller {
   command: string;
+  /** The command and its CR as written, shared by every send of the same command. */
+  bytes: Buffer;
   timeoutMs: number;
   expect: string | undefined;
   payload: string | undefined;
@@ -138,6 +141,18 @@ interface Job extends Caller {
   joined: Caller[] | undefined;
   /** Runs out the deadline of a job waiting in the queue. */
   expiry: Timer | undefined;
+  // Set when the job is written:
+  startedAt: number;
+  /** Rig ms the module has to answer: the job's timeout, or less if its deadline comes first. */
+  limitMs: number;
+  /** The previous command timed out after its echo: finals before this command's echo are late answers. */
+  gated: boolean;
+  echoSeen: boolean;
+  promptDone: boolean;
+  /** Allocated when a line is first held: most commands hold none. */
+  held: RxLine[] | undefined;
+  /** The response's lines, allocated with the first: an array of one, not of V8's 17 slots for a first push. */
+  lines: string[] | undefined;
 }
 
 /** When a chunk was read, and how late that may be (rig ms). */
@@ -165,21 +180,8 @@ interface RxLine {
   stamp: RxStamp;
 }
 
-interface InFlight {
-  job: Job;
-  startedAt: number;
-  /** Rig ms the module has to answer: the job's timeout, or less if its deadline comes first. */
-  limitMs: number;
-  /** The previous command timed out after its echo: finals before this command's echo are late answers. */
-  gated: boolean;
-  echoSeen: boolean;
-  promptDone: boolean;
-  /** Allocated when a line is first held: most commands hold none. */
-  held: RxLine[] | undefined;
-  lines: string[];
-}
-
 const CTRL_Z = '\x1a';
+const NO_OPTIONS: SendOptions = Object.freeze({});
 
 export class AtEngine {
   readonly transcript: Transcript;
@@ -197,7 +199,8 @@ export class AtEngine {
   /** Chunks fed while one was being processed, with their stamps. */
   private readonly inbox: { bytes: Uint8Array; stamp: RxStamp }[] = [];
   private readonly loopLag: Pick<LoopLag, 'lateByMs'> | undefined;
-  private active: InFlight | undefined;
+  /** The command in flight. */
+  private active: Job | undefined;
   private readonly alarm: DeadlineAlarm;
   private recovery: { quiet: Timer; cap: Timer } | undefined;
   private gateNext = false;
@@ -205,6 +208,8 @@ export class AtEngine {
   /** When the chunk being framed was read, and when the one holding the first byte of the line in progress was. */
   private readonly chunkStamp = new MutableStamp();
   private readonly lineStamp = new MutableStamp();
+  /** The instant of a send(), reused for the write it leads to. */
+  private readonly sendStamp = new MutableStamp();
   private dispatching = false;
   private closed = false;
 
@@ -236,7 +241,7 @@ export class AtEngine {
       },
     }, {
       maxLineLength,
-      promptArmed: () => this.active?.job.payload !== undefined && !this.active.promptDone,
+      promptArmed: () => this.active?.payload !== undefined && !this.active.promptDone,
     });
   }
 
@@ -278,46 +283,61 @@ export class AtEngine {
    * Resolves on any final result code; rejects with AtTimeoutError, AtClosedError, AtWriteError, or
    * AtQueueFullError when maxQueued commands are waiting already.
    */
-  send(command: string, opts: SendOptions = {}): Promise<AtResponse> {
-    if (this.closed) return Promise.reject(new AtClosedError(command));
-    const invalid = checkRequest(command, opts);
-    if (invalid) return Promise.reject(invalid);
+  send(command: string, opts: SendOptions = NO_OPTIONS): Promise<AtResponse> {
+    return new Promise((resolve, reject) => this.submit(command, resolve, reject, opts));
+  }
+
+  /**
+   * send() with callbacks instead of a promise: `onResponse` gets what send() would resolve with,
+   * `onError` what it would reject with, exactly once between them, maybe before submit() returns.
+   * For a reader that sends commands by the thousand (a poller, a replay), where a promise and its
+   * reactions per command cost more than the engine's own work.
+   */
+  submit(command: string, onResponse: (response: AtResponse) => void, onError: (error: Error) => void, opts: SendOptions = NO_OPTIONS): void {
+    if (this.closed) return onError(new AtClosedError(command));
+    const bytes = commandBytes(command);
+    const invalid = bytes ? checkOptions(command, opts) : invalidCommand(command);
+    if (invalid) return onError(invalid);
     const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
-    const sentAt = this.clock.now();
+    const now = readClock(this.clock, this.sendStamp);
+    const sentAt = now.rig;
     const deadline = sentAt + (opts.deadlineMs ?? timeoutMs + this.queueWaitMs);
     const expect = opts.expect ?? responsePrefix(command);
     const line = command.trim();
     const shared = opts.shared ?? (opts.payload === undefined && line.endsWith('?'));
-    return new Promise((resolve, reject) => {
-      const same = shared ? this.queuedLookup(line, expect, timeoutMs, deadline) : undefined;
-      if (same) {
-        (same.joined ??= []).push({ resolve, reject });
-        return;
-      }
-      if (this.queue.length >= this.maxQueued) {
-        reject(new AtQueueFullError(line, this.maxQueued));
-        return;
-      }
-      const job: Job = {
-        command: line,
-        timeoutMs,
-        expect,
-        payload: opts.payload,
-        shared,
-        sentAt,
-        deadline,
-        joined: undefined,
-        expiry: undefined,
-        resolve,
-        reject,
-      };
-      // A timer only for a job that will wait: most are written at once.
-      if (this.active || this.recovery || this.dispatching || this.queue.length > 0) {
-        job.expiry = this.clock.setTimer(() => this.expire(job), deadline - sentAt);
-      }
-      this.queue.push(job);
-      this.dispatchNext();
-    });
+    const same = shared ? this.queuedLookup(line, expect, timeoutMs, deadline) : undefined;
+    if (same) {
+      (same.joined ??= []).push({ resolve: onResponse, reject: onError });
+      return;
+    }
+    if (this.queue.length >= this.maxQueued) return onError(new AtQueueFullError(line, this.maxQueued));
+    const job: Job = {
+      command: line,
+      bytes: bytes!,
+      timeoutMs,
+      expect,
+      payload: opts.payload,
+      shared,
+      sentAt,
+      deadline,
+      joined: undefined,
+      expiry: undefined,
+      resolve: onResponse,
+      reject: onError,
+      startedAt: 0,
+      limitMs: 0,
+      gated: false,
+      echoSeen: false,
+      promptDone: false,
+      held: undefined,
+      lines: undefined,
+    };
+    // A timer only for a job that will wait: most are written at once.
+    if (this.active || this.recovery || this.dispatching || this.queue.length > 0) {
+      job.expiry = this.clock.setTimer(() => this.expire(job), deadline - sentAt);
+    }
+    this.queue.push(job);
+    this.dispatchNext(now);
   }
 
   /** Commands waiting behind the one in flight. */
@@ -350,9 +370,7 @@ export class AtEngine {
     const flight = this.active;
     this.active = undefined;
     this.alarm.stop();
-    if (flight) {
-      rejectJob(flight.job, new AtClosedError(flight.job.command));
-    }
+    if (flight) rejectJob(flight, new AtClosedError(flight.command));
     for (const job of this.queue.splice(0)) {
       job.expiry?.cancel();
       rejectJob(job, new AtClosedError(job.command));
@@ -376,14 +394,18 @@ export class AtEngine {
     this.giveUpQueued(job, ahead);
   }
 
-  private giveUpQueued(job: Job, ahead: number): void {
+  private giveUpQueued(job: Job, ahead: number, stamp = this.stamp()): void {
     const deadlineMs = job.deadline - job.sentAt;
     const behind = `${ahead} queued ahead${this.active ? ' and one in flight' : ''}`;
-    this.record('tx', 'timeout', `${job.command}: not written within its deadline of ${deadlineMs} rig ms (${behind})`);
+    this.record('tx', 'timeout', `${job.command}: not written within its deadline of ${deadlineMs} rig ms (${behind})`, undefined, stamp);
     rejectJob(job, new AtTimeoutError(job.command, deadlineMs, true));
   }
 
-  private dispatchNext(): void {
+  /**
+   * Writes the next queued command, if the port is free. `now`: the instant of the call that freed it
+   * (a send(), the read that brought a final result code), which the write is stamped with.
+   */
+  private dispatchNext(now: RxStamp | Stamp = this.stamp()): void {
     // A synchronous write can complete a command (and come back here) while the loop below runs.
     if (this.dispatching) return;
     this.dispatching = true;
@@ -392,8 +414,7 @@ export class AtEngine {
         const job = this.queue.shift()!;
         job.expiry?.cancel();
         // Its expiry may be due at this very rig ms and not have run yet.
-        const now = this.clock.now();
-        if (now >= job.deadline) this.giveUpQueued(job, 0);
+        if (now.rig >= job.deadline) this.giveUpQueued(job, 0, now);
         else this.start(job, now);
       }
     } finally {
@@ -401,29 +422,20 @@ export class AtEngine {
     }
   }
 
-  private start(job: Job, startedAt: number): void {
-    const limitMs = Math.min(job.timeoutMs, job.deadline - startedAt);
-    const flight: InFlight = {
-      job,
-      startedAt,
-      limitMs,
-      gated: this.gateNext,
-      echoSeen: false,
-      promptDone: false,
-      held: undefined,
-      lines: [],
-    };
+  private start(job: Job, now: Stamp): void {
+    job.startedAt = now.rig;
+    job.limitMs = Math.min(job.timeoutMs, job.deadline - now.rig);
+    job.gated = this.gateNext;
     this.gateNext = false;
-    this.active = flight;
-    this.framer.expected = job.command;
-    this.alarm.watch(startedAt + limitMs, this.timeOutActive);
-    this.transmit(flight, 'command', job.command, `${job.command}\r`);
+    this.active = job;
+    this.alarm.watch(job.startedAt + job.limitMs, this.timeOutActive);
+    this.transmit(job, 'command', job.command, job.bytes, now);
   }
 
-  private transmit(flight: InFlight, kind: EntryKind, text: string, data: string): void {
-    this.record('tx', kind, text);
+  private transmit(flight: Job, kind: EntryKind, text: string, bytes: Buffer, stamp: Stamp): void {
+    this.record('tx', kind, text, undefined, stamp);
     try {
-      const written = this.write(Buffer.from(data), () => this.active === flight && !this.closed);
+      const written = this.write(bytes, () => this.active === flight && !this.closed);
       // Most writes return nothing: no promise to wait on for them.
       if (written !== undefined) Promise.resolve(written).catch((err: unknown) => this.writeFailed(flight, err));
     } catch (err) {
@@ -431,28 +443,28 @@ export class AtEngine {
     }
   }
 
-  private writeFailed(flight: InFlight, err: unknown): void {
-    this.record('tx', 'noise', err instanceof Error ? err.message : String(err), `write of ${flight.job.command} failed`);
+  private writeFailed(flight: Job, err: unknown): void {
+    this.record('tx', 'noise', err instanceof Error ? err.message : String(err), `write of ${flight.command} failed`);
     if (this.active !== flight) return;
     this.active = undefined;
     this.alarm.clear();
-    rejectJob(flight.job, new AtWriteError(flight.job.command, err));
+    rejectJob(flight, new AtWriteError(flight.command, err));
     this.dispatchNext();
   }
 
   private onPrompt(stamp: RxStamp): void {
     const flight = this.active;
-    if (flight?.job.payload === undefined) return;
+    if (flight?.payload === undefined) return;
     flight.promptDone = true;
     this.record('rx', 'prompt', '>', undefined, stamp);
-    const data = flight.job.payload + CTRL_Z;
-    this.transmit(flight, 'payload', data, data);
+    const data = flight.payload + CTRL_Z;
+    this.transmit(flight, 'payload', data, Buffer.from(data), stamp);
   }
 
   private onLine(text: string, stamp: RxStamp): void {
     const flight = this.active;
     if (!flight) return this.onIdleLine(text, stamp);
-    const { command, payload } = flight.job;
+    const { command, payload } = flight;
 
     if (flight.promptDone && (text.includes(CTRL_Z) || text === payload!.trim())) {
       return this.record('rx', 'echo', text, 'payload', stamp);
@@ -470,7 +482,7 @@ export class AtEngine {
     if (final) {
       for (const held of flight.held?.splice(0) ?? []) this.route(flight, held.text, held.stamp);
       this.record('rx', 'final', text, undefined, stamp);
-      return this.finish(flight, text, final, stamp.rig);
+      return this.finish(flight, text, final, stamp);
     }
     if (!flight.echoSeen && (flight.held?.length || this.urcPrefixDuring(flight, text) === undefined)) {
       // The engine's stamps are overwritten by the next read: a held line keeps a copy.
@@ -489,20 +501,21 @@ export class AtEngine {
   }
 
   /** A line of the command's response, or a URC (rule 4). */
-  private route(flight: InFlight, text: string, stamp: RxStamp): void {
+  private route(flight: Job, text: string, stamp: RxStamp): void {
     const prefix = this.urcPrefixDuring(flight, text);
     if (prefix) return this.emitUrc(text, stamp, prefix);
-    flight.lines.push(text);
+    if (flight.lines) flight.lines.push(text);
+    else flight.lines = [text];
     this.record('rx', 'info', text, undefined, stamp);
   }
 
-  private urcPrefixDuring(flight: InFlight, text: string): string | undefined {
-    if (flight.job.expect && text.startsWith(flight.job.expect)) return undefined;
+  private urcPrefixDuring(flight: Job, text: string): string | undefined {
+    if (flight.expect && text.startsWith(flight.expect)) return undefined;
     return this.urcPrefixes.match(text);
   }
 
   /** Held lines that turned out not to answer the command: URCs if they look like one, else noise. */
-  private releaseHeldAsStray(flight: InFlight, note: string): void {
+  private releaseHeldAsStray(flight: Job, note: string): void {
     for (const { text, stamp } of flight.held?.splice(0) ?? []) {
       const prefix = this.urcPrefixes.match(text);
       if (prefix) this.emitUrc(text, stamp, prefix);
@@ -518,17 +531,19 @@ export class AtEngine {
     this.urcListeners.emit({ line: text, prefix, rig, wall, stampLateBy: lateBy });
   }
 
-  private finish(flight: InFlight, finalLine: string, final: FinalResult, endedAt: number): void {
+  /** The next command is written at the instant of the read that ended this one. */
+  private finish(flight: Job, finalLine: string, final: FinalResult, stamp: RxStamp): void {
     if (this.active !== flight) return; // a URC listener closed the engine meanwhile
     this.active = undefined;
     this.alarm.clear();
-    const { command } = flight.job;
-    const { lines, startedAt } = flight;
+    const { command, startedAt } = flight;
+    const lines = flight.lines ?? [];
+    const endedAt = stamp.rig;
     // Literals, not a spread: an object built by spreading gets a property store three times the size.
-    resolveJob(flight.job, final.error
+    resolveJob(flight, final.error
       ? { command, lines, final: finalLine, ok: final.ok, error: final.error, startedAt, endedAt }
       : { command, lines, final: finalLine, ok: final.ok, startedAt, endedAt });
-    this.dispatchNext();
+    this.dispatchNext(this.chunkStamp);
   }
 
   /** The alarm watches the command in flight only: one callback for all, not a closure per command. */
@@ -536,13 +551,12 @@ export class AtEngine {
     if (this.active) this.timeOut(this.active);
   };
 
-  private timeOut(flight: InFlight): void {
-    const { job, limitMs } = flight;
-    const { command } = job;
+  private timeOut(job: Job): void {
+    const { command, limitMs } = job;
     this.active = undefined;
-    this.releaseHeldAsStray(flight, `unanswered when ${command} timed out`);
+    this.releaseHeldAsStray(job, `unanswered when ${command} timed out`);
     this.record('rx', 'timeout', `${command}: no final result code within ${limitMs} rig ms`);
-    this.gateNext = flight.echoSeen;
+    this.gateNext = job.echoSeen;
     this.recovery = {
       quiet: this.clock.setTimer(this.endRecovery, this.recoveryQuietMs),
       cap: this.clock.setTimer(this.endRecovery, this.recoveryMaxMs),
@@ -566,19 +580,17 @@ export class AtEngine {
   };
 
   private stamp(): Stamp {
-    return { mono: performance.now(), wall: this.clock.wallNow(), rig: this.clock.now() };
+    return readClock(this.clock, { mono: 0, wall: 0, rig: 0 });
   }
 
   private rxStamp(into: RxStamp): RxStamp {
-    // The bound is taken last: counted from a later instant it covers the earlier rig and wall stamps too.
-    into.rig = this.clock.now();
-    into.wall = this.clock.wallNow();
-    into.mono = performance.now();
+    // Read after the rig and wall stamps (or with them): counted from a later instant, the bound covers them too.
+    readClock(this.clock, into);
     into.lateBy = this.loopLag ? this.loopLag.lateByMs(into.mono) * this.clock.scale : 0;
     return into;
   }
 
-  private record(dir: Direction, kind: EntryKind, text: string, note?: string, stamp = this.stamp()): void {
+  private record(dir: Direction, kind: EntryKind, text: string, note?: string, stamp: Stamp = this.stamp()): void {
     this.transcript.add(stamp, dir, kind, text, note);
   }
 }
@@ -604,11 +616,31 @@ function positive(name: string, value: number): number {
   return value;
 }
 
-/** Commands and payloads must not carry the bytes that end them early. */
-function checkRequest(command: string, opts: SendOptions): Error | undefined {
-  if (typeof command !== 'string' || command.trim() === '' || /[\r\n\x1a\x1b]/.test(command)) {
-    return new TypeError(`invalid AT command ${JSON.stringify(command)}: must be non-empty, without CR, LF, Ctrl-Z or ESC`);
-  }
+/**
+ * What writing `command` sends, or undefined for a command that must not be written: one that is
+ * empty or carries the bytes that end it early. A host sends the same few commands over and over:
+ * each is checked and encoded once.
+ */
+function commandBytes(command: string): Buffer | undefined {
+  const known = encodedCommands.get(command);
+  if (known) return known;
+  if (typeof command !== 'string' || command.trim() === '' || /[\r\n\x1a\x1b]/.test(command)) return undefined;
+  const bytes = Buffer.from(`${command.trim()}\r`);
+  if (encodedCommands.size >= ENCODED_COMMANDS) encodedCommands.clear();
+  encodedCommands.set(command, bytes);
+  return bytes;
+}
+
+/** Commands whose bytes are kept, at most; a host cycling through more encodes them again. */
+const ENCODED_COMMANDS = 512;
+const encodedCommands = new Map<string, Buffer>();
+
+function invalidCommand(command: string): Error {
+  return new TypeError(`invalid AT command ${JSON.stringify(command)}: must be non-empty, without CR, LF, Ctrl-Z or ESC`);
+}
+
+/** Payloads must not carry the bytes that end them early, and limits must be positive. */
+function checkOptions(command: string, opts: SendOptions): Error | undefined {
   if (opts.payload !== undefined && (typeof opts.payload !== 'string' || /[\x1a\x1b]/.test(opts.payload))) {
     return new TypeError(`invalid payload for ${command}: must be a string without Ctrl-Z or ESC`);
   }

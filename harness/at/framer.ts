@@ -2,8 +2,8 @@
 // Any CR or LF ends a line, so `\r\n`, `\r\r\n`, bare `\r` and bare `\n` all work and empty lines vanish.
 // How the stream happens to be chunked never changes the result: a line that ends inside the chunk
 // it started in is decoded straight from that chunk, and only a line split across chunks is copied
-// into the line buffer. Frames go to a sink's methods, not as objects: one line costs its string
-// alone, and the lines the engine expects (`OK`, the command's echo) not even that.
+// into the line buffer. Frames go to a sink's methods, not as objects: a line costs its string
+// alone, and a line the module said recently (most of them) not even that.
 
 import { isUtf8 } from 'node:buffer';
 import { cutMarker } from './transcript.ts';
@@ -33,6 +33,28 @@ const PREVIEW_BYTES = 48;
 /** Bytes of a noise line kept, escaped: at most 4000 characters, under the transcript's 4096. */
 const NOISE_BYTES = 1000;
 
+/** Lines remembered for their text (a power of two), and the longest remembered. */
+const RECENT_SLOTS = 1024;
+const RECENT_MAX_LENGTH = 256;
+
+/**
+ * What a byte tells the scan of a line: CR and LF end it; the bits of the others say how the line
+ * must be decoded. Every byte but a blank is TEXT, so a line of blanks alone has no other bit.
+ */
+const LINE_END = 64;
+const BLANK = 1;
+const NON_ASCII = 2;
+const CONTROL = 4;
+const TEXT = 8;
+const CLASS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  if (b === CR || b === LF) CLASS[b] = LINE_END;
+  else if (b === SPACE || b === TAB) CLASS[b] = BLANK;
+  else if (b > DEL) CLASS[b] = TEXT | NON_ASCII;
+  else if ((b < SPACE && b !== SUB) || b === DEL) CLASS[b] = TEXT | CONTROL;
+  else CLASS[b] = TEXT;
+}
+
 const BACKSLASH = 0x5c;
 const X = 0x78;
 const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
@@ -41,18 +63,15 @@ export class LineFramer {
   private readonly buf: Buffer;
   /** Bytes of the current line held in `buf`. */
   private length = 0;
-  /** The current line held only blanks so far, so a `>` would open it. */
-  private blank = true;
+  /** The CLASS bits of the current line's bytes so far, and their hash (see decodeAscii()). */
+  private seen = 0;
+  private hash = 0;
   /** The current line overflowed: its bytes are dropped up to its end. */
   private discarding = false;
-  /** The current line's first byte came in an earlier push. */
+  /** The line in progress at the end of the latest push began in an earlier one. */
   private startedEarlier = false;
-
-  /**
-   * A line the reader expects next (a command's echo): one equal to it, byte for byte, is handed on
-   * as this very string instead of a decoded copy. `OK` always is.
-   */
-  expected = '';
+  /** The text of recent lines, by a hash of their bytes: see decodeAscii(). */
+  private readonly recent: Array<string | undefined> = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
 
   constructor(
     private readonly sink: FrameSink,
@@ -64,102 +83,120 @@ export class LineFramer {
     this.buf = Buffer.alloc(options.maxLineLength);
   }
 
-  push(input: Uint8Array): void {
-    // A Buffer over the same memory (no copy), for Buffer#toString: see decodeLine().
-    const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-    this.startedEarlier = this.length > 0 || this.discarding;
-    for (let from = 0; from < bytes.length; ) {
-      const end = lineEnd(bytes, from);
-      const start = this.discarding ? end : this.afterPrompts(bytes, from, end);
-      if (end === bytes.length) {
-        this.hold(bytes, start, end);
-        return;
-      }
-      if (this.length === 0 && end - start <= this.buf.length) {
-        this.endLine(bytes, start, end);
-      } else {
-        this.hold(bytes, start, end);
-        this.endLine(this.buf, 0, this.length);
-      }
-      from = end + 1;
-    }
-  }
-
   /**
-   * Where the line's text starts in bytes[from, end): past any prompts. A `>` after nothing but
-   * blanks is a prompt while one is awaited; the prompt has no line end after it, so it has to be
-   * seen before the line completes, and the blanks before it go with it.
+   * One pass over the bytes: each is classed (see CLASS) and hashed on the way to its line's end, so
+   * a line is decoded without a second look at what it holds.
    */
-  private afterPrompts(bytes: Uint8Array, from: number, end: number): number {
-    let at = from;
-    while (this.blank && at < end) {
-      while (at < end && (bytes[at] === SPACE || bytes[at] === TAB)) at++;
-      if (at === end) break;
-      const column = this.length + (at - from);
-      if (bytes[at] === GT && column < this.buf.length && this.options.promptArmed()) {
+  push(input: Uint8Array): void {
+    // A Buffer over the same memory (no copy), for Buffer#toString and #copy.
+    const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    const size = bytes.length;
+    let carried = this.length > 0 || this.discarding;
+    let start = 0;
+    let seen = this.seen;
+    let hash = this.hash;
+    for (let i = 0; i < size; i++) {
+      const b = bytes[i]!;
+      const kind = CLASS[b]!;
+      if (kind === LINE_END) {
+        if (!this.discarding && (seen & ~BLANK) !== 0) this.endLine(bytes, start, i, seen, hash, carried);
         this.length = 0;
-        from = ++at;
-        this.startedEarlier = false; // what follows the prompt came in this push
+        this.discarding = false;
+        start = i + 1;
+        seen = 0;
+        hash = 0;
+        carried = false;
+      } else if (b === GT && (seen & ~BLANK) === 0 && this.isPrompt(i - start)) {
+        // A `>` after nothing but blanks, while one is awaited: the prompt has no line end after it,
+        // so it is seen as it comes, and the blanks before it go with it.
+        this.length = 0;
+        start = i + 1;
+        seen = 0;
+        hash = 0;
+        carried = false;
         this.sink.prompt(false);
       } else {
-        this.blank = false;
+        seen |= kind;
+        hash = (hash * 31 + b) | 0;
       }
     }
-    return from;
+    this.seen = seen;
+    this.hash = hash;
+    this.startedEarlier = carried;
+    if (start < size && !this.discarding) this.hold(bytes, start, size, carried);
   }
 
-  /** Keeps bytes[from, end) of a line that is not complete yet, dropping what overflows the buffer. */
-  private hold(bytes: Uint8Array, from: number, end: number): void {
-    if (this.discarding || from === end) return;
-    if (this.length + (end - from) > this.buf.length) {
-      this.buf.set(bytes.subarray(from, from + this.buf.length - this.length), this.length);
-      this.sink.noise(
-        escapeBytes(this.buf.subarray(0, PREVIEW_BYTES), '...'),
-        `line longer than ${this.buf.length} bytes; dropped up to the next line end`,
-        this.startedEarlier,
-      );
-      this.length = 0;
-      this.discarding = true;
-      return;
-    }
-    this.buf.set(bytes.subarray(from, end), this.length);
+  /** Whether a `>` at `column` of this push's part of the line is a prompt. */
+  private isPrompt(column: number): boolean {
+    return !this.discarding && this.length + column < this.buf.length && this.options.promptArmed();
+  }
+
+  /** Keeps bytes[from, end) of a line that is not complete yet, or drops the line if it overflows. */
+  private hold(bytes: Buffer, from: number, end: number, carried: boolean): void {
+    if (this.length + (end - from) > this.buf.length) return this.overflow(bytes, from, end, carried);
+    bytes.copy(this.buf, this.length, from, end);
     this.length += end - from;
   }
 
-  /** The line in bytes[start, end) is complete. */
-  private endLine(bytes: Buffer, start: number, end: number): void {
-    const skip = this.discarding || start === end;
+  /** The line ending at bytes[end] is longer than the buffer: reported once, then dropped to its end. */
+  private overflow(bytes: Buffer, from: number, end: number, carried: boolean): void {
+    bytes.copy(this.buf, this.length, from, Math.min(end, from + this.buf.length - this.length));
+    this.sink.noise(
+      escapeBytes(this.buf.subarray(0, PREVIEW_BYTES), '...'),
+      `line longer than ${this.buf.length} bytes; dropped up to the next line end`,
+      carried,
+    );
     this.length = 0;
-    this.blank = true;
-    this.discarding = false;
-    const carried = this.startedEarlier;
-    this.startedEarlier = false; // the next line starts in this push
-    if (!skip) this.decodeLine(bytes, start, end, carried);
+    this.discarding = true;
+  }
+
+  /** The line whose rest is bytes[start, end) is complete: decoded from the push, or from the buffer if part of it was held. */
+  private endLine(bytes: Buffer, start: number, end: number, seen: number, hash: number, carried: boolean): void {
+    const held = this.length;
+    if (held + (end - start) > this.buf.length) {
+      this.overflow(bytes, start, end, carried);
+      return;
+    }
+    if (held === 0) return this.decodeLine(bytes, start, end, seen, hash, carried);
+    bytes.copy(this.buf, held, start, end);
+    this.decodeLine(this.buf, 0, held + (end - start), seen, hash, carried);
   }
 
   /**
    * A line is text unless it holds bytes that never occur in AT text (C0 controls, DEL, broken UTF-8).
-   * Nearly every line is ASCII, which needs no UTF-8 check and is trimmed (of spaces and tabs, the
-   * only blanks ASCII text can hold) by moving its ends, not by building a trimmed copy.
+   * `seen` is the CLASS bits of its bytes, `hash` their hash (see decodeAscii()).
    */
-  private decodeLine(bytes: Buffer, start: number, end: number, carried: boolean): void {
-    let ascii = true;
-    for (let i = start; i < end; i++) {
-      const b = bytes[i]!;
-      if (b >= SPACE && b < DEL) continue;
-      if (b > DEL) ascii = false;
-      else if (b !== TAB && b !== SUB) return this.noise(bytes.subarray(start, end), 'control bytes in line', carried);
-    }
-    if (!ascii) {
+  private decodeLine(bytes: Buffer, start: number, end: number, seen: number, hash: number, carried: boolean): void {
+    if (seen & CONTROL) return this.noise(bytes.subarray(start, end), 'control bytes in line', carried);
+    if (seen & NON_ASCII) {
       if (!isUtf8(bytes.subarray(start, end))) return this.noise(bytes.subarray(start, end), 'invalid UTF-8', carried);
       const text = bytes.toString('utf8', start, end).trim();
       if (text !== '') this.sink.line(text, carried);
       return;
     }
+    if (!(seen & BLANK) || (bytes[start] !== SPACE && bytes[start] !== TAB && bytes[end - 1] !== SPACE && bytes[end - 1] !== TAB)) {
+      return this.sink.line(this.decodeAscii(bytes, start, end, hash), carried);
+    }
+    // ASCII text holds no blanks but spaces and tabs: trimmed by moving its ends, not by a trimmed copy.
     while (start < end && (bytes[start] === SPACE || bytes[start] === TAB)) start++;
     while (end > start && (bytes[end - 1] === SPACE || bytes[end - 1] === TAB)) end--;
-    if (start === end) return;
-    this.sink.line(sameText(bytes, start, end, OK) ?? sameText(bytes, start, end, this.expected) ?? bytes.toString('latin1', start, end), carried);
+    if (start < end) this.sink.line(bytes.toString('latin1', start, end), carried);
+  }
+
+  /**
+   * An ASCII line with no blanks at its ends, as text. A module repeats itself (`OK`, echoes,
+   * `+CEREG: 2,5`, the same `+CGEV` events), so the text of a recent line with the same bytes is
+   * handed on again: no new string to build and, once a transcript keeps it, none to collect.
+   */
+  private decodeAscii(bytes: Buffer, start: number, end: number, hash: number): string {
+    const length = end - start;
+    if (length > RECENT_MAX_LENGTH) return bytes.toString('latin1', start, end);
+    const slot = (hash ^ (hash >>> 13)) & (RECENT_SLOTS - 1);
+    const known = this.recent[slot];
+    if (known !== undefined && known.length === length && sameBytes(bytes, start, known)) return known;
+    const text = bytes.toString('latin1', start, end);
+    this.recent[slot] = text;
+    return text;
   }
 
   /** A noise line escaped, its first NOISE_BYTES only, with a marker saying how many more there were. */
@@ -174,20 +211,10 @@ export class LineFramer {
   }
 }
 
-const OK = 'OK';
-
-/** `text` if bytes[start, end) are its characters (ASCII), else undefined. */
-function sameText(bytes: Buffer, start: number, end: number, text: string): string | undefined {
-  if (text.length !== end - start) return undefined;
-  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return undefined;
-  return text;
-}
-
-/** The index of the first CR or LF in bytes[from...], or bytes.length. */
-function lineEnd(bytes: Uint8Array, from: number): number {
-  let at = from;
-  while (at < bytes.length && bytes[at] !== CR && bytes[at] !== LF) at++;
-  return at;
+/** Whether bytes[start...] begin with the characters of `text` (ASCII). */
+function sameBytes(bytes: Buffer, start: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Where escapeBytes() writes before decoding; reused, as the string is a copy of it. */

@@ -1,5 +1,6 @@
 // Timestamped record of everything that crossed the AT port, in both directions.
 
+import type { ClockReading } from '../time/clock.ts';
 import { Listeners } from './listeners.ts';
 
 export type Direction = 'tx' | 'rx';
@@ -7,14 +8,8 @@ export type Direction = 'tx' | 'rx';
 /** `timeout` marks where a command gave up waiting; `noise` is anything that was not AT text or was out of place. */
 export type EntryKind = 'command' | 'payload' | 'echo' | 'info' | 'final' | 'urc' | 'prompt' | 'noise' | 'timeout';
 
-export interface Stamp {
-  /** performance.now() milliseconds. */
-  mono: number;
-  /** Epoch milliseconds. */
-  wall: number;
-  /** Rig milliseconds. */
-  rig: number;
-}
+/** When an entry crossed the port: performance.now(), epoch and rig milliseconds. */
+export type Stamp = ClockReading;
 
 export interface TranscriptEntry extends Stamp {
   dir: Direction;
@@ -33,8 +28,35 @@ export interface TranscriptLimits {
   textLength?: number | undefined;
 }
 
-/** What a kept entry costs besides its strings: its seven column slots and a string's header. */
+/** What a kept entry costs besides its strings: its column slots and a string's header. */
 const ENTRY_OVERHEAD_BYTES = 80;
+/** Entries a page of columns holds (a power of two). */
+const PAGE_SLOTS = 4096;
+const PAGE_BITS = 12;
+
+const KINDS: readonly EntryKind[] = ['command', 'payload', 'echo', 'info', 'final', 'urc', 'prompt', 'noise', 'timeout'];
+const KIND_INDEX = new Map(KINDS.map((kind, i) => [kind, i]));
+
+/**
+ * The columns of PAGE_SLOTS consecutive slots. Pages are added as the ring fills and never copied:
+ * a growing transcript costs its entries, not the copies of ever larger arrays.
+ */
+class Page {
+  /** mono, wall and rig of each slot. */
+  readonly times: Float64Array;
+  /** Direction and kind of each slot: 2 × the index in KINDS, + 1 for rx. */
+  readonly codes: Uint8Array;
+  readonly text: string[];
+  /** Allocated with the page's first note: most entries have none. */
+  notes: Array<string | undefined> | undefined;
+
+  /** A transcript kept shorter than a page has one page of its own length. */
+  constructor(readonly slots: number) {
+    this.times = new Float64Array(3 * slots);
+    this.codes = new Uint8Array(slots);
+    this.text = new Array<string>(slots).fill('');
+  }
+}
 
 export class Transcript {
   /**
@@ -43,12 +65,7 @@ export class Transcript {
    * were four more objects to copy, promote and mark (and 60 % more memory).
    * The kept entries are the `count` slots from `head` on, wrapping at the entry limit.
    */
-  /** mono, wall and rig of each slot, three doubles a slot: grown fourfold up to the entry limit. */
-  private times = new Float64Array(3 * 1024);
-  private readonly dir: Direction[] = [];
-  private readonly kind: EntryKind[] = [];
-  private readonly text: string[] = [];
-  private readonly note: Array<string | undefined> = [];
+  private readonly pages: Page[] = [];
   private head = 0;
   private count = 0;
   private keptBytes = 0;
@@ -86,14 +103,15 @@ export class Transcript {
     if (slot >= this.maxEntries) slot -= this.maxEntries;
     this.count++;
     this.keptBytes += size;
-    if (3 * slot >= this.times.length) this.growTimes();
-    this.times[3 * slot] = stamp.mono;
-    this.times[3 * slot + 1] = stamp.wall;
-    this.times[3 * slot + 2] = stamp.rig;
-    this.dir[slot] = dir;
-    this.kind[slot] = kind;
-    this.text[slot] = text;
-    this.note[slot] = note;
+    const page = this.pages[slot >> PAGE_BITS] ?? this.addPage();
+    const at = slot & (PAGE_SLOTS - 1);
+    page.times[3 * at] = stamp.mono;
+    page.times[3 * at + 1] = stamp.wall;
+    page.times[3 * at + 2] = stamp.rig;
+    page.codes[at] = 2 * KIND_INDEX.get(kind)! + (dir === 'rx' ? 1 : 0);
+    page.text[at] = text;
+    if (note !== undefined) (page.notes ??= new Array<string | undefined>(page.slots).fill(undefined))[at] = note;
+    else if (page.notes) page.notes[at] = undefined;
     // Entries are built here alone, so freezing them is enough to hand them out safely.
     if (this.listeners.active) this.listeners.emit(Object.freeze(transcriptEntry(stamp, dir, kind, text, note)));
   }
@@ -103,19 +121,21 @@ export class Transcript {
     return Array.from({ length: this.count }, (_, i) => this.entry((this.head + i) % this.maxEntries));
   }
 
-  /** Slots are only ever appended until the ring is full, so a new slot is always the next one. */
-  private growTimes(): void {
-    const grown = new Float64Array(Math.min(4 * this.times.length, 3 * this.maxEntries));
-    grown.set(this.times);
-    this.times = grown;
+  /** Slots are only ever appended until the ring is full, so a missing page is always the next one. */
+  private addPage(): Page {
+    const page = new Page(Math.min(PAGE_SLOTS, this.maxEntries));
+    this.pages.push(page);
+    return page;
   }
 
   /** Its slot keeps no text: a ring short of its entry limit must not hold on to what it dropped. */
   private dropOldest(): void {
     const slot = this.head;
-    this.keptBytes -= entryBytes(this.text[slot]!, this.note[slot]);
-    this.text[slot] = '';
-    this.note[slot] = undefined;
+    const page = this.pages[slot >> PAGE_BITS]!;
+    const at = slot & (PAGE_SLOTS - 1);
+    this.keptBytes -= entryBytes(page.text[at]!, page.notes?.[at]);
+    page.text[at] = '';
+    if (page.notes) page.notes[at] = undefined;
     this.head = (slot + 1) % this.maxEntries;
     this.count--;
     this.dropped++;
@@ -126,8 +146,11 @@ export class Transcript {
   }
 
   private entry(slot: number): TranscriptEntry {
-    const stamp = { mono: this.times[3 * slot]!, wall: this.times[3 * slot + 1]!, rig: this.times[3 * slot + 2]! };
-    return Object.freeze(transcriptEntry(stamp, this.dir[slot]!, this.kind[slot]!, this.text[slot]!, this.note[slot]));
+    const page = this.pages[slot >> PAGE_BITS]!;
+    const at = slot & (PAGE_SLOTS - 1);
+    const stamp = { mono: page.times[3 * at]!, wall: page.times[3 * at + 1]!, rig: page.times[3 * at + 2]! };
+    const code = page.codes[at]!;
+    return Object.freeze(transcriptEntry(stamp, code & 1 ? 'rx' : 'tx', KINDS[code >> 1]!, page.text[at]!, page.notes?.[at]));
   }
 
   toText(): string {

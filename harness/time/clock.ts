@@ -6,9 +6,21 @@ export interface Timer {
   cancel(): void;
 }
 
+/** One instant on the three time lines a record keeps. */
+export interface ClockReading {
+  /** performance.now() milliseconds. */
+  mono: number;
+  /** Epoch milliseconds. */
+  wall: number;
+  /** Rig milliseconds. */
+  rig: number;
+}
+
 export interface Clock {
   /** Rig time runs this many times faster than wall time. */
   readonly scale: number;
+  /** Reads all three into `into` at once, where the clock can do it cheaper than three reads (see readClock). */
+  read?(into: ClockReading): void;
   /** Rig milliseconds since this clock started. */
   now(): number;
   /** Wall-clock epoch milliseconds with sub-millisecond precision. */
@@ -47,6 +59,20 @@ const nodeTimers: WallScheduler = {
   setTimeout: (fn, wallMs) => setTimeout(fn, wallMs),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
+
+/**
+ * The instant now on all three time lines. A clock that has read() answers from one counter read:
+ * an engine stamps every chunk it reads, and three reads of the counter cost more than framing it.
+ */
+export function readClock(clock: Clock, into: ClockReading): ClockReading {
+  if (clock.read) clock.read(into);
+  else {
+    into.rig = clock.now();
+    into.wall = clock.wallNow();
+    into.mono = performance.now();
+  }
+  return into;
+}
 
 /** Node runs a timeout longer than this (about 24.8 days) after 1 ms instead; longer waits are chained. */
 export const MAX_WALL_TIMEOUT_MS = 2 ** 31 - 1;
@@ -100,6 +126,19 @@ export class ScaledClock implements Clock {
 
   wallNow(): number {
     return performance.timeOrigin + performance.now();
+  }
+
+  read(into: ClockReading): void {
+    if (this.wall !== nodeTimers) {
+      into.rig = this.now();
+      into.wall = this.wallNow();
+      into.mono = performance.now();
+      return;
+    }
+    const mono = performance.now();
+    into.mono = mono;
+    into.wall = performance.timeOrigin + mono;
+    into.rig = (mono - this.originWall) * this.scale;
   }
 
   /** Correct for any delay: one beyond Node's longest timeout is chained from several; Infinity never fires. */

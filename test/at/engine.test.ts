@@ -47,6 +47,33 @@ describe('AtEngine', () => {
     });
   });
 
+  describe('submit', () => {
+    it('answers through callbacks exactly what send() resolves and rejects with, once each', async () => {
+      const { engine, say } = manualRig();
+      const answers: unknown[] = [];
+      const onResponse = (response: unknown) => answers.push({ response });
+      const onError = (error: Error) => answers.push({ error: error.message });
+      engine.submit('AT+CGMI', onResponse, onError);
+      engine.submit('AT+CPIN?', onResponse, onError);
+      const viaSend = engine.send('AT+CGMI');
+      say('AT+CGMI\r\r\nQuectel\r\n\r\nOK\r\n');
+      say('AT+CPIN?\r' + framed('+CME ERROR: 10'));
+      say('AT+CGMI\r\r\nQuectel\r\n\r\nOK\r\n');
+      expect(answers).to.have.length(2);
+      expect(answers[0]).to.deep.include({ response: { ...(await viaSend), startedAt: 0, endedAt: 0 } });
+      expect((answers[1] as { response: { error: unknown } }).response.error).to.deep.equal({ kind: 'CME ERROR', code: 10, name: 'SIM not inserted' });
+
+      engine.submit('AT\rAT', onResponse, onError);
+      engine.close();
+      engine.submit('AT', onResponse, onError);
+      await flush();
+      expect(answers.slice(2)).to.deep.equal([
+        { error: 'invalid AT command "AT\\rAT": must be non-empty, without CR, LF, Ctrl-Z or ESC' },
+        { error: 'AT did not complete: the AT engine is closed' },
+      ]);
+    });
+  });
+
   describe('URCs', () => {
     it('delivers lines seen while idle as URCs, with unknown prefixes named by their head', () => {
       const { clock, urcs, say } = manualRig();

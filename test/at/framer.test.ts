@@ -75,6 +75,16 @@ describe('LineFramer', () => {
     expect(frames(['y'.repeat(16) + '\r'], { maxLineLength: 16 })).to.deep.equal([line('y'.repeat(16))]);
   });
 
+  it('gives each line its own text when lines of the same length come back in any order', () => {
+    // Far more distinct lines than the framer remembers, each said twice: many share where the
+    // framer keeps a recent line's text, and a repeat must never be handed another line's.
+    const random = seededRandom(7);
+    const texts = Array.from({ length: 5000 }, (_, i) => `+CGEV: ME PDN ACT ${String(i).padStart(4, '0')}${'ABCDEFGH'[Math.floor(random.next() * 8)]}`);
+    const said = [...texts, ...texts].sort(() => random.next() - 0.5);
+    const out = frames([said.map((t) => `${t}\r\n`).join('')]);
+    expect(out).to.deep.equal(said.map(line));
+  });
+
   it('frames a hostile stream the same however it is chunked, in Buffers or plain Uint8Arrays', () => {
     // Lines that end in the chunk they began in are decoded from it, others from the line buffer:
     // both paths, prompts and overflows must give the same frames at every cut.
