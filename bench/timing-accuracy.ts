@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { RigController } from '../harness/rig/controller.ts';
 import { PtyEndpoint, serveControl, VirtualModule, type TruthSnapshot } from '../harness/sim/index.ts';
 import { waitForClose, waitForSession } from '../harness/suite/session-wait.ts';
-import { ScaledClock } from '../harness/time/clock.ts';
+import { ScaledClock, type Clock } from '../harness/time/clock.ts';
 import { figure, progress, runBenchmark, type Figure } from './figures.ts';
 import { openReady, ptyRig, virtualRig } from './rigs.ts';
 import { max, mean } from './stats.ts';
@@ -53,6 +53,9 @@ interface Errors {
   /** The largest stampLateBy of the URCs read from each mark to its session's opening, rig ms. */
   bootLateBy: number[];
   forcedLateBy: number[];
+  /** Where each error came from: how far the session's stamp trails the truth, and the mark leads it, rig ms. */
+  bootParts: { stampTrails: number; markLeads: number }[];
+  forcedParts: { stampTrails: number; markLeads: number }[];
   /** Cycles where a session was not found after its mark within the limit (or opened before it), and why. */
   missed: string[];
   /** Event-loop delays sampled during the cycles, wall ms. */
@@ -60,9 +63,9 @@ interface Errors {
 }
 
 /** Power cycles with a boot-time and a forced check each; errors are harness minus truth, rig ms. */
-async function measureCycles(rig: RigController, truth: () => TruthSnapshot, label: string): Promise<Errors> {
+async function measureCycles(rig: RigController, truth: () => TruthSnapshot, truthClock: Clock, label: string): Promise<Errors> {
   const errors: Errors = {
-    boot: [], forced: [], bootDelay: [], forcedDelay: [], bootStated: [], forcedStated: [], bootLateBy: [], forcedLateBy: [], missed: [],
+    boot: [], forced: [], bootDelay: [], forcedDelay: [], bootStated: [], forcedStated: [], bootLateBy: [], forcedLateBy: [], bootParts: [], forcedParts: [], missed: [],
     loopDelay: { p50: 0, p99: 0, max: 0 },
   };
   const loop = monitorEventLoopDelay({ resolution: 1 });
@@ -79,7 +82,7 @@ async function measureCycles(rig: RigController, truth: () => TruthSnapshot, lab
     await waitForClose(rig.observer, rig.clock, session, rig.clock.now() + limitMs);
     // The ± a suite states for such a delay: its mark's, its session's and the rig's timing resolution.
     const stated = (rig.markUncertainty.get(mark) ?? 0) + session.timingUncertainty + rig.timingResolution;
-    return { delay: session.openedAt - since, stated, lateBy: lateBy(since, session.openedAt) };
+    return { since, openedAt: session.openedAt, delay: session.openedAt - since, stated, lateBy: lateBy(since, session.openedAt) };
   };
   const cycleOnce = async () => {
     await rig.powerOn();
@@ -113,6 +116,8 @@ async function measureCycles(rig: RigController, truth: () => TruthSnapshot, lab
     }
 
     const t = truth();
+    // The simulator's clock started apart from the rig's: its instants, moved onto the rig's time line.
+    const offset = rig.clock.now() - truthClock.now();
     const sessions = t.sessions.slice(firstSession);
     const trueBoot = sessions.find((s) => s.trigger === 'boot')!.openedAt! - t.powerOns.at(-1)!;
     const envelopeAt = t.events.filter((e) => e.what === 'force-check-envelope').at(-1)!.rig;
@@ -125,6 +130,10 @@ async function measureCycles(rig: RigController, truth: () => TruthSnapshot, lab
     errors.forcedLateBy.push(forced.lateBy);
     errors.bootDelay.push(trueBoot);
     errors.forcedDelay.push(trueForced);
+    const bootOpened = sessions.find((s) => s.trigger === 'boot')!.openedAt! + offset;
+    const forcedOpened = sessions.find((s) => s.trigger === 'forced')!.openedAt! + offset;
+    errors.bootParts.push({ stampTrails: boot.openedAt - bootOpened, markLeads: t.powerOns.at(-1)! + offset - boot.since });
+    errors.forcedParts.push({ stampTrails: forced.openedAt - forcedOpened, markLeads: envelopeAt + offset - forced.since });
     if ((cycle + 1) % 5 === 0) progress(`${label}: ${cycle + 1} of ${CYCLES} cycles, ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
   unsubscribe();
@@ -168,7 +177,10 @@ function figures(prefix: string, errors: Errors, target: number | undefined): Fi
     const widened = stated.map((s, i) => s + lateBy[i]!);
     const outsideAt = signed.flatMap((e, i) => (e > widened[i]! || e < -stated[i]! ? [i] : []));
     const outside = outsideAt.length;
-    const named = outsideAt.map((i) => `${signed[i]!.toFixed(1)} outside [−${stated[i]!.toFixed(1)}, +${widened[i]!.toFixed(1)}]`).join(', ');
+    const parts = which === 'boot' ? errors.bootParts : errors.forcedParts;
+    const named = outsideAt
+      .map((i) => `${signed[i]!.toFixed(1)} outside [−${stated[i]!.toFixed(1)}, +${widened[i]!.toFixed(1)}] (session stamped ${parts[i]!.stampTrails.toFixed(1)} after the truth with a reads' bound of ${lateBy[i]!.toFixed(1)}, mark ${parts[i]!.markLeads.toFixed(1)} before it)`)
+      .join(', ');
     const range = (values: number[]) => (values.length === 0 ? 'none' : `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}`);
     out.push(
       figure({
@@ -220,7 +232,8 @@ async function atScaleOne(label: string): Promise<Errors> {
   const dir = await mkdtemp(join(tmpdir(), 'hil-bench-'));
   const link = join(dir, 'module');
   const socket = join(dir, 'module.ctl');
-  const module = new VirtualModule({ clock: new ScaledClock(1), seed: 11, ...SHORT });
+  const moduleClock = new ScaledClock(1);
+  const module = new VirtualModule({ clock: moduleClock, seed: 11, ...SHORT });
   const pty = await PtyEndpoint.open(link);
   pty.onData((bytes) => module.write(bytes));
   module.on('data', (bytes) => pty.write(bytes));
@@ -229,7 +242,7 @@ async function atScaleOne(label: string): Promise<Errors> {
     const rig = await openReady(ptyRig({ link, socket, timeScale: 1, discharge: '10 ms' }));
     await rig.powerOff();
     try {
-      return await measureCycles(rig, () => module.truth.toJSON(), label);
+      return await measureCycles(rig, () => module.truth.toJSON(), moduleClock, label);
     } finally {
       await rig.safeState();
     }
@@ -246,7 +259,7 @@ async function atDefaultScale(): Promise<{ scale: number; errors: Errors }> {
   await rig.powerOff();
   try {
     const simulator = rig.simulator!;
-    return { scale: rig.clock.scale, errors: await measureCycles(rig, () => simulator.truth.toJSON(), `time scale ${rig.clock.scale}`) };
+    return { scale: rig.clock.scale, errors: await measureCycles(rig, () => simulator.truth.toJSON(), simulator.clock, `time scale ${rig.clock.scale}`) };
   } finally {
     await rig.safeState();
   }
