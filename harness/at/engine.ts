@@ -32,6 +32,7 @@ import { AtClosedError, AtCommandError, AtQueueFullError, AtTimeoutError, AtWrit
 import { LineFramer } from './framer.ts';
 import { Listeners } from './listeners.ts';
 import { DEFAULT_URC_PREFIXES, PrefixTable, responsePrefix, unknownUrcPrefix } from './prefixes.ts';
+import { perCommand } from './per-command.ts';
 import { parseFinal, type AtFailure, type FinalResult } from './result-codes.ts';
 import { Transcript, type Direction, type EntryKind, type Stamp } from './transcript.ts';
 
@@ -68,6 +69,7 @@ export interface AtEngineOptions {
   /**
    * Sends bytes to the module. A write that has to wait (for a port to return) asks `stillWanted`
    * before sending: a command the engine has given up on meanwhile must not reach the module late.
+   * Every write of the same command gets the same Buffer: read it, never change it.
    */
   write: (bytes: Buffer, stillWanted: () => boolean) => void | Promise<void>;
   clock: Clock;
@@ -405,7 +407,7 @@ export class AtEngine {
    * Writes the next queued command, if the port is free. `now`: the instant of the call that freed it
    * (a send(), the read that brought a final result code), which the write is stamped with.
    */
-  private dispatchNext(now: RxStamp | Stamp = this.stamp()): void {
+  private dispatchNext(now: Stamp = this.stamp()): void {
     // A synchronous write can complete a command (and come back here) while the loop below runs.
     if (this.dispatching) return;
     this.dispatching = true;
@@ -618,22 +620,12 @@ function positive(name: string, value: number): number {
 
 /**
  * What writing `command` sends, or undefined for a command that must not be written: one that is
- * empty or carries the bytes that end it early. A host sends the same few commands over and over:
- * each is checked and encoded once.
+ * empty or carries the bytes that end it early.
  */
-function commandBytes(command: string): Buffer | undefined {
-  const known = encodedCommands.get(command);
-  if (known) return known;
+const commandBytes = perCommand((command: string): Buffer | undefined => {
   if (typeof command !== 'string' || command.trim() === '' || /[\r\n\x1a\x1b]/.test(command)) return undefined;
-  const bytes = Buffer.from(`${command.trim()}\r`);
-  if (encodedCommands.size >= ENCODED_COMMANDS) encodedCommands.clear();
-  encodedCommands.set(command, bytes);
-  return bytes;
-}
-
-/** Commands whose bytes are kept, at most; a host cycling through more encodes them again. */
-const ENCODED_COMMANDS = 512;
-const encodedCommands = new Map<string, Buffer>();
+  return Buffer.from(`${command.trim()}\r`);
+});
 
 function invalidCommand(command: string): Error {
   return new TypeError(`invalid AT command ${JSON.stringify(command)}: must be non-empty, without CR, LF, Ctrl-Z or ESC`);

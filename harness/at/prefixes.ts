@@ -1,5 +1,7 @@
 // URC prefixes and the response prefix a command's information lines carry.
 
+import { perCommand } from './per-command.ts';
+
 /** Unsolicited result codes of TS 27.007 and of the modules the harness knows. */
 export const DEFAULT_URC_PREFIXES: readonly string[] = [
   '+CGEV:',
@@ -29,19 +31,10 @@ export const DEFAULT_URC_PREFIXES: readonly string[] = [
  * The prefix of an extended command's information lines: `AT+CEREG?` → `+CEREG:`, `AT%XICCID` →
  * `%XICCID:`, `at^sstr?` → `^SSTR:`. Basic commands (`ATI`, `ATE0`) have none.
  */
-export function responsePrefix(command: string): string | undefined {
-  // A host sends the same few commands over and over: each is parsed once.
-  if (knownPrefixes.has(command)) return knownPrefixes.get(command);
+export const responsePrefix = perCommand((command: string): string | undefined => {
   const match = /^AT([+%^$#*][A-Z0-9_]+)/i.exec(command.trim());
-  const prefix = match ? `${match[1]!.toUpperCase()}:` : undefined;
-  if (knownPrefixes.size >= KNOWN_COMMANDS) knownPrefixes.clear();
-  knownPrefixes.set(command, prefix);
-  return prefix;
-}
-
-/** Commands whose response prefix is remembered, at most; a host cycling through more parses them again. */
-const KNOWN_COMMANDS = 512;
-const knownPrefixes = new Map<string, string | undefined>();
+  return match ? `${match[1]!.toUpperCase()}:` : undefined;
+});
 
 /** The longest of `prefixes` that `line` starts with. */
 export function matchPrefix(line: string, prefixes: readonly string[]): string | undefined {

@@ -30,9 +30,9 @@ export interface TranscriptLimits {
 
 /** What a kept entry costs besides its strings: its column slots and a string's header. */
 const ENTRY_OVERHEAD_BYTES = 80;
-/** Entries a page of columns holds (a power of two). */
-const PAGE_SLOTS = 4096;
+/** Entries a page of columns holds: 2 ** PAGE_BITS. */
 const PAGE_BITS = 12;
+const PAGE_SLOTS = 2 ** PAGE_BITS;
 
 const KINDS: readonly EntryKind[] = ['command', 'payload', 'echo', 'info', 'final', 'urc', 'prompt', 'noise', 'timeout'];
 const KIND_INDEX = new Map(KINDS.map((kind, i) => [kind, i]));

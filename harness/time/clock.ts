@@ -66,12 +66,15 @@ const nodeTimers: WallScheduler = {
  */
 export function readClock(clock: Clock, into: ClockReading): ClockReading {
   if (clock.read) clock.read(into);
-  else {
-    into.rig = clock.now();
-    into.wall = clock.wallNow();
-    into.mono = performance.now();
-  }
+  else readEach(clock, into);
   return into;
+}
+
+/** The three time lines read one by one. */
+function readEach(clock: Clock, into: ClockReading): void {
+  into.rig = clock.now();
+  into.wall = clock.wallNow();
+  into.mono = performance.now();
 }
 
 /** Node runs a timeout longer than this (about 24.8 days) after 1 ms instead; longer waits are chained. */
@@ -129,12 +132,7 @@ export class ScaledClock implements Clock {
   }
 
   read(into: ClockReading): void {
-    if (this.wall !== nodeTimers) {
-      into.rig = this.now();
-      into.wall = this.wallNow();
-      into.mono = performance.now();
-      return;
-    }
+    if (this.wall !== nodeTimers) return readEach(this, into);
     const mono = performance.now();
     into.mono = mono;
     into.wall = performance.timeOrigin + mono;
