@@ -32,7 +32,12 @@ export interface OtaSession {
   exchangedData: boolean;
   /** What the module showed of this session, in the order first seen. */
   seen: EvidenceSource[];
-  /** How far openedAt and closedAt may be from the real edges, in rig ms: half a polling interval for a polled session, else 0. */
+  /**
+   * How far openedAt and closedAt may be from the real edges, in rig ms: half the polling interval for
+   * an edge a poll found; for an edge a line showed, how much earlier than its stamp the line may have
+   * arrived (Urc.stampLateBy: a stalled event loop reads late). One bound for both edges, the larger:
+   * a wider ± only ever makes a verdict less sure, never wrong.
+   */
   timingUncertainty: number;
   /** The module lines this session was read from, with their rig times. */
   evidence: { rig: number; line: string }[];
@@ -58,10 +63,12 @@ type LinkLayer = 'pdn' | 'bip' | 'poll';
 
 const LAYER_SOURCE: Record<LinkLayer, EvidenceSource> = { pdn: 'pdn-event', bip: 'bip-event', poll: 'context-poll' };
 
+type Evidence = OtaSession['evidence'][number];
+
 interface PendingOpen {
   apn: string | undefined;
   at: number;
-  evidence: { rig: number; line: string }[];
+  evidence: Evidence[];
   source: EvidenceSource;
 }
 
@@ -76,7 +83,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
   /** Which link events each session has seen. */
   private readonly layers = new WeakMap<OtaSession, Set<LinkLayer>>();
   /** Each context's last PDN down event: a poll read before it may still show the context up. */
-  private readonly lastDown = new Map<number, { rig: number; line: string }>();
+  private readonly lastDown = new Map<number, { evidence: Evidence; lateBy: number }>();
   private readonly unsubscribe: () => void;
 
   constructor(urcs: Pick<AtEngine, 'onUrc'>, rules: readonly EvidenceRule[], private readonly contexts: ContextReader) {
@@ -108,24 +115,24 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     for (const session of [...this.openSessions]) {
       const layers = this.layers.get(session);
       if (!layers?.has('poll') || session.cid === undefined || active.has(session.cid)) continue;
-      this.close(session, { rig: edge, line: `(context ${session.cid} no longer active in a poll at ${Math.round(at)} rig ms)` });
+      this.close(session, { rig: edge, line: `(context ${session.cid} no longer active in a poll at ${Math.round(at)} rig ms)` }, interval / 2);
     }
     for (const [cid, apn] of active) {
       if (this.openSessionOf(cid)) continue;
       const down = this.lastDown.get(cid);
-      const overtaken = down !== undefined && down.rig >= askedAt ? down : undefined;
+      const overtaken = down !== undefined && down.evidence.rig >= askedAt ? down : undefined;
       // The event closed the very session this answer still shows.
       if (overtaken && this.sessions.some((s) => s.cid === cid && s.closedAt !== undefined && s.closedAt >= askedAt)) continue;
       const evidence = { rig: edge, line: `(context ${cid} on ${apn ?? 'an unknown APN'} active in a poll at ${Math.round(at)} rig ms)` };
       const session = this.newSession(apn, cid, edge, undefined);
-      session.timingUncertainty = interval / 2;
+      widen(session, interval / 2);
       this.layers.set(session, new Set(['poll']));
       session.seen.push('context-poll');
       session.evidence.push(evidence);
       this.announced.add(session);
       this.emit('opened', session);
       // Its down event came while the poll was read, before this session existed to take it.
-      if (overtaken) this.close(session, overtaken);
+      if (overtaken) this.close(session, overtaken.evidence, overtaken.lateBy);
     }
   }
 
@@ -134,23 +141,25 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       const match = rule.regex.exec(urc.line);
       if (!match) continue;
       const evidence = { rig: urc.rig, line: urc.line };
+      // How much earlier than its stamp the line may have arrived: the edge's uncertainty.
+      const lateBy = urc.stampLateBy;
       const cid = match.groups?.cid === undefined ? undefined : Number(match.groups.cid);
       switch (rule.kind) {
         case 'proactive-command':
           return this.onProactiveCommand(reportedCommand(match.groups), match.groups?.type !== undefined ? 'toolkit-notification' : 'proactive-command', evidence);
         case 'proactive-session-end':
-          return this.onProactiveSessionEnd(evidence);
+          return this.onProactiveSessionEnd(evidence, lateBy);
         case 'pdn-up':
         case 'bip-up':
-          return void this.linkUp(rule.kind === 'pdn-up' ? 'pdn' : 'bip', cid, evidence);
+          return void this.linkUp(rule.kind === 'pdn-up' ? 'pdn' : 'bip', cid, evidence, lateBy);
         case 'pdn-down':
         case 'bip-down':
-          return this.linkDown(rule.kind === 'pdn-down' ? 'pdn' : 'bip', cid, evidence);
+          return this.linkDown(rule.kind === 'pdn-down' ? 'pdn' : 'bip', cid, evidence, lateBy);
       }
     }
   }
 
-  private onProactiveCommand(command: ReportedCommand | undefined, source: EvidenceSource, evidence: { rig: number; line: string }): void {
+  private onProactiveCommand(command: ReportedCommand | undefined, source: EvidenceSource, evidence: Evidence): void {
     if (!command) return;
     if (command.type === CommandType.OPEN_CHANNEL) {
       this.pendingOpen = { apn: command.apn, at: evidence.rig, evidence: [evidence], source };
@@ -163,20 +172,21 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     }
   }
 
-  private onProactiveSessionEnd(evidence: { rig: number; line: string }): void {
+  private onProactiveSessionEnd(evidence: Evidence, lateBy: number): void {
     const pending = this.pendingOpen;
     if (!pending) return;
     // OPEN CHANNEL, then the card's proactive session ended without any link: the module refused it.
     this.pendingOpen = undefined;
     const session = this.newSession(pending.apn, undefined, evidence.rig, pending, 'refused');
+    widen(session, lateBy);
     session.evidence.push(evidence);
     this.emit('refused', session);
   }
 
   /** An up event of a session already open joins it; otherwise a new session opens. */
-  private async linkUp(layer: LinkLayer, cid: number | undefined, evidence: { rig: number; line: string }): Promise<void> {
+  private async linkUp(layer: LinkLayer, cid: number | undefined, evidence: Evidence, lateBy: number): Promise<void> {
     const session = this.openedBy(layer, cid, evidence.rig);
-    if (!session) return this.open(layer, cid, evidence);
+    if (!session) return this.open(layer, cid, evidence, lateBy);
     this.layers.get(session)!.add(layer);
     see(session, LAYER_SOURCE[layer]);
     session.evidence.push(evidence);
@@ -207,8 +217,8 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
    * A link went down: the newest session that link was up for closes, or, if its partner event closed
    * it already, keeps the line as evidence. A session never had the link: the event is not its own.
    */
-  private linkDown(layer: LinkLayer, cid: number | undefined, evidence: { rig: number; line: string }): void {
-    if (layer === 'pdn' && cid !== undefined) this.lastDown.set(cid, evidence);
+  private linkDown(layer: LinkLayer, cid: number | undefined, evidence: Evidence, lateBy: number): void {
+    if (layer === 'pdn' && cid !== undefined) this.lastDown.set(cid, { evidence, lateBy });
     for (let i = this.sessions.length - 1; i >= 0; i--) {
       const session = this.sessions[i]!;
       const layers = this.layers.get(session);
@@ -216,16 +226,17 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       const polledContext = layer === 'pdn' && cid !== undefined && session.cid === cid && session.state === 'open' && layers?.has('poll') === true;
       if (!(layers?.has(layer) || polledContext) || !cidFits(session, cid)) continue;
       layers!.delete(layer);
-      if (session.state === 'open') this.close(session, evidence);
+      if (session.state === 'open') this.close(session, evidence, lateBy);
       else session.evidence.push(evidence);
       return;
     }
   }
 
-  private async open(layer: LinkLayer, cid: number | undefined, evidence: { rig: number; line: string }): Promise<void> {
+  private async open(layer: LinkLayer, cid: number | undefined, evidence: Evidence, lateBy: number): Promise<void> {
     const pending = this.pendingOpen;
     this.pendingOpen = undefined;
     const session = this.newSession(pending?.apn, cid, evidence.rig, pending);
+    widen(session, lateBy);
     this.layers.set(session, new Set([layer]));
     see(session, LAYER_SOURCE[layer]);
     session.evidence.push(evidence);
@@ -236,10 +247,12 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     if (session.state === 'closed') this.emit('closed', session);
   }
 
-  private close(session: OtaSession, evidence: { rig: number; line: string } | undefined): void {
+  /** `uncertainty`: how far the closing edge may be from `evidence.rig` (see timingUncertainty). */
+  private close(session: OtaSession, evidence: Evidence | undefined, uncertainty = 0): void {
     session.state = 'closed';
     this.openSessions.delete(session);
     session.closedAt = evidence?.rig;
+    widen(session, uncertainty);
     if (evidence) session.evidence.push(evidence);
     if (this.announced.has(session)) this.emit('closed', session);
   }
@@ -277,6 +290,10 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     const newestFirst = [...this.openSessions].reverse();
     return newestFirst.find((s) => s.requestedAt !== undefined) ?? newestFirst[0];
   }
+}
+
+function widen(session: OtaSession, uncertainty: number): void {
+  session.timingUncertainty = Math.max(session.timingUncertainty, uncertainty);
 }
 
 function see(session: OtaSession, source: EvidenceSource): void {

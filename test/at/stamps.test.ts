@@ -1,9 +1,9 @@
 // When received lines are dated, how late that date may be, and the one deadline timer behind commands.
 import { expect } from 'chai';
-import net from 'node:net';
 import { AtEngine, AtTimeoutError, type Urc } from '../../harness/at/index.ts';
 import { ManualClock, ScaledClock } from '../../harness/time/clock.ts';
 import { flush, track } from './fake-module.ts';
+import { socketPort, stallLoop } from './socket-port.ts';
 
 function rig(options: { loopLag?: { lateByMs(now: number): number } } = {}) {
   const clock = new ManualClock();
@@ -56,34 +56,26 @@ describe('AT stamps', () => {
     const engine = new AtEngine({ clock, write: () => {} });
     const urcs: Urc[] = [];
     engine.onUrc((urc) => urcs.push(urc));
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
-    client.on('data', (chunk) => engine.feed(chunk));
+    const port = await socketPort(engine);
     try {
-      const port = await accepted;
       await new Promise((resolve) => setTimeout(resolve, 20)); // the ticker runs meanwhile
       // The bytes are in the kernel once write() returns; then the loop stalls for 150 ms.
-      await new Promise<void>((resolve) => port.write('RDY\r\n', () => resolve()));
+      await port.say('RDY\r\n');
       const sentBy = clock.now();
-      const until = performance.now() + 150;
-      while (performance.now() < until) { /* a stall, as a long callback makes one */ }
+      stallLoop(150);
       while (urcs.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
       const urc = urcs[0]!;
       expect(urc.rig - sentBy, 'stamped after the stall').to.be.at.least(150);
       expect(urc.rig - urc.stampLateBy, 'the bound reaches back to the write').to.be.at.most(sentBy);
       // A read once the loop runs freely again is not charged with the earlier stall.
       await new Promise((resolve) => setTimeout(resolve, 100));
-      await new Promise<void>((resolve) => port.write('RDY\r\n', () => resolve()));
+      await port.say('RDY\r\n');
       const resentBy = clock.now();
       while (urcs.length === 1) await new Promise((resolve) => setTimeout(resolve, 5));
       expect(urcs[1]!.rig - urcs[1]!.stampLateBy, 'the bound reaches back to the write').to.be.at.most(resentBy);
       expect(urcs[1]!.stampLateBy, 'a timely read after the stall').to.be.below(150);
-      port.destroy();
     } finally {
-      client.destroy();
-      server.close();
+      port.close();
       engine.close();
     }
   });

@@ -45,8 +45,9 @@ export class UrcSource {
     return () => this.listeners.delete(listener);
   }
 
-  say(line: string, rig: number): void {
-    for (const listener of this.listeners) listener({ line, prefix: line.split(':')[0]!, rig, wall: rig, stampLateBy: 0 });
+  /** `stampLateBy`: how much earlier than `rig` the line may have arrived (see Urc). */
+  say(line: string, rig: number, stampLateBy = 0): void {
+    for (const listener of this.listeners) listener({ line, prefix: line.split(':')[0]!, rig, wall: rig, stampLateBy });
   }
 }
 

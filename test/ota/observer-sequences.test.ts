@@ -258,7 +258,7 @@ describe('OTA observer: repeated events and events without a cid', () => {
 });
 
 describe('OTA observer: sessions found by polling the context list', () => {
-  it('dates a polled session to the middle of each interval, ± half of it', async () => {
+  it('dates a polled session to the middle of each interval, ± half of the longer one', async () => {
     const { observer, announced } = watching();
     observer.polled(active(2), 10_000, 4_000);
     observer.polled(active(2), 15_000, 5_000);
@@ -266,7 +266,8 @@ describe('OTA observer: sessions found by polling the context list', () => {
     expect(observer.sessions).to.deep.equal([
       {
         index: 0, apn: 'ota.super', cid: 2, requestedAt: undefined, openedAt: 8_000, closedAt: 18_000, state: 'closed', exchangedData: false,
-        seen: ['context-poll'], timingUncertainty: 2_000,
+        // The opening is ± 2 s (a 4 s interval), the closing ± 3 s (a 6 s one): one bound, the larger.
+        seen: ['context-poll'], timingUncertainty: 3_000,
         evidence: [
           { rig: 8_000, line: '(context 2 on ota.super active in a poll at 10000 rig ms)' },
           { rig: 18_000, line: '(context 2 no longer active in a poll at 21000 rig ms)' },
@@ -388,7 +389,8 @@ describe('OTA observer: random histories against a model of sessions', () => {
             lastPoll = t;
             observer.polled(new Map([...up.keys()].map((cid) => [cid, APNS.get(cid)])), t, interval);
             const polled = expected.find((s) => s.cid === 3 && s.state === 'open');
-            if (polled && !up.has(3)) Object.assign(polled, { state: 'closed', closedAt: t - interval / 2 });
+            // Both edges were found by polls: the bound is the larger half-interval.
+            if (polled && !up.has(3)) Object.assign(polled, { state: 'closed', closedAt: t - interval / 2, timingUncertainty: Math.max(polled.timingUncertainty, interval / 2) });
             if (!polled && up.has(3)) {
               const session: Expected = {
                 apn: 'other.apn', cid: 3, requestedAt: undefined, openedAt: t - interval / 2, closedAt: undefined, state: 'open', exchangedData: false,
