@@ -18,6 +18,7 @@ import { lockBench, type BenchLock } from './lock.ts';
 import { createPowerSwitch, type PowerSwitch } from './power.ts';
 import type { Rig as RigConfig } from './rig-file.ts';
 import { isUnstableName, stableAlias } from './serial-path.ts';
+import { portLatency, type PortLatency } from './port-latency.ts';
 import { SerialLink } from './serial.ts';
 import { answerToolkit } from './host-toolkit.ts';
 import { SuperSimClient } from '../vendor/client.ts';
@@ -51,8 +52,8 @@ const PROBE_MS = 500;
 /** Probes get at least this much wall time, so a fast rig clock does not starve a slow port. */
 const PROBE_WALL_MS = 5;
 /**
- * Wall ms an event may wait in the event loop and the port before the harness stamps it: on a
- * shared two-core host under load, stamps of the virtual rig have come up to 1.8 ms late.
+ * Wall ms an event may wait in the event loop before the harness stamps it (the port adds its own, see
+ * portLatency): on a shared two-core host under load, stamps of the virtual rig have come up to 1.8 ms late.
  */
 const EVENT_LATENCY_WALL_MS = 2;
 /** Rig ms between registration polls. */
@@ -89,12 +90,16 @@ export class RigController extends EventEmitter<RigEvents> {
   /** How far, at most, a mark may be from the moment it stands for (rig ms); absent means exact. */
   readonly markUncertainty = new Map<string, number>();
 
+  /** How long the module's bytes may wait before the process reads them (a relay, an adapter's latency timer). */
+  readonly portLatency: PortLatency;
+
   /**
    * Rig ms within which the harness can time an event at all: a couple of wall-clock milliseconds of
-   * event-loop and port latency, stretched by the time scale. A bench at scale 1 resolves to 2 ms.
+   * event-loop latency and the port's, stretched by the time scale. A bench at scale 1 with no port
+   * latency resolves to 2 ms; behind an FTDI adapter at its default timer, to 18 ms.
    */
   get timingResolution(): number {
-    return this.clock.scale * EVENT_LATENCY_WALL_MS;
+    return this.clock.scale * (EVENT_LATENCY_WALL_MS + this.portLatency.wallMs);
   }
   private readyMarkerAt: number | undefined;
 
@@ -129,6 +134,8 @@ export class RigController extends EventEmitter<RigEvents> {
       recoveryQuietMs: Math.max(AT_QUIET_MS, PROBE_WALL_MS * clock.scale),
     });
     this.reenumerates = config.serial.reenumerates ?? this.profile.reenumeratesOnUsb;
+    // The built-in simulator hands its bytes over in this process: nothing lies between.
+    this.portLatency = simulator ? { wallMs: 0, source: 'the built-in simulator, in this process' } : portLatency(config.serial.path, config.serial.latency);
     this.link = new SerialLink(config.serial.path, config.serial.baudRate, binding, clock, config.settle.bootTimeout, {
       data: (bytes) => this.received(bytes),
       log: (text) => this.note(text),
@@ -179,6 +186,8 @@ export class RigController extends EventEmitter<RigEvents> {
     const found: string[] = [];
     if (!simulator) {
       controller.lock = lockBench(config.serial.path, { name: config.name, file: config.file }, (text) => found.push(text));
+      const { wallMs, source } = controller.portLatency;
+      found.push(`timing resolution ${controller.timingResolution} rig ms: ${EVENT_LATENCY_WALL_MS} ms of event loop and ${wallMs} ms of port latency (${source}), in wall time`);
       const stable = stableAlias(config.serial.path);
       if (stable || isUnstableName(config.serial.path)) {
         found.push(`serial.path ${config.serial.path} may change when the module re-enumerates; name it by its stable link${stable ? ` ${stable}` : ' in /dev/serial/by-id/'}`);

@@ -132,6 +132,12 @@ export const rigSchema = z
       baudRate: z.int().positive().default(115200),
       /** The AT port goes away with the module's power (USB) or stays (a UART); defaults to the module profile's. */
       reenumerates: z.boolean().optional(),
+      /**
+       * Wall-clock time, unlike every other duration: how long bytes may wait between the module and
+       * the harness process (a relay, an adapter's buffer), added to every ± the rig states. Defaults
+       * to an FTDI adapter's latency timer where the port has one (rig/port-latency.ts), else 0.
+       */
+      latency: durationUpTo('1 s').optional(),
     }),
     power: powerSchema,
     safeState: z.enum(['off', 'on', 'leave']).default('off'),

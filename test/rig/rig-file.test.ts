@@ -128,6 +128,7 @@ describe('rig files', () => {
         [`${VIRTUAL_RIG}settle:\n  bootTimeout: .inf\n`, 'rig.yaml:5:16: settle.bootTimeout: expected a duration like "90 s" or "2 min", got Infinity'],
         [`name: e\n${REAL_SERIAL}power:\n  type: exec\n  on: a\n  off: b\n  timeout: 1 h\n`, 'rig.yaml:7:12: power.timeout: expected a duration of at most 10 min, got "1 h"'],
         [`name: g\n${REAL_SERIAL}power:\n  type: gpio\n  line: {line: 17}\n  pwrkey: {number: 539, pulseOn: 20 min}\n`, 'rig.yaml:6:34: power.pwrkey.pulseOn: expected a duration of at most 10 min, got "20 min"'],
+        ['name: r\nserial: {path: /dev/ttyS0, latency: 2 s}\npower: {type: exec, on: a, off: b}\n', 'rig.yaml:2:37: serial.latency: expected a duration of at most 1 s, got "2 s"'],
       ];
       for (const [rig, problem] of refused) expect(await problems(rig), rig).to.deep.equal([problem]);
       expect(parse(`${VIRTUAL_RIG}settle: {discharge: 10 min, bootTimeout: 1 h}\n`).settle).to.deep.equal({ discharge: 600_000, bootTimeout: 3_600_000 });
