@@ -33,12 +33,17 @@ export interface OtaSession {
   /** What the module showed of this session, in the order first seen. */
   seen: EvidenceSource[];
   /**
-   * How far openedAt and closedAt may be from the real edges, in rig ms: half the polling interval for
-   * an edge a poll found; for an edge a line showed, how much earlier than its stamp the line may have
-   * arrived (Urc.stampLateBy: a stalled event loop reads late). One bound for both edges, the larger:
-   * a wider ± only ever makes a verdict less sure, never wrong.
+   * How far openedAt and closedAt may be from the real edges, in rig ms, on either side: half the
+   * polling interval for an edge a poll found (the larger of the two edges'), else 0.
    */
   timingUncertainty: number;
+  /**
+   * How much earlier than openedAt or closedAt the line that dated the edge may have arrived, in rig
+   * ms: its read's bound (Urc.stampLateBy; a stalled event loop reads late), the larger of the two
+   * edges'. A stamp is never early, so an edge lies within [at − timingUncertainty − stampLateBy,
+   * at + timingUncertainty].
+   */
+  stampLateBy: number;
   /** The module lines this session was read from, with their rig times. */
   evidence: { rig: number; line: string }[];
 }
@@ -115,7 +120,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     for (const session of [...this.openSessions]) {
       const layers = this.layers.get(session);
       if (!layers?.has('poll') || session.cid === undefined || active.has(session.cid)) continue;
-      this.close(session, { rig: edge, line: `(context ${session.cid} no longer active in a poll at ${Math.round(at)} rig ms)` }, interval / 2);
+      this.close(session, { rig: edge, line: `(context ${session.cid} no longer active in a poll at ${Math.round(at)} rig ms)` }, { uncertainty: interval / 2 });
     }
     for (const [cid, apn] of active) {
       if (this.openSessionOf(cid)) continue;
@@ -132,7 +137,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       this.announced.add(session);
       this.emit('opened', session);
       // Its down event came while the poll was read, before this session existed to take it.
-      if (overtaken) this.close(session, overtaken.evidence, overtaken.lateBy);
+      if (overtaken) this.close(session, overtaken.evidence, { lateBy: overtaken.lateBy });
     }
   }
 
@@ -178,7 +183,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     // OPEN CHANNEL, then the card's proactive session ended without any link: the module refused it.
     this.pendingOpen = undefined;
     const session = this.newSession(pending.apn, undefined, evidence.rig, pending, 'refused');
-    widen(session, lateBy);
+    readLate(session, lateBy);
     session.evidence.push(evidence);
     this.emit('refused', session);
   }
@@ -226,7 +231,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       const polledContext = layer === 'pdn' && cid !== undefined && session.cid === cid && session.state === 'open' && layers?.has('poll') === true;
       if (!(layers?.has(layer) || polledContext) || !cidFits(session, cid)) continue;
       layers!.delete(layer);
-      if (session.state === 'open') this.close(session, evidence, lateBy);
+      if (session.state === 'open') this.close(session, evidence, { lateBy });
       else session.evidence.push(evidence);
       return;
     }
@@ -236,7 +241,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     const pending = this.pendingOpen;
     this.pendingOpen = undefined;
     const session = this.newSession(pending?.apn, cid, evidence.rig, pending);
-    widen(session, lateBy);
+    readLate(session, lateBy);
     this.layers.set(session, new Set([layer]));
     see(session, LAYER_SOURCE[layer]);
     session.evidence.push(evidence);
@@ -247,12 +252,13 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
     if (session.state === 'closed') this.emit('closed', session);
   }
 
-  /** `uncertainty`: how far the closing edge may be from `evidence.rig` (see timingUncertainty). */
-  private close(session: OtaSession, evidence: Evidence | undefined, uncertainty = 0): void {
+  /** `edge`: how far the closing edge may be from `evidence.rig` (see timingUncertainty and stampLateBy). */
+  private close(session: OtaSession, evidence: Evidence | undefined, edge: { uncertainty?: number; lateBy?: number } = {}): void {
     session.state = 'closed';
     this.openSessions.delete(session);
     session.closedAt = evidence?.rig;
-    widen(session, uncertainty);
+    widen(session, edge.uncertainty ?? 0);
+    readLate(session, edge.lateBy ?? 0);
     if (evidence) session.evidence.push(evidence);
     if (this.announced.has(session)) this.emit('closed', session);
   }
@@ -269,6 +275,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       exchangedData: false,
       seen: pending ? [pending.source] : [],
       timingUncertainty: 0,
+      stampLateBy: 0,
       evidence: [...(pending?.evidence ?? [])],
     };
     this.sessions.push(session);
@@ -294,6 +301,10 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
 
 function widen(session: OtaSession, uncertainty: number): void {
   session.timingUncertainty = Math.max(session.timingUncertainty, uncertainty);
+}
+
+function readLate(session: OtaSession, lateBy: number): void {
+  session.stampLateBy = Math.max(session.stampLateBy, lateBy);
 }
 
 function see(session: OtaSession, source: EvidenceSource): void {

@@ -268,7 +268,8 @@ function recordCount(context: StepContext, name: string | undefined, count: numb
 function openedSince(session: OtaSession, since: number): { at: number; uncertainty: number } | undefined {
   const latest = session.openedAt + session.timingUncertainty;
   if (latest < since) return undefined;
-  const earliest = Math.max(since, session.openedAt - session.timingUncertainty);
+  // A late read moves the stamp after the edge, never before it: only the early side widens.
+  const earliest = Math.max(since, session.openedAt - session.timingUncertainty - session.stampLateBy);
   return { at: (earliest + latest) / 2, uncertainty: (latest - earliest) / 2 };
 }
 
@@ -354,9 +355,12 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
     if (!closed) fail(`${apn} session ${n - 1}${of} did not close within ${formatDuration(closeLimit(rig))}`, means);
     if (step.requireData) requireData(last, n - 1, expected, apn, context, means);
     const closedAt = last.closedAt ?? rig.clock.now();
-    const next = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && s.index > last.index, closedAt + gapLimit, (waited) =>
+    // Waited for no less than the host needs to read the session on a fast clock, but a session whose
+    // ± puts it wholly after the gap is still no follow-on.
+    const seen = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && s.index > last.index, closedAt + observableWait(rig.clock, gapLimit), (waited) =>
       context.progress(`waiting for follow-on ${apn} session ${n}${of}: ${formatDuration(waited)} since session ${n - 1} closed`),
     );
+    const next = seen && seen.openedAt - seen.timingUncertainty - seen.stampLateBy <= closedAt + gapLimit ? seen : undefined;
     if (next?.state === 'refused') {
       recordCount(context, step.measureCount, n - 1);
       fail(`follow-on ${apn} session ${n}${of} was refused by the module`, means);
@@ -372,8 +376,8 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const lastClosed = await waitForClose(rig.observer, rig.clock, last, rig.clock.now() + closeLimit(rig));
   if (lastClosed && last.closedAt !== undefined) {
     rig.marks.set('last-close', last.closedAt);
-    record(context, step.measureWindow, last.closedAt - anchor, step.from, last.timingUncertainty);
-    record(context, step.measureStayAwake, last.closedAt - anchor + step.stayAwakeMargin, step.from, last.timingUncertainty);
+    record(context, step.measureWindow, last.closedAt - anchor, step.from, last.timingUncertainty + last.stampLateBy);
+    record(context, step.measureStayAwake, last.closedAt - anchor + step.stayAwakeMargin, step.from, last.timingUncertainty + last.stampLateBy);
   }
   recordCount(context, step.measureCount, sessions.length);
   if (step.requireData) requireData(last, sessions.length, expected, apn, context, means);
@@ -457,7 +461,7 @@ async function expectNoSession(step: Extract<Step, { kind: 'expectNoSession' }>,
   // Anchored to a mark, the window does not move with how long the steps before took (a slow boot).
   const start = step.from !== undefined ? anchorTime(context, step.from) : rig.clock.now();
   const end = start + step.for;
-  const inWindow = (s: OtaSession) => s.apn === apn && openedSince(s, start) !== undefined && s.openedAt - s.timingUncertainty <= end;
+  const inWindow = (s: OtaSession) => s.apn === apn && openedSince(s, start) !== undefined && s.openedAt - s.timingUncertainty - s.stampLateBy <= end;
   const left = Math.max(0, end - rig.clock.now());
   const session = await waitForSession(rig.observer, rig.clock, inWindow, end, (waited) =>
     context.progress(`watching for unwanted ${apn} sessions: ${formatDuration(waited)} of ${formatDuration(left)}`),

@@ -151,7 +151,7 @@ export class ScaledClock implements Clock {
 
 /** A clock that only moves when told to: deterministic tests of timed behaviour. */
 export class ManualClock implements Clock {
-  readonly scale = 1;
+  readonly scale: number = 1;
   private time = 0;
   private seq = 0;
   private readonly timers = new Map<number, { due: number; fn: () => void }>();

@@ -267,7 +267,7 @@ describe('OTA observer: sessions found by polling the context list', () => {
       {
         index: 0, apn: 'ota.super', cid: 2, requestedAt: undefined, openedAt: 8_000, closedAt: 18_000, state: 'closed', exchangedData: false,
         // The opening is ± 2 s (a 4 s interval), the closing ± 3 s (a 6 s one): one bound, the larger.
-        seen: ['context-poll'], timingUncertainty: 3_000,
+        seen: ['context-poll'], timingUncertainty: 3_000, stampLateBy: 0,
         evidence: [
           { rig: 8_000, line: '(context 2 on ota.super active in a poll at 10000 rig ms)' },
           { rig: 18_000, line: '(context 2 no longer active in a poll at 21000 rig ms)' },
@@ -370,7 +370,7 @@ describe('OTA observer: random histories against a model of sessions', () => {
             if (m.repeat) await say(pdnUp(m.cid), t + 3);
             const session: Expected = {
               apn: APNS.get(m.cid), cid: m.cid, requestedAt: command ? t : undefined, openedAt: t + 1, closedAt: undefined, state: 'open', exchangedData: false,
-              seen: [...(command ? (['proactive-command'] as const) : []), 'pdn-event', ...(bip ? (['bip-event'] as const) : [])], timingUncertainty: 0,
+              seen: [...(command ? (['proactive-command'] as const) : []), 'pdn-event', ...(bip ? (['bip-event'] as const) : [])], timingUncertainty: 0, stampLateBy: 0,
             };
             expected.push(session);
             up.set(m.cid, session);
@@ -394,7 +394,7 @@ describe('OTA observer: random histories against a model of sessions', () => {
             if (!polled && up.has(3)) {
               const session: Expected = {
                 apn: 'other.apn', cid: 3, requestedAt: undefined, openedAt: t - interval / 2, closedAt: undefined, state: 'open', exchangedData: false,
-                seen: ['context-poll'], timingUncertainty: interval / 2,
+                seen: ['context-poll'], timingUncertainty: interval / 2, stampLateBy: 0,
               };
               expected.push(session);
               up.set(3, session);
@@ -410,7 +410,7 @@ describe('OTA observer: random histories against a model of sessions', () => {
             await say(SESSION_END, t + 1);
             expected.push({
               apn: 'ota.super', cid: undefined, requestedAt: t, openedAt: t + 1, closedAt: undefined, state: 'refused', exchangedData: false,
-              seen: ['proactive-command'], timingUncertainty: 0,
+              seen: ['proactive-command'], timingUncertainty: 0, stampLateBy: 0,
             });
           } else {
             observer.powerLost();

@@ -53,7 +53,7 @@ describe('OTA observer on proactive commands named by their type', () => {
     expect(observer.sessions).to.deep.equal([
       {
         index: 0, apn: 'ota.super', cid: 2, requestedAt: 1_000, openedAt: 2_500, closedAt: 4_000, state: 'closed', exchangedData: true,
-        seen: ['toolkit-notification', 'pdn-event'], timingUncertainty: 0,
+        seen: ['toolkit-notification', 'pdn-event'], timingUncertainty: 0, stampLateBy: 0,
         evidence: lines.map(([rig, line]) => ({ rig, line })),
       } satisfies OtaSession,
     ]);
@@ -68,7 +68,7 @@ describe('OTA observer on proactive commands named by their type', () => {
     expect(observer.sessions).to.deep.equal([
       {
         index: 0, apn: undefined, cid: undefined, requestedAt: 1_000, openedAt: 1_200, closedAt: undefined, state: 'refused', exchangedData: false,
-        seen: ['toolkit-notification'], timingUncertainty: 0,
+        seen: ['toolkit-notification'], timingUncertainty: 0, stampLateBy: 0,
         evidence: [{ rig: 1_000, line: '#STN: 64' }, { rig: 1_200, line: '#STN: 254' }],
       } satisfies OtaSession,
     ]);

@@ -26,7 +26,7 @@ steps:
 );
 
 function session(index: number, apn: string, openedAt: number, closedAt: number): OtaSession {
-  return { index, apn, cid: 2, requestedAt: undefined, openedAt, closedAt, state: 'closed', exchangedData: true, seen: ['pdn-event'], timingUncertainty: 0, evidence: [] };
+  return { index, apn, cid: 2, requestedAt: undefined, openedAt, closedAt, state: 'closed', exchangedData: true, seen: ['pdn-event'], timingUncertainty: 0, stampLateBy: 0, evidence: [] };
 }
 
 function entry(rig: number, dir: 'tx' | 'rx'): TranscriptEntry {

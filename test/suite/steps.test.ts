@@ -19,6 +19,11 @@ import {
 class SteppedClock extends ManualClock {
   private readonly dues = new Map<object, number>();
 
+  /** `scale`: how many times faster than the wall the rig it stands for runs. */
+  constructor(override readonly scale = 1) {
+    super();
+  }
+
   override setTimer(fn: () => void, rigMs: number): Timer {
     const token = {};
     const timer = super.setTimer(() => {
@@ -45,7 +50,7 @@ const RESOLUTION = 2;
 
 /** What the steps use of a rig, with the module scripted: lines said at rig times, AT answers by command. */
 class ScriptedRig implements StepRig {
-  readonly clock = new SteppedClock();
+  readonly clock: SteppedClock;
   readonly marks = new Map<string, number>();
   readonly markUncertainty = new Map<string, number>();
   readonly timingResolution = RESOLUTION;
@@ -63,6 +68,10 @@ class ScriptedRig implements StepRig {
   answers = new Map<string, { lines: string[]; final: string }>();
   /** The options each command was sent with. */
   readonly sendOptions: { timeoutMs?: number }[] = [];
+
+  constructor(scale = 1) {
+    this.clock = new SteppedClock(scale);
+  }
 
   readonly at = {
     send: async (command: string, options: { timeoutMs?: number } = {}): Promise<AtResponse> => {
@@ -235,6 +244,19 @@ describe('steps: expectSession counts', () => {
     expect(byWindow.error).to.equal(undefined);
     const late = await play(new ScriptedRig(), afterCheck({ count: 2 }), [...pdnSession(6_000, 10_000), ...pdnSession(70_001, 71_000)]);
     expect(late.error?.message).to.equal('only 1 of 2 ota.super sessions: no follow-on session within 1 min of session 1 closing');
+  });
+
+  it('on a fast clock waits for a follow-on as long as the host needs to read it, yet takes none whose ± lies past the gap', async () => {
+    // At 1000× the wall the 30 s gap is 30 wall ms: the line of a follow-on that came 29 s after the
+    // close can be read 3 wall ms late behind a busy loop, stamped at 32 s with a bound of 3 s.
+    const readLate = (lateBy: number) => (rig: ScriptedRig) => rig.urcs.say(pdnUp(2), rig.clock.now(), lateBy);
+    const steps = afterCheck({ count: 2, followOnWithin: '30 s', measureCount: 'sessions' });
+    const late = await play(new ScriptedRig(1_000), steps, [...pdnSession(6_000, 10_000), [42_000, readLate(3_000)], [43_000, pdnDown(2)]]);
+    expect(late.error).to.equal(undefined);
+    expect(value(late, 'sessions')?.value).to.equal(2);
+    // Read as late, but with a bound that cannot reach back into the gap: no follow-on.
+    const past = await play(new ScriptedRig(1_000), steps, [...pdnSession(6_000, 10_000), [42_000, readLate(1_000)], [43_000, pdnDown(2)]]);
+    expect(past.error?.message).to.equal('only 1 of 2 ota.super sessions: no follow-on session within 30 s of session 1 closing');
   });
 
   it('a session on another APN between them is no follow-on', async () => {
