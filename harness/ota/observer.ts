@@ -146,7 +146,7 @@ export class OtaObserver extends EventEmitter<ObserverEvents> {
       const match = rule.regex.exec(urc.line);
       if (!match) continue;
       const evidence = { rig: urc.rig, line: urc.line };
-      // How much earlier than its stamp the line may have arrived: the edge's uncertainty.
+      // How much earlier than its stamp the line may have arrived: an edge it dates may be that early.
       const lateBy = urc.stampLateBy;
       const cid = match.groups?.cid === undefined ? undefined : Number(match.groups.cid);
       switch (rule.kind) {

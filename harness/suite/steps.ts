@@ -268,10 +268,12 @@ function recordCount(context: StepContext, name: string | undefined, count: numb
 function openedSince(session: OtaSession, since: number): { at: number; uncertainty: number } | undefined {
   const latest = session.openedAt + session.timingUncertainty;
   if (latest < since) return undefined;
-  // A late read moves the stamp after the edge, never before it: only the early side widens.
-  const earliest = Math.max(since, session.openedAt - session.timingUncertainty - session.stampLateBy);
+  const earliest = Math.max(since, earliestOpening(session));
   return { at: (earliest + latest) / 2, uncertainty: (latest - earliest) / 2 };
 }
+
+/** The earliest the session may have opened: a late read moves a stamp after its edge, never before it. */
+const earliestOpening = (session: OtaSession) => session.openedAt - session.timingUncertainty - session.stampLateBy;
 
 const seconds = (rigMs: number) => `${(rigMs / 1000).toFixed(1)} s`;
 
@@ -360,7 +362,7 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
     const seen = await waitForSession(rig.observer, rig.clock, (s) => s.apn === apn && s.index > last.index, closedAt + observableWait(rig.clock, gapLimit), (waited) =>
       context.progress(`waiting for follow-on ${apn} session ${n}${of}: ${formatDuration(waited)} since session ${n - 1} closed`),
     );
-    const next = seen && seen.openedAt - seen.timingUncertainty - seen.stampLateBy <= closedAt + gapLimit ? seen : undefined;
+    const next = seen && earliestOpening(seen) <= closedAt + gapLimit ? seen : undefined;
     if (next?.state === 'refused') {
       recordCount(context, step.measureCount, n - 1);
       fail(`follow-on ${apn} session ${n}${of} was refused by the module`, means);
@@ -376,8 +378,10 @@ async function expectSessions(step: Extract<Step, { kind: 'expectSession' }>, co
   const lastClosed = await waitForClose(rig.observer, rig.clock, last, rig.clock.now() + closeLimit(rig));
   if (lastClosed && last.closedAt !== undefined) {
     rig.marks.set('last-close', last.closedAt);
-    record(context, step.measureWindow, last.closedAt - anchor, step.from, last.timingUncertainty + last.stampLateBy);
-    record(context, step.measureStayAwake, last.closedAt - anchor + step.stayAwakeMargin, step.from, last.timingUncertainty + last.stampLateBy);
+    // A figure's ± is symmetric: the close's late-read slack widens both of its sides.
+    const closeUncertainty = last.timingUncertainty + last.stampLateBy;
+    record(context, step.measureWindow, last.closedAt - anchor, step.from, closeUncertainty);
+    record(context, step.measureStayAwake, last.closedAt - anchor + step.stayAwakeMargin, step.from, closeUncertainty);
   }
   recordCount(context, step.measureCount, sessions.length);
   if (step.requireData) requireData(last, sessions.length, expected, apn, context, means);
@@ -461,7 +465,7 @@ async function expectNoSession(step: Extract<Step, { kind: 'expectNoSession' }>,
   // Anchored to a mark, the window does not move with how long the steps before took (a slow boot).
   const start = step.from !== undefined ? anchorTime(context, step.from) : rig.clock.now();
   const end = start + step.for;
-  const inWindow = (s: OtaSession) => s.apn === apn && openedSince(s, start) !== undefined && s.openedAt - s.timingUncertainty - s.stampLateBy <= end;
+  const inWindow = (s: OtaSession) => s.apn === apn && openedSince(s, start) !== undefined && earliestOpening(s) <= end;
   const left = Math.max(0, end - rig.clock.now());
   const session = await waitForSession(rig.observer, rig.clock, inWindow, end, (waited) =>
     context.progress(`watching for unwanted ${apn} sessions: ${formatDuration(waited)} of ${formatDuration(left)}`),
