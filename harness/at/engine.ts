@@ -297,16 +297,17 @@ export class AtEngine {
    */
   submit(command: string, onResponse: (response: AtResponse) => void, onError: (error: Error) => void, opts: SendOptions = NO_OPTIONS): void {
     if (this.closed) return onError(new AtClosedError(command));
-    const bytes = commandBytes(command);
-    const invalid = bytes ? checkOptions(command, opts) : invalidCommand(command);
+    const facts = commandFacts(command);
+    if (!facts) return onError(invalidCommand(command));
+    const invalid = checkOptions(command, opts);
     if (invalid) return onError(invalid);
+    const { line, bytes } = facts;
     const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
     const now = readClock(this.clock, this.sendStamp);
     const sentAt = now.rig;
     const deadline = sentAt + (opts.deadlineMs ?? timeoutMs + this.queueWaitMs);
-    const expect = opts.expect ?? responsePrefix(command);
-    const line = command.trim();
-    const shared = opts.shared ?? (opts.payload === undefined && line.endsWith('?'));
+    const expect = opts.expect ?? facts.prefix;
+    const shared = opts.shared ?? (opts.payload === undefined && facts.lookup);
     const same = shared ? this.queuedLookup(line, expect, timeoutMs, deadline) : undefined;
     if (same) {
       (same.joined ??= []).push({ resolve: onResponse, reject: onError });
@@ -315,7 +316,7 @@ export class AtEngine {
     if (this.queue.length >= this.maxQueued) return onError(new AtQueueFullError(line, this.maxQueued));
     const job: Job = {
       command: line,
-      bytes: bytes!,
+      bytes,
       timeoutMs,
       expect,
       payload: opts.payload,
@@ -618,13 +619,24 @@ function positive(name: string, value: number): number {
   return value;
 }
 
+interface CommandFacts {
+  /** The command as written and recorded: trimmed. */
+  line: string;
+  /** The line and its CR as written, shared by every send of the same command. */
+  bytes: Buffer;
+  prefix: string | undefined;
+  /** A read or test command (`AT+CGDCONT?`, `AT+CGDCONT=?`): shared by default. */
+  lookup: boolean;
+}
+
 /**
- * What writing `command` sends, or undefined for a command that must not be written: one that is
- * empty or carries the bytes that end it early.
+ * What the engine derives from a command's text, or undefined for a command that must not be
+ * written: one that is empty or carries the bytes that end it early.
  */
-const commandBytes = perCommand((command: string): Buffer | undefined => {
+const commandFacts = perCommand((command: string): CommandFacts | undefined => {
   if (typeof command !== 'string' || command.trim() === '' || /[\r\n\x1a\x1b]/.test(command)) return undefined;
-  return Buffer.from(`${command.trim()}\r`);
+  const line = command.trim();
+  return { line, bytes: Buffer.from(`${line}\r`), prefix: responsePrefix(command), lookup: line.endsWith('?') };
 });
 
 function invalidCommand(command: string): Error {
