@@ -101,6 +101,12 @@ export class RigController extends EventEmitter<RigEvents> {
   get timingResolution(): number {
     return this.clock.scale * (EVENT_LATENCY_WALL_MS + this.portLatency.wallMs);
   }
+
+  /** The timing resolution and what it is made of, as the run log and `hil doctor` say it. */
+  get timingResolutionText(): string {
+    const { wallMs, source } = this.portLatency;
+    return `${this.timingResolution} rig ms: ${EVENT_LATENCY_WALL_MS} ms of event loop and ${wallMs} ms of port latency (${source}), in wall time`;
+  }
   private readyMarkerAt: number | undefined;
 
   readonly at: AtEngine;
@@ -186,8 +192,7 @@ export class RigController extends EventEmitter<RigEvents> {
     const found: string[] = [];
     if (!simulator) {
       controller.lock = lockBench(config.serial.path, { name: config.name, file: config.file }, (text) => found.push(text));
-      const { wallMs, source } = controller.portLatency;
-      found.push(`timing resolution ${controller.timingResolution} rig ms: ${EVENT_LATENCY_WALL_MS} ms of event loop and ${wallMs} ms of port latency (${source}), in wall time`);
+      found.push(`timing resolution ${controller.timingResolutionText}`);
       const stable = stableAlias(config.serial.path);
       if (stable || isUnstableName(config.serial.path)) {
         found.push(`serial.path ${config.serial.path} may change when the module re-enumerates; name it by its stable link${stable ? ` ${stable}` : ' in /dev/serial/by-id/'}`);

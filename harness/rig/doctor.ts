@@ -9,6 +9,7 @@ import { formatRigTime } from '../time/format.ts';
 import { packagesText } from '../vendor/records.ts';
 import type { RigController } from './controller.ts';
 import { describeHolders, portHolders, type PortHolder } from './port-holders.ts';
+import type { PortLatency } from './port-latency.ts';
 import { VIRTUAL } from './rig-file.ts';
 import { VendorUpdates } from './update-source.ts';
 
@@ -60,6 +61,7 @@ export async function examineBench(rig: RigController, report: (check: DoctorChe
     detail: `${rig.powerDescription}${powered === undefined ? '' : `; the switch reports the module ${powered ? 'powered' : 'unpowered'}`}`,
   });
   report({ name: 'serial port opens', verdict: 'ok', detail: `${path}, usable ${seconds(rig.blindWindows.at(-1)?.portUsableMs)} after power-on` });
+  report(timingResolutionCheck(rig.portLatency, rig.timingResolutionText));
   const held = await holders();
   if (path !== VIRTUAL) {
     const name = 'serial port held by no other process';
@@ -100,6 +102,24 @@ export async function examineBench(rig: RigController, report: (check: DoctorChe
   }
   report(apnCheck(rig.config.sim.dataApn, await send('AT+CGDCONT?')));
   report(await registrationCheck(rig));
+}
+
+/** An FTDI adapter's latency timer above this holds reads back for nothing: 1 ms is its least (AN232B-04). */
+const LEAST_LATENCY_TIMER_MS = 1;
+
+/**
+ * How finely the rig dates what the module says, which widens every session's ±, and, behind a USB
+ * serial adapter whose latency timer holds short reads back (16 ms by default), how to lower it.
+ */
+export function timingResolutionCheck(latency: PortLatency, resolution: string): DoctorCheck {
+  const name = 'timing resolution';
+  if (latency.timer === undefined || latency.wallMs <= LEAST_LATENCY_TIMER_MS) return { name, verdict: 'ok', detail: resolution };
+  return {
+    name,
+    verdict: 'warn',
+    detail: `${resolution}: the adapter holds a short read back up to ${latency.wallMs} ms`,
+    fix: `lower its latency timer to ${LEAST_LATENCY_TIMER_MS} ms: as root, echo ${LEAST_LATENCY_TIMER_MS} > ${latency.timer}; a udev rule (SUBSYSTEM=="usb-serial", DRIVER=="ftdi_sio", ATTR{latency_timer}="${LEAST_LATENCY_TIMER_MS}") keeps it across replugs`,
+  };
 }
 
 /** The fix for a port another process has open. */

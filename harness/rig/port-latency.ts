@@ -16,6 +16,8 @@ export interface PortLatency {
   wallMs: number;
   /** Where the figure comes from, as a note says it. */
   source: string;
+  /** The adapter's latency timer file the figure was read from: one that can be lowered. */
+  timer?: string;
 }
 
 /** The rig file's `serial.latency` if it declares one, else an FTDI adapter's latency timer, else none. */
@@ -42,5 +44,5 @@ function latencyTimerOf(path: string, devices: string): PortLatency | undefined 
   }
   const ms = Number(text.trim());
   if (!Number.isInteger(ms) || ms < 0 || ms > 255) throw new Error(`${file} holds ${JSON.stringify(text.trim())}: expected the adapter's latency timer, a whole number of ms from 0 to 255`);
-  return { wallMs: ms, source: file };
+  return { wallMs: ms, source: file, timer: file };
 }

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RigController } from '../../harness/rig/controller.ts';
+import { timingResolutionCheck } from '../../harness/rig/doctor.ts';
 import { portLatency } from '../../harness/rig/port-latency.ts';
 import { rigSchema } from '../../harness/rig/rig-file.ts';
 
@@ -30,7 +31,8 @@ describe('serial port latency', () => {
 
   it('reads an FTDI adapter\'s latency timer through the port\'s by-id link', async () => {
     const link = await port('ttyUSB3', '16\n');
-    expect(portLatency(link, undefined, devices)).to.deep.equal({ wallMs: 16, source: join(devices, 'ttyUSB3', 'latency_timer') });
+    const file = join(devices, 'ttyUSB3', 'latency_timer');
+    expect(portLatency(link, undefined, devices)).to.deep.equal({ wallMs: 16, source: file, timer: file });
   });
 
   it('finds none for a module\'s own USB port (no timer), nor for a port that is not there', async () => {
@@ -47,6 +49,17 @@ describe('serial port latency', () => {
   it('refuses a timer file that holds no timer, naming it', async () => {
     const link = await port('ttyUSB3', 'sixteen\n');
     expect(() => portLatency(link, undefined, devices)).to.throw(`${join(devices, 'ttyUSB3', 'latency_timer')} holds "sixteen": expected the adapter's latency timer`);
+  });
+
+  it('doctor advises lowering an adapter\'s latency timer above 1 ms, naming its file, and nothing else', async () => {
+    const check = (link: string, declared?: number) => timingResolutionCheck(portLatency(link, declared, devices), 'the resolution');
+    const slow = check(await port('ttyUSB3', '16\n'));
+    expect(slow.verdict).to.equal('warn');
+    expect(slow.detail).to.equal('the resolution: the adapter holds a short read back up to 16 ms');
+    expect(slow.fix).to.contain(`echo 1 > ${join(devices, 'ttyUSB3', 'latency_timer')}`);
+    expect(check(await port('ttyUSB4', '1\n')), 'a timer already at its least').to.deep.equal({ name: 'timing resolution', verdict: 'ok', detail: 'the resolution' });
+    expect(check(await port('ttyUSB5')).verdict, 'a module\'s own port, no timer').to.equal('ok');
+    expect(check(join(dir, 'dev', 'ttyUSB3'), 16).verdict, 'a declared latency: nothing the harness can name to lower').to.equal('ok');
   });
 
   it('a declared latency widens the rig\'s timing resolution, stretched by the time scale', async () => {
