@@ -105,7 +105,7 @@ export class RigController extends EventEmitter<RigEvents> {
   /** The timing resolution and what it is made of, as the run log and `hil doctor` say it. */
   get timingResolutionText(): string {
     const { wallMs, source } = this.portLatency;
-    return `${this.timingResolution} rig ms: ${EVENT_LATENCY_WALL_MS} ms of event loop and ${wallMs} ms of port latency (${source}), in wall time`;
+    return `${this.timingResolution} rig ms, from ${EVENT_LATENCY_WALL_MS} ms of event loop and ${wallMs} ms of port latency in wall time (${source})`;
   }
   private readyMarkerAt: number | undefined;
 
