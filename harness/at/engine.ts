@@ -483,7 +483,7 @@ export class AtEngine {
       return this.record('rx', 'noise', text, 'late result of the timed-out command', stamp);
     }
     if (final) {
-      for (const held of flight.held?.splice(0) ?? []) this.route(flight, held.text, held.stamp);
+      if (flight.held) for (const held of flight.held.splice(0)) this.route(flight, held.text, held.stamp);
       this.record('rx', 'final', text, undefined, stamp);
       return this.finish(flight, text, final, stamp);
     }
@@ -519,7 +519,8 @@ export class AtEngine {
 
   /** Held lines that turned out not to answer the command: URCs if they look like one, else noise. */
   private releaseHeldAsStray(flight: Job, note: string): void {
-    for (const { text, stamp } of flight.held?.splice(0) ?? []) {
+    if (!flight.held) return;
+    for (const { text, stamp } of flight.held.splice(0)) {
       const prefix = this.urcPrefixes.match(text);
       if (prefix) this.emitUrc(text, stamp, prefix);
       else this.record('rx', 'noise', text, note, stamp);
@@ -605,13 +606,15 @@ function isEcho(text: string, command: string): boolean {
 
 function resolveJob(job: Job, response: AtResponse): void {
   job.resolve(response);
+  if (!job.joined) return;
   // Each caller gets its own lines, so that none can change another's answer.
-  for (const caller of job.joined ?? []) caller.resolve({ ...response, lines: [...response.lines] });
+  for (const caller of job.joined) caller.resolve({ ...response, lines: [...response.lines] });
 }
 
 function rejectJob(job: Job, error: Error): void {
   job.reject(error);
-  for (const caller of job.joined ?? []) caller.reject(error);
+  if (!job.joined) return;
+  for (const caller of job.joined) caller.reject(error);
 }
 
 function positive(name: string, value: number): number {

@@ -38,10 +38,13 @@ const RECENT_SLOTS = 1024;
 const RECENT_MAX_LENGTH = 256;
 
 /**
- * What a byte tells the scan of a line: CR and LF end it; the bits of the others say how the line
- * must be decoded. Every byte but a blank is TEXT, so a line of blanks alone has no other bit.
+ * What a byte tells the scan of a line: CR and LF end it, `>` may be a prompt; the bits of the others
+ * say how the line must be decoded. Every byte but a blank is TEXT, so a line of blanks alone has no
+ * other bit. The scan stops only at a byte with a STOP bit: any other just adds its bits.
  */
 const LINE_END = 64;
+const MAYBE_PROMPT = 128;
+const STOP = LINE_END | MAYBE_PROMPT;
 const BLANK = 1;
 const NON_ASCII = 2;
 const CONTROL = 4;
@@ -54,6 +57,7 @@ for (let b = 0; b < 256; b++) {
   else if ((b < SPACE && b !== SUB) || b === DEL) CLASS[b] = TEXT | CONTROL;
   else CLASS[b] = TEXT;
 }
+CLASS[GT] = MAYBE_PROMPT;
 
 const BACKSLASH = 0x5c;
 const X = 0x78;
@@ -63,14 +67,13 @@ export class LineFramer {
   private readonly buf: Buffer;
   /** Bytes of the current line held in `buf`. */
   private length = 0;
-  /** The CLASS bits of the current line's bytes so far, and their hash (see decodeAscii()). */
+  /** The CLASS bits of the current line's bytes so far. */
   private seen = 0;
-  private hash = 0;
   /** The current line overflowed: its bytes are dropped up to its end. */
   private discarding = false;
   /** The line in progress at the end of the latest push began in an earlier one. */
   private startedEarlier = false;
-  /** The text of recent lines, by a hash of their bytes: see decodeAscii(). */
+  /** The text of recent lines, by a hash of their bytes (see lineHash()): see decodeAscii(). */
   private readonly recent: Array<string | undefined> = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
 
   constructor(
@@ -84,8 +87,8 @@ export class LineFramer {
   }
 
   /**
-   * One pass over the bytes: each is classed (see CLASS) and hashed on the way to its line's end, so
-   * a line is decoded without a second look at what it holds.
+   * One pass over the bytes: each is classed (see CLASS) on the way to its line's end, so a line is
+   * decoded without a second look at what it holds.
    */
   push(input: Uint8Array): void {
     // A Buffer over the same memory (no copy), for Buffer#toString and #copy.
@@ -94,34 +97,30 @@ export class LineFramer {
     let carried = this.length > 0 || this.discarding;
     let start = 0;
     let seen = this.seen;
-    let hash = this.hash;
     for (let i = 0; i < size; i++) {
-      const b = bytes[i]!;
-      const kind = CLASS[b]!;
-      if (kind === LINE_END) {
-        if (!this.discarding && (seen & ~BLANK) !== 0) this.endLine(bytes, start, i, seen, hash, carried);
+      const kind = CLASS[bytes[i]!]!;
+      if ((kind & STOP) === 0) {
+        seen |= kind;
+      } else if (kind === LINE_END) {
+        if (!this.discarding && (seen & ~BLANK) !== 0) this.endLine(bytes, start, i, seen, carried);
         this.length = 0;
         this.discarding = false;
         start = i + 1;
         seen = 0;
-        hash = 0;
         carried = false;
-      } else if (b === GT && (seen & ~BLANK) === 0 && this.isPrompt(i - start)) {
+      } else if ((seen & ~BLANK) === 0 && this.isPrompt(i - start)) {
         // A `>` after nothing but blanks, while one is awaited: the prompt has no line end after it,
         // so it is seen as it comes, and the blanks before it go with it.
         this.length = 0;
         start = i + 1;
         seen = 0;
-        hash = 0;
         carried = false;
         this.sink.prompt(false);
       } else {
-        seen |= kind;
-        hash = (hash * 31 + b) | 0;
+        seen |= TEXT; // a `>` that is text
       }
     }
     this.seen = seen;
-    this.hash = hash;
     this.startedEarlier = carried;
     if (start < size && !this.discarding) this.hold(bytes, start, size, carried);
   }
@@ -151,31 +150,31 @@ export class LineFramer {
   }
 
   /** The line whose rest is bytes[start, end) is complete: decoded from the push, or from the buffer if part of it was held. */
-  private endLine(bytes: Buffer, start: number, end: number, seen: number, hash: number, carried: boolean): void {
+  private endLine(bytes: Buffer, start: number, end: number, seen: number, carried: boolean): void {
     const held = this.length;
     if (held + (end - start) > this.buf.length) {
       this.overflow(bytes, start, end, carried);
       return;
     }
-    if (held === 0) return this.decodeLine(bytes, start, end, seen, hash, carried);
+    if (held === 0) return this.decodeLine(bytes, start, end, seen, carried);
     bytes.copy(this.buf, held, start, end);
-    this.decodeLine(this.buf, 0, held + (end - start), seen, hash, carried);
+    this.decodeLine(this.buf, 0, held + (end - start), seen, carried);
   }
 
   /**
    * A line is text unless it holds bytes that never occur in AT text (C0 controls, DEL, broken UTF-8).
-   * `seen` is the CLASS bits of its bytes, `hash` their hash (see decodeAscii()).
+   * `seen` is the CLASS bits of its bytes.
    */
-  private decodeLine(bytes: Buffer, start: number, end: number, seen: number, hash: number, carried: boolean): void {
-    if (seen & CONTROL) return this.noise(bytes.subarray(start, end), 'control bytes in line', carried);
+  private decodeLine(bytes: Buffer, start: number, end: number, seen: number, carried: boolean): void {
+    if (seen & CONTROL) return this.noise(bytes, start, end, 'control bytes in line', carried);
     if (seen & NON_ASCII) {
-      if (!isUtf8(bytes.subarray(start, end))) return this.noise(bytes.subarray(start, end), 'invalid UTF-8', carried);
+      if (!isUtf8(bytes.subarray(start, end))) return this.noise(bytes, start, end, 'invalid UTF-8', carried);
       const text = bytes.toString('utf8', start, end).trim();
       if (text !== '') this.sink.line(text, carried);
       return;
     }
     if (!(seen & BLANK) || (bytes[start] !== SPACE && bytes[start] !== TAB && bytes[end - 1] !== SPACE && bytes[end - 1] !== TAB)) {
-      return this.sink.line(this.decodeAscii(bytes, start, end, hash), carried);
+      return this.sink.line(this.decodeAscii(bytes, start, end), carried);
     }
     // ASCII text holds no blanks but spaces and tabs: trimmed by moving its ends, not by a trimmed copy.
     while (start < end && (bytes[start] === SPACE || bytes[start] === TAB)) start++;
@@ -188,10 +187,10 @@ export class LineFramer {
    * `+CEREG: 2,5`, the same `+CGEV` events), so the text of a recent line with the same bytes is
    * handed on again: no new string to build and, once a transcript keeps it, none to collect.
    */
-  private decodeAscii(bytes: Buffer, start: number, end: number, hash: number): string {
+  private decodeAscii(bytes: Buffer, start: number, end: number): string {
     const length = end - start;
     if (length > RECENT_MAX_LENGTH) return bytes.toString('latin1', start, end);
-    const slot = (hash ^ (hash >>> 13)) & (RECENT_SLOTS - 1);
+    const slot = lineHash(bytes, start, end) & (RECENT_SLOTS - 1);
     const known = this.recent[slot];
     if (known !== undefined && known.length === length && sameBytes(bytes, start, known)) return known;
     const text = bytes.toString('latin1', start, end);
@@ -199,9 +198,10 @@ export class LineFramer {
     return text;
   }
 
-  /** A noise line escaped, its first NOISE_BYTES only, with a marker saying how many more there were. */
-  private noise(line: Uint8Array, reason: string, carried: boolean): void {
-    const text = line.length <= NOISE_BYTES ? escapeBytes(line) : escapeBytes(line.subarray(0, NOISE_BYTES), cutMarker(line.length - NOISE_BYTES));
+  /** The noise line bytes[start, end) escaped, its first NOISE_BYTES only, with a marker saying how many more there were. */
+  private noise(bytes: Uint8Array, start: number, end: number, reason: string, carried: boolean): void {
+    const length = end - start;
+    const text = length <= NOISE_BYTES ? escapeRange(bytes, start, end, '') : escapeRange(bytes, start, start + NOISE_BYTES, cutMarker(length - NOISE_BYTES));
     this.sink.noise(text, reason, carried);
   }
 
@@ -209,6 +209,23 @@ export class LineFramer {
   get holdsLineOfLastPush(): boolean {
     return (this.length > 0 || this.discarding) && !this.startedEarlier;
   }
+}
+
+/**
+ * A hash of a line's length and of its first, middle and last bytes, worked out once at its end
+ * rather than byte by byte. Lines that it cannot tell apart only share a slot of the recent lines,
+ * whose text is always compared in full before it is handed on again.
+ */
+function lineHash(bytes: Buffer, start: number, end: number): number {
+  const last = end - 1;
+  let hash = end - start;
+  hash = (Math.imul(hash, 31) + bytes[start]!) | 0;
+  hash = (Math.imul(hash, 31) + bytes[Math.min(start + 1, last)]!) | 0;
+  hash = (Math.imul(hash, 31) + bytes[(start + end) >> 1]!) | 0;
+  hash = (Math.imul(hash, 31) + bytes[Math.max(last - 2, start)]!) | 0;
+  hash = (Math.imul(hash, 31) + bytes[Math.max(last - 1, start)]!) | 0;
+  hash = (Math.imul(hash, 31) + bytes[last]!) | 0;
+  return hash ^ (hash >>> 13);
 }
 
 /** Whether bytes[start...] begin with the characters of `text` (ASCII). */
@@ -225,11 +242,17 @@ let escapeScratch = Buffer.allocUnsafe(4096);
  * and decoded once: a string built with += is a rope of one node per byte, eight times its text.
  */
 export function escapeBytes(bytes: Uint8Array, suffix = ''): string {
-  const size = 4 * bytes.length + suffix.length;
+  return escapeRange(bytes, 0, bytes.length, suffix);
+}
+
+/** escapeBytes() of bytes[start, end), without a view of them to build. */
+function escapeRange(bytes: Uint8Array, start: number, end: number, suffix: string): string {
+  const size = 4 * (end - start) + suffix.length;
   if (escapeScratch.length < size) escapeScratch = Buffer.allocUnsafe(Math.max(size, 2 * escapeScratch.length));
   const out = escapeScratch;
   let at = 0;
-  for (const b of bytes) {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
     if (b >= SPACE && b < DEL) {
       out[at++] = b;
     } else {
