@@ -50,7 +50,7 @@ class Page {
   /** Allocated with the page's first note: most entries have none. */
   notes: Array<string | undefined> | undefined;
 
-  /** A transcript kept shorter than a page has one page of its own length. */
+  /** The last page holds what the entry limit leaves of a page, no more. */
   constructor(readonly slots: number) {
     this.times = new Float64Array(3 * slots);
     this.codes = new Uint8Array(slots);
@@ -110,8 +110,8 @@ export class Transcript {
     page.times[3 * at + 2] = stamp.rig;
     page.codes[at] = 2 * KIND_INDEX.get(kind)! + (dir === 'rx' ? 1 : 0);
     page.text[at] = text;
+    // A slot is only written while free, and dropOldest() left a freed one without a note.
     if (note !== undefined) (page.notes ??= new Array<string | undefined>(page.slots).fill(undefined))[at] = note;
-    else if (page.notes) page.notes[at] = undefined;
     // Entries are built here alone, so freezing them is enough to hand them out safely.
     if (this.listeners.active) this.listeners.emit(Object.freeze(transcriptEntry(stamp, dir, kind, text, note)));
   }
@@ -123,7 +123,7 @@ export class Transcript {
 
   /** Slots are only ever appended until the ring is full, so a missing page is always the next one. */
   private addPage(): Page {
-    const page = new Page(Math.min(PAGE_SLOTS, this.maxEntries));
+    const page = new Page(Math.min(PAGE_SLOTS, this.maxEntries - this.pages.length * PAGE_SLOTS));
     this.pages.push(page);
     return page;
   }

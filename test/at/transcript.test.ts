@@ -89,6 +89,22 @@ describe('AT transcript bounds', () => {
     expect(transcript.entries()[0]!.text).to.equal('abc... (7 more bytes cut)');
   });
 
+  it('keeps the newest entries with their own notes when the ring wraps over pages of unequal size', () => {
+    // 40 000 entries fill whole pages and a shorter last one; 100 000 wrap the ring twice.
+    const transcript = new Transcript({ entries: 40_000 });
+    const noted = (i: number) => i % 7 === 0;
+    for (let i = 0; i < 100_000; i++) {
+      transcript.record({ mono: i, wall: i, rig: i, dir: 'rx', kind: 'info', text: `line ${i}`, ...(noted(i) && { note: `note ${i}` }) });
+    }
+    const kept = transcript.entries();
+    expect(kept).to.have.length(40_000);
+    const wrong = kept.filter((entry, k) => {
+      const i = 60_000 + k;
+      return entry.rig !== i || entry.text !== `line ${i}` || entry.note !== (noted(i) ? `note ${i}` : undefined);
+    });
+    expect(wrong.slice(0, 3)).to.deep.equal([]);
+  });
+
   it('escapes bytes as before', () => {
     expect(escapeBytes(Uint8Array.of(0x00, 0x41, 0x7f, 0xff, 0x20))).to.equal('\\x00A\\x7F\\xFF ');
   });
