@@ -50,7 +50,7 @@ class Page {
   /** Allocated with the page's first note: most entries have none. */
   notes: Array<string | undefined> | undefined;
 
-  /** The last page holds what the entry limit leaves of a page, no more. */
+  /** `slots`: PAGE_SLOTS, or what the entry limit leaves for the last page (see addPage()). */
   constructor(readonly slots: number) {
     this.times = new Float64Array(3 * slots);
     this.codes = new Uint8Array(slots);
@@ -121,7 +121,10 @@ export class Transcript {
     return Array.from({ length: this.count }, (_, i) => this.entry((this.head + i) % this.maxEntries));
   }
 
-  /** Slots are only ever appended until the ring is full, so a missing page is always the next one. */
+  /**
+   * Slots are only ever appended until the ring is full, so a missing page is always the next one;
+   * the last is only as long as the entry limit leaves.
+   */
   private addPage(): Page {
     const page = new Page(Math.min(PAGE_SLOTS, this.maxEntries - this.pages.length * PAGE_SLOTS));
     this.pages.push(page);
