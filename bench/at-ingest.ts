@@ -6,6 +6,13 @@
 // harness's own steps await) and submit() (callbacks, for readers that send commands by the
 // thousand), and in two states: fresh, and with its transcript at its entry limit (where any run
 // settles after 100 000 entries, about 1 MB of AT traffic), since recording costs differ.
+//
+// Each contender runs in a process of its own, as a reader of a port does, and the runner asks them
+// for passes in turn: what one keeps on its heap (an engine's transcript of 100 000 entries, the
+// baseline's streams) never changes when and how the garbage collector runs for another, while the
+// machine's speed, drifting over a run, still reaches all of them alike.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { AtEngine } from '../harness/at/index.ts';
 import { ScaledClock } from '../harness/time/clock.ts';
 import { chunked, recordCapture, repeatCapture, type Capture } from './capture.ts';
@@ -21,9 +28,18 @@ const RECORDED_CYCLES = 20;
 /** Passes before the measured ones: V8 needs about five to optimise the engine's hot paths. */
 const WARMUPS = 6;
 const RUNS = 9;
+/**
+ * Segments fed between two turns of the event loop. A port's reads come in callbacks of their own,
+ * and after each Node runs the promise reactions and ticks that are due. A pass that fed a megabyte
+ * in one synchronous stretch would keep every settled command's promise and answer alive to its end,
+ * which no reader of a port does; one turn per 256 segments (about 7 KB) costs well under 1 % of a pass.
+ */
+const SEGMENTS_PER_TURN = 256;
 /** 8N1 framing: a start bit, 8 data bits and a stop bit carry each byte. */
 const UART_BYTES_PER_S = 921_600 / 10;
 const MB = 1e6;
+/** The argument that makes this script serve one contender's passes instead of running the benchmark. */
+const CONTENDER_ARG = '--contender';
 
 interface Segment {
   command?: string;
@@ -34,22 +50,22 @@ interface Workload {
   segments: Segment[];
   bytes: number;
   commands: number;
+  chunks: number;
 }
 
 interface Pass {
   ms: number;
   answered: number;
-  /** The engine or baseline that ran the pass: kept until the next pass of its contender has run. */
+  /** The engine or baseline that ran the pass: kept until the contender's next pass has run. */
   instance: object;
 }
 
 function workload(capture: Capture): Workload {
-  return {
-    segments: capture.segments.map((s, i) => ({ ...(s.command !== undefined && { command: s.command }), chunks: chunked(s.bytes, i + 1) })),
-    bytes: capture.bytes,
-    commands: capture.commands,
-  };
+  const segments = capture.segments.map((s, i) => ({ ...(s.command !== undefined && { command: s.command }), chunks: chunked(s.bytes, i + 1) }));
+  return { segments, bytes: capture.bytes, commands: capture.commands, chunks: segments.reduce((n, s) => n + s.chunks.length, 0) };
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type CommandApi = 'send' | 'submit';
 
@@ -68,15 +84,17 @@ async function engineIngest(work: Workload, api: CommandApi, prefill: boolean): 
   const onResponse = () => answered++;
   const onError = () => {};
   const started = performance.now();
-  for (const segment of work.segments) {
+  for (let i = 0; i < work.segments.length; i++) {
+    const segment = work.segments[i]!;
     if (segment.command !== undefined) {
       if (api === 'send') void engine.send(segment.command).then(onResponse);
       else engine.submit(segment.command, onResponse, onError);
     }
     for (const chunk of segment.chunks) engine.feed(chunk);
+    if (i % SEGMENTS_PER_TURN === SEGMENTS_PER_TURN - 1) await nextTurn();
   }
+  await nextTurn();
   const ms = performance.now() - started;
-  await new Promise((resolve) => setImmediate(resolve));
   if (!prefill && engine.transcript.entries().length >= TRANSCRIPT_LIMIT) throw new Error('the capture filled a fresh transcript: make it smaller');
   engine.close();
   return { ms, answered, instance: engine };
@@ -86,50 +104,117 @@ async function baselineIngest(work: Workload): Promise<Pass> {
   let answered = 0;
   const baseline = new ReadlineBaseline(() => {}, () => answered++);
   const started = performance.now();
-  for (const segment of work.segments) {
+  for (let i = 0; i < work.segments.length; i++) {
+    const segment = work.segments[i]!;
     if (segment.command !== undefined) baseline.send(segment.command);
     for (const chunk of segment.chunks) baseline.feed(chunk);
+    if (i % SEGMENTS_PER_TURN === SEGMENTS_PER_TURN - 1) await nextTurn();
   }
+  await nextTurn();
   return { ms: performance.now() - started, answered, instance: baseline };
 }
 
-interface Contender {
-  name: string;
-  work: Workload;
-  pass: (work: Workload) => Promise<Pass>;
-  rates: number[];
-  /**
-   * The previous pass's engine or baseline. A process that reads a port has a reader alive at any
-   * time; one that let every reader die between passes would lose, at each collection, the object
-   * shapes that V8's optimised code is compiled against (the shapes an object gains field by field
-   * are only weakly kept), and would measure re-optimisation, not reading.
-   */
-  previous?: object;
+const CONTENDERS = {
+  engine: (w: Workload) => engineIngest(w, 'send', false),
+  'engine through submit()': (w: Workload) => engineIngest(w, 'submit', false),
+  'engine at transcript limit': (w: Workload) => engineIngest(w, 'send', true),
+  baseline: baselineIngest,
+} as const;
+type ContenderName = keyof typeof CONTENDERS;
+
+/** What a contender process says: first what it will feed, then each pass's time. */
+type ContenderMessage = { ready: { bytes: number; commands: number; chunks: number } } | { pass: { ms: number; answered: number } } | { error: string };
+
+/**
+ * The body of a contender process: records the capture (the same on every run, see capture.ts),
+ * then runs a pass whenever asked. It keeps its previous pass's engine or baseline alive: a process
+ * reading a port always has a reader, and one that let every reader die between passes would lose,
+ * at each collection, the object shapes V8's optimised code is compiled against, and would measure
+ * re-optimisation, not reading.
+ */
+async function serveContender(name: ContenderName): Promise<void> {
+  const work = workload(repeatCapture(recordCapture(RECORDED_CYCLES), CAPTURE_BYTES));
+  const reply = (message: ContenderMessage) => process.send!(message);
+  const kept: { previous?: object } = {};
+  // Once the runner disconnects (done, or gone) nothing keeps this process alive.
+  process.on('message', () => {
+    globalThis.gc?.();
+    CONTENDERS[name](work).then(
+      (pass) => {
+        kept.previous = pass.instance;
+        reply({ pass: { ms: pass.ms, answered: pass.answered } });
+      },
+      (error: unknown) => reply({ error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+  reply({ ready: { bytes: work.bytes, commands: work.commands, chunks: work.chunks } });
+}
+
+/** A contender process and a way to ask it for one message at a time. */
+class Contender {
+  readonly rates: number[] = [];
+  private readonly child: ChildProcess;
+  private waiting: { resolve: (m: ContenderMessage) => void; reject: (e: Error) => void } | undefined;
+
+  constructor(readonly name: ContenderName) {
+    this.child = fork(fileURLToPath(import.meta.url), [CONTENDER_ARG, name], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.on('message', (message: ContenderMessage) => this.settle((w) => w.resolve(message)));
+    this.child.on('exit', (code, signal) => this.settle((w) => w.reject(new Error(`${name}: its process ended (${signal ?? `code ${code}`})`))));
+  }
+
+  next(ask = false): Promise<ContenderMessage> {
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      if (ask) this.child.send('pass');
+    });
+  }
+
+  async pass(): Promise<{ ms: number; answered: number }> {
+    const message = await this.next(true);
+    if ('error' in message) throw new Error(`${this.name}: ${message.error}`);
+    if (!('pass' in message)) throw new Error(`${this.name}: expected a pass, got ${JSON.stringify(message)}`);
+    return message.pass;
+  }
+
+  stop(): void {
+    if (this.child.connected) this.child.disconnect();
+    this.child.kill();
+  }
+
+  private settle(how: (waiting: { resolve: (m: ContenderMessage) => void; reject: (e: Error) => void }) => void): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) how(waiting);
+  }
 }
 
 async function measure() {
-  const capture = repeatCapture(recordCapture(RECORDED_CYCLES), CAPTURE_BYTES);
-  const full = workload(capture);
-  progress(`capture: ${(full.bytes / MB).toFixed(2)} MB, ${full.commands} commands, ${full.segments.reduce((n, s) => n + s.chunks.length, 0)} chunks of 1–256 bytes`);
-
-  const contenders: Contender[] = [
-    { name: 'engine', work: full, pass: (w) => engineIngest(w, 'send', false), rates: [] },
-    { name: 'engine through submit()', work: full, pass: (w) => engineIngest(w, 'submit', false), rates: [] },
-    { name: 'engine at transcript limit', work: full, pass: (w) => engineIngest(w, 'send', true), rates: [] },
-    { name: 'baseline', work: full, pass: baselineIngest, rates: [] },
-  ];
-  for (let run = -WARMUPS; run < RUNS; run++) {
-    // Rotate who goes first, so that none always runs on another's leftover garbage.
-    for (let i = 0; i < contenders.length; i++) {
-      const c = contenders[(i + run + WARMUPS) % contenders.length]!;
-      globalThis.gc?.();
-      const pass = await c.pass(c.work);
-      c.previous = pass.instance;
-      // A pass that lost commands measured something other than the real path.
-      if (pass.answered !== c.work.commands) throw new Error(`${c.name}: ${pass.answered} of ${c.work.commands} commands answered`);
-      if (run >= 0) c.rates.push(c.work.bytes / (pass.ms / 1000) / MB);
+  const contenders = (Object.keys(CONTENDERS) as ContenderName[]).map((name) => new Contender(name));
+  try {
+    const ready = await Promise.all(contenders.map((c) => c.next()));
+    const work = ready.map((m, i) => {
+      if (!('ready' in m)) throw new Error(`${contenders[i]!.name}: expected its workload, got ${JSON.stringify(m)}`);
+      return m.ready;
+    });
+    const first = work[0]!;
+    if (work.some((w) => w.bytes !== first.bytes || w.commands !== first.commands || w.chunks !== first.chunks)) {
+      throw new Error(`the contenders recorded different captures: ${JSON.stringify(work)}`);
     }
-    progress(run < 0 ? `warm-up ${run + WARMUPS + 1} of ${WARMUPS}` : `run ${run + 1} of ${RUNS}`);
+    progress(`capture: ${(first.bytes / MB).toFixed(2)} MB, ${first.commands} commands, ${first.chunks} chunks of 1–256 bytes; a process per contender`);
+
+    for (let run = -WARMUPS; run < RUNS; run++) {
+      // Rotate who goes first, so that none always runs right after the same other.
+      for (let i = 0; i < contenders.length; i++) {
+        const c = contenders[(i + run + WARMUPS) % contenders.length]!;
+        const pass = await c.pass();
+        // A pass that lost commands measured something other than the real path.
+        if (pass.answered !== first.commands) throw new Error(`${c.name}: ${pass.answered} of ${first.commands} commands answered`);
+        if (run >= 0) c.rates.push(first.bytes / (pass.ms / 1000) / MB);
+      }
+      progress(run < 0 ? `warm-up ${run + WARMUPS + 1} of ${WARMUPS}` : `run ${run + 1} of ${RUNS}`);
+    }
+  } finally {
+    for (const c of contenders) c.stop();
   }
 
   const [fresh, callbacks, atLimit, baseline] = contenders.map((c) => ({ value: median(c.rates), spread: spread(c.rates) }));
@@ -153,4 +238,7 @@ async function measure() {
   ];
 }
 
-await runBenchmark(measure);
+const contender = process.argv[2] === CONTENDER_ARG ? process.argv[3] : undefined;
+if (contender === undefined) await runBenchmark(measure);
+else if (contender in CONTENDERS) await serveContender(contender as ContenderName);
+else throw new Error(`unknown contender ${JSON.stringify(contender)}; known: ${Object.keys(CONTENDERS).join(', ')}`);

@@ -136,17 +136,18 @@ interface Job extends Caller {
   expect: string | undefined;
   payload: string | undefined;
   shared: boolean;
-  /** Rig ms of the send() that queued the job, and by when it is settled. */
-  sentAt: number;
+  /**
+   * By when the job is settled (rig ms), and how long after its send() that is. Rig times are
+   * fractions, each kept in a box of its own, so a job keeps no more of them than it needs.
+   */
   deadline: number;
+  deadlineMs: number;
   /** Callers of the same shared lookup who joined it while it was queued. */
   joined: Caller[] | undefined;
   /** Runs out the deadline of a job waiting in the queue. */
   expiry: Timer | undefined;
   // Set when the job is written:
   startedAt: number;
-  /** Rig ms the module has to answer: the job's timeout, or less if its deadline comes first. */
-  limitMs: number;
   /** The previous command timed out after its echo: finals before this command's echo are late answers. */
   gated: boolean;
   echoSeen: boolean;
@@ -304,8 +305,8 @@ export class AtEngine {
     const { line, bytes } = facts;
     const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
     const now = readClock(this.clock, this.sendStamp);
-    const sentAt = now.rig;
-    const deadline = sentAt + (opts.deadlineMs ?? timeoutMs + this.queueWaitMs);
+    const deadlineMs = opts.deadlineMs ?? timeoutMs + this.queueWaitMs;
+    const deadline = now.rig + deadlineMs;
     const expect = opts.expect ?? facts.prefix;
     const shared = opts.shared ?? (opts.payload === undefined && facts.lookup);
     const same = shared ? this.queuedLookup(line, expect, timeoutMs, deadline) : undefined;
@@ -321,14 +322,13 @@ export class AtEngine {
       expect,
       payload: opts.payload,
       shared,
-      sentAt,
       deadline,
+      deadlineMs,
       joined: undefined,
       expiry: undefined,
       resolve: onResponse,
       reject: onError,
       startedAt: 0,
-      limitMs: 0,
       gated: false,
       echoSeen: false,
       promptDone: false,
@@ -337,7 +337,7 @@ export class AtEngine {
     };
     // A timer only for a job that will wait: most are written at once.
     if (this.active || this.recovery || this.dispatching || this.queue.length > 0) {
-      job.expiry = this.clock.setTimer(() => this.expire(job), deadline - sentAt);
+      job.expiry = this.clock.setTimer(() => this.expire(job), deadlineMs);
     }
     this.queue.push(job);
     this.dispatchNext(now);
@@ -398,7 +398,7 @@ export class AtEngine {
   }
 
   private giveUpQueued(job: Job, ahead: number, stamp = this.stamp()): void {
-    const deadlineMs = job.deadline - job.sentAt;
+    const { deadlineMs } = job;
     const behind = `${ahead} queued ahead${this.active ? ' and one in flight' : ''}`;
     this.record('tx', 'timeout', `${job.command}: not written within its deadline of ${deadlineMs} rig ms (${behind})`, undefined, stamp);
     rejectJob(job, new AtTimeoutError(job.command, deadlineMs, true));
@@ -427,11 +427,10 @@ export class AtEngine {
 
   private start(job: Job, now: Stamp): void {
     job.startedAt = now.rig;
-    job.limitMs = Math.min(job.timeoutMs, job.deadline - now.rig);
     job.gated = this.gateNext;
     this.gateNext = false;
     this.active = job;
-    this.alarm.watch(job.startedAt + job.limitMs, this.timeOutActive);
+    this.alarm.watch(Math.min(job.startedAt + job.timeoutMs, job.deadline), this.timeOutActive);
     this.transmit(job, 'command', job.command, job.bytes, now);
   }
 
@@ -556,7 +555,9 @@ export class AtEngine {
   };
 
   private timeOut(job: Job): void {
-    const { command, limitMs } = job;
+    const { command } = job;
+    // What the module had to answer in: the job's timeout, or less if its deadline came first.
+    const limitMs = Math.min(job.timeoutMs, job.deadline - job.startedAt);
     this.active = undefined;
     this.releaseHeldAsStray(job, `unanswered when ${command} timed out`);
     this.record('rx', 'timeout', `${command}: no final result code within ${limitMs} rig ms`);

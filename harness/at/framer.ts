@@ -133,7 +133,7 @@ export class LineFramer {
   /** Keeps bytes[from, end) of a line that is not complete yet, or drops the line if it overflows. */
   private hold(bytes: Buffer, from: number, end: number, carried: boolean): void {
     if (this.length + (end - from) > this.buf.length) return this.overflow(bytes, from, end, carried);
-    bytes.copy(this.buf, this.length, from, end);
+    copyInto(this.buf, this.length, bytes, from, end);
     this.length += end - from;
   }
 
@@ -157,7 +157,7 @@ export class LineFramer {
       return;
     }
     if (held === 0) return this.decodeLine(bytes, start, end, seen, carried);
-    bytes.copy(this.buf, held, start, end);
+    copyInto(this.buf, held, bytes, start, end);
     this.decodeLine(this.buf, 0, held + (end - start), seen, carried);
   }
 
@@ -168,7 +168,7 @@ export class LineFramer {
   private decodeLine(bytes: Buffer, start: number, end: number, seen: number, carried: boolean): void {
     if (seen & CONTROL) return this.noise(bytes, start, end, 'control bytes in line', carried);
     if (seen & NON_ASCII) {
-      if (!isUtf8(bytes.subarray(start, end))) return this.noise(bytes, start, end, 'invalid UTF-8', carried);
+      if (!validUtf8(bytes, start, end)) return this.noise(bytes, start, end, 'invalid UTF-8', carried);
       const text = bytes.toString('utf8', start, end).trim();
       if (text !== '') this.sink.line(text, carried);
       return;
@@ -209,6 +209,56 @@ export class LineFramer {
   get holdsLineOfLastPush(): boolean {
     return (this.length > 0 || this.discarding) && !this.startedEarlier;
   }
+}
+
+/** Spans shorter than this are copied byte by byte: Buffer#copy builds a view of its source for each call. */
+const SHORT_COPY = 64;
+
+/** bytes[start, end) into `target` at `at`. */
+function copyInto(target: Buffer, at: number, bytes: Buffer, start: number, end: number): void {
+  if (end - start >= SHORT_COPY) {
+    bytes.copy(target, at, start, end);
+    return;
+  }
+  for (let i = start; i < end; i++) target[at++] = bytes[i]!;
+}
+
+/** Lines longer than this are checked by Node's validator, shorter ones in place (no view to build). */
+const SHORT_UTF8 = 64;
+
+/**
+ * Whether bytes[start, end) are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at
+ * most U+10FFFF), as isUtf8() would say of them.
+ */
+function validUtf8(bytes: Buffer, start: number, end: number): boolean {
+  if (end - start >= SHORT_UTF8) return isUtf8(bytes.subarray(start, end));
+  for (let i = start; i < end; ) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // The sequence length, and the range of its second byte (the rest are 0x80–0xBF), per RFC 3629 §4.
+    let size: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) size = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      size = 3;
+      if (b === 0xe0) low = 0xa0;
+      else if (b === 0xed) high = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      size = 4;
+      if (b === 0xf0) low = 0x90;
+      else if (b === 0xf4) high = 0x8f;
+    } else return false;
+    if (i + size > end) return false;
+    const second = bytes[i + 1]!;
+    if (second < low || second > high) return false;
+    for (let k = 2; k < size; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return false;
+    i += size;
+  }
+  return true;
 }
 
 /**

@@ -46,42 +46,42 @@ export function matchPrefix(line: string, prefixes: readonly string[]): string |
 const tables = new WeakMap<readonly string[], PrefixTable>();
 /** Characters of a prefix that pick its bucket. */
 const KEY_LENGTH = 3;
+/** Buckets of a table (a power of two). */
+const BUCKETS = 512;
 
 /**
- * Prefixes bucketed by their first three characters, longest first in each bucket: a line is
- * compared with the one or two prefixes that could match it instead of with all of them.
+ * Prefixes bucketed by a hash of their first three characters, longest first in each bucket: a line
+ * is compared with the one or two prefixes that could match it instead of with all of them.
  */
 export class PrefixTable {
-  private readonly buckets = new Map<number, string[]>();
+  private readonly buckets: Array<string[] | undefined> = new Array<string[] | undefined>(BUCKETS).fill(undefined);
   /** Prefixes shorter than the key, compared with every line. */
   private readonly short: string[] = [];
 
   constructor(prefixes: readonly string[]) {
     for (const prefix of [...new Set(prefixes)].sort((a, b) => b.length - a.length)) {
       if (prefix.length < KEY_LENGTH) this.short.push(prefix);
-      else {
-        const key = keyOf(prefix);
-        const bucket = this.buckets.get(key);
-        if (bucket) bucket.push(prefix);
-        else this.buckets.set(key, [prefix]);
-      }
+      else (this.buckets[keyOf(prefix)] ??= []).push(prefix);
     }
   }
 
-  /** The longest prefix `line` starts with. */
+  /**
+   * The longest prefix `line` starts with. Prefixes whose heads share a hash share a bucket, and each
+   * is compared in full; every one in a bucket is longer than any short one.
+   */
   match(line: string): string | undefined {
-    const bucket = line.length >= KEY_LENGTH ? this.buckets.get(keyOf(line)) : undefined;
+    const bucket = line.length >= KEY_LENGTH ? this.buckets[keyOf(line)] : undefined;
     if (bucket) {
-      for (const prefix of bucket) if (line.startsWith(prefix)) return prefix; // longer than any short one
+      for (const prefix of bucket) if (line.startsWith(prefix)) return prefix;
     }
     for (const prefix of this.short) if (line.startsWith(prefix)) return prefix;
     return undefined;
   }
 }
 
-/** The first three UTF-16 units as one number: no substring is built per line. */
+/** A bucket for the first three UTF-16 units: a small integer, so no substring or boxed number is built per line. */
 function keyOf(text: string): number {
-  return (text.charCodeAt(0) * 0x10000 + text.charCodeAt(1)) * 0x10000 + text.charCodeAt(2);
+  return (Math.imul(text.charCodeAt(0), 961) + Math.imul(text.charCodeAt(1), 31) + text.charCodeAt(2)) & (BUCKETS - 1);
 }
 
 /** A name for an unsolicited line no known prefix matched: its `+NAME:` head, else the whole line. */

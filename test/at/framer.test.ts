@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { LineFramer, type FrameSink } from '../../harness/at/index.ts';
+import { isUtf8 } from 'node:buffer';
+import { escapeBytes, LineFramer, type FrameSink } from '../../harness/at/index.ts';
 import { seededRandom } from '../../harness/sim/random.ts';
 
 type Frame = { kind: 'line'; text: string } | { kind: 'prompt' } | { kind: 'noise'; text: string; reason: string };
@@ -58,6 +59,29 @@ describe('LineFramer', () => {
   it('reports lines with control bytes or invalid UTF-8 as noise, escaped', () => {
     expect(frames([[0x00, 0x4f, 0x4b, 0x0d]])).to.deep.equal([{ kind: 'noise', text: '\\x00OK', reason: 'control bytes in line' }]);
     expect(frames([[0xff, 0xfe, 0x0a]])).to.deep.equal([{ kind: 'noise', text: '\\xFF\\xFE', reason: 'invalid UTF-8' }]);
+  });
+
+  it('tells valid UTF-8 from invalid as Node does, in short lines and long ones', () => {
+    // Lines of text bytes and of sequences at each edge RFC 3629 §4 draws: overlong forms, surrogates,
+    // above U+10FFFF, cut short, stray continuation bytes.
+    const edges = [
+      [0xc2, 0x80], [0xc1, 0xbf], [0xdf, 0xbf], [0xe0, 0xa0, 0x80], [0xe0, 0x9f, 0xbf], [0xed, 0x9f, 0xbf], [0xed, 0xa0, 0x80],
+      [0xef, 0xbf, 0xbf], [0xf0, 0x90, 0x80, 0x80], [0xf0, 0x8f, 0xbf, 0xbf], [0xf4, 0x8f, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80],
+      [0xf5, 0x80, 0x80, 0x80], [0x80], [0xbf], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xe2, 0x28, 0xa1], [0xfe], [0xff],
+    ];
+    const { next } = seededRandom(11);
+    const int = (n: number) => Math.floor(next() * n);
+    for (let i = 0; i < 3000; i++) {
+      const bytes: number[] = [];
+      const parts = 1 + int(i % 2 === 0 ? 6 : 40); // some lines past the length checked in place
+      for (let k = 0; k < parts; k++) bytes.push(...(next() < 0.5 ? edges[int(edges.length)]! : [0x21 + int(0x5e)]));
+      if (bytes[0] === 0x3e) bytes[0] = 0x41; // not a prompt
+      const line = Buffer.from(bytes);
+      const expected = isUtf8(line)
+        ? [{ kind: 'line', text: line.toString('utf8') }]
+        : [{ kind: 'noise', text: escapeBytes(line), reason: 'invalid UTF-8' }];
+      expect(frames([[...bytes, 0x0d, 0x0a]]), line.toString('hex')).to.deep.equal(expected);
+    }
   });
 
   it('keeps Ctrl-Z and TAB in a line (payload echoes carry them)', () => {

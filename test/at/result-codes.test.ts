@@ -63,5 +63,9 @@ describe('prefixes', () => {
     expect(matchPrefix('+CUSATEND', ['+CUSATP:', '+CUSATEND'])).to.equal('+CUSATEND');
     expect(matchPrefix('+CUSATE: 9000', ['+CUSATP:', '+CUSATEND'])).to.equal(undefined);
     expect(matchPrefix('NORMAL POWER DOWN', ['POWERED DOWN', 'NORMAL POWER DOWN', 'NORMAL'])).to.equal('NORMAL POWER DOWN');
+    // Heads whose hashes share a bucket: each prefix is still compared in full.
+    const prefixes = ['%USATEV:', '+QIND:', '+CGEV:', '+CGREG:'];
+    expect(['%USATEV: 1', '+QIND: "csq"', '+CGEV: ME PDN ACT 1', '+CGREG: 1'].map((l) => matchPrefix(l, prefixes))).to.deep.equal(prefixes);
+    expect(matchPrefix('+QINDX', prefixes)).to.equal(undefined);
   });
 });
