@@ -5,7 +5,8 @@
 // into the line buffer. Frames go to a sink's methods, not as objects: a line costs its string
 // alone, and a line the module said recently (most of them) not even that.
 
-import { isUtf8 } from 'node:buffer';
+// Imported, not the global: Node's global `Buffer` is a getter, run on every push otherwise.
+import { Buffer, isUtf8 } from 'node:buffer';
 import { cutMarker } from './transcript.ts';
 
 /** Where frames go. `carried`: the frame's first byte came in an earlier push, so it is dated by that push's stamp. */
@@ -35,7 +36,7 @@ const NOISE_BYTES = 1000;
 
 /** Lines remembered for their text (a power of two), and the longest remembered. */
 const RECENT_SLOTS = 1024;
-const RECENT_MAX_LENGTH = 256;
+const RECENT_MAX_LENGTH = 128;
 
 /**
  * What a byte tells the scan of a line: CR and LF end it, `>` may be a prompt; the bits of the others
@@ -75,6 +76,11 @@ export class LineFramer {
   private startedEarlier = false;
   /** The text of recent lines, by a hash of their bytes (see lineHash()): see decodeAscii(). */
   private readonly recent: Array<string | undefined> = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+  /**
+   * The bytes of each remembered line, RECENT_MAX_LENGTH apart. A line is compared with these rather
+   * than with its text: reading a string's characters costs V8 a look at its layout for each one.
+   */
+  private readonly recentBytes = new Uint8Array(RECENT_SLOTS * RECENT_MAX_LENGTH);
 
   constructor(
     private readonly sink: FrameSink,
@@ -97,11 +103,19 @@ export class LineFramer {
     let carried = this.length > 0 || this.discarding;
     let start = 0;
     let seen = this.seen;
+    // A local: read through the module's binding, the table is looked up and checked again on every byte.
+    const classOf = CLASS;
     for (let i = 0; i < size; i++) {
-      const kind = CLASS[bytes[i]!]!;
-      if ((kind & STOP) === 0) {
+      // The bytes up to the next line end or `>`. Nothing in this loop calls out, so V8 keeps the
+      // arrays' bounds and memory in registers instead of reloading them for every byte.
+      let kind = classOf[bytes[i]!]!;
+      while ((kind & STOP) === 0) {
         seen |= kind;
-      } else if (kind === LINE_END) {
+        if (++i === size) break;
+        kind = classOf[bytes[i]!]!;
+      }
+      if (i === size) break;
+      if (kind === LINE_END) {
         if (!this.discarding && (seen & ~BLANK) !== 0) this.endLine(bytes, start, i, seen, carried);
         this.length = 0;
         this.discarding = false;
@@ -191,10 +205,12 @@ export class LineFramer {
     const length = end - start;
     if (length > RECENT_MAX_LENGTH) return bytes.toString('latin1', start, end);
     const slot = lineHash(bytes, start, end) & (RECENT_SLOTS - 1);
+    const kept = slot * RECENT_MAX_LENGTH;
     const known = this.recent[slot];
-    if (known !== undefined && known.length === length && sameBytes(bytes, start, known)) return known;
+    if (known !== undefined && known.length === length && sameBytes(bytes, start, end, this.recentBytes, kept)) return known;
     const text = bytes.toString('latin1', start, end);
     this.recent[slot] = text;
+    copyInto(this.recentBytes, kept, bytes, start, end);
     return text;
   }
 
@@ -215,7 +231,7 @@ export class LineFramer {
 const SHORT_COPY = 64;
 
 /** bytes[start, end) into `target` at `at`. */
-function copyInto(target: Buffer, at: number, bytes: Buffer, start: number, end: number): void {
+function copyInto(target: Uint8Array, at: number, bytes: Buffer, start: number, end: number): void {
   if (end - start >= SHORT_COPY) {
     bytes.copy(target, at, start, end);
     return;
@@ -278,9 +294,9 @@ function lineHash(bytes: Buffer, start: number, end: number): number {
   return hash ^ (hash >>> 13);
 }
 
-/** Whether bytes[start...] begin with the characters of `text` (ASCII). */
-function sameBytes(bytes: Buffer, start: number, text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+/** Whether bytes[start, end) equal the bytes of `kept` from `at` on. */
+function sameBytes(bytes: Buffer, start: number, end: number, kept: Uint8Array, at: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] !== kept[at++]) return false;
   return true;
 }
 

@@ -13,6 +13,8 @@
 // What happens before the bytes reach the process (the UART, a USB adapter's latency timer, the
 // kernel, a binding reading on a worker thread) is outside this bound.
 
+import { performance } from 'node:perf_hooks';
+
 /** Wall ms between ticks: the bound on a healthy loop is about two of them. */
 const TICK_MS = 1;
 

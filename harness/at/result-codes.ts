@@ -33,7 +33,8 @@ export function parseFinal(line: string): FinalResult | undefined {
   const first = line.charCodeAt(0);
   if (first === 0x43 /* C */ && CONNECT.test(line)) return SUCCESS;
   if (PLAIN_FIRST.has(first) && PLAIN_FAILURES.has(line)) return { ok: false, error: { kind: line as FailureKind } };
-  const match = first === 0x2b /* + */ ? EXTENDED_ERROR.exec(line) : null;
+  // Most `+` lines are information or URCs: only one that starts `+CM` goes to the pattern.
+  const match = first === 0x2b /* + */ && line.charCodeAt(1) === 0x43 /* C */ && line.charCodeAt(2) === 0x4d /* M */ ? EXTENDED_ERROR.exec(line) : null;
   if (!match) return undefined;
   const cme = match[1] === 'CME';
   const detail = (cme ? CME_ERRORS : CMS_ERRORS).describe(match[2]!);

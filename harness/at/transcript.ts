@@ -34,8 +34,24 @@ const ENTRY_OVERHEAD_BYTES = 80;
 const PAGE_BITS = 12;
 const PAGE_SLOTS = 2 ** PAGE_BITS;
 
+/** The kinds by their index in a page's codes (see kindIndex()). */
 const KINDS: readonly EntryKind[] = ['command', 'payload', 'echo', 'info', 'final', 'urc', 'prompt', 'noise', 'timeout'];
-const KIND_INDEX = new Map(KINDS.map((kind, i) => [kind, i]));
+
+/** A kind's index in KINDS: a switch, since comparing interned strings costs less than a Map's lookup on every entry. */
+function kindIndex(kind: EntryKind): number {
+  switch (kind) {
+    case 'command': return 0;
+    case 'payload': return 1;
+    case 'echo': return 2;
+    case 'info': return 3;
+    case 'final': return 4;
+    case 'urc': return 5;
+    case 'prompt': return 6;
+    case 'noise': return 7;
+    case 'timeout': return 8;
+  }
+}
+
 
 /**
  * The columns of PAGE_SLOTS consecutive slots. Pages are added as the ring fills and never copied:
@@ -54,7 +70,8 @@ class Page {
   constructor(readonly slots: number) {
     this.times = new Float64Array(3 * slots);
     this.codes = new Uint8Array(slots);
-    this.text = new Array<string>(slots).fill('');
+    // Left unfilled: a slot is written before it is read, and Array#fill takes a slow generic path.
+    this.text = new Array<string>(slots);
   }
 }
 
@@ -108,10 +125,10 @@ export class Transcript {
     page.times[3 * at] = stamp.mono;
     page.times[3 * at + 1] = stamp.wall;
     page.times[3 * at + 2] = stamp.rig;
-    page.codes[at] = 2 * KIND_INDEX.get(kind)! + (dir === 'rx' ? 1 : 0);
+    page.codes[at] = 2 * kindIndex(kind) + (dir === 'rx' ? 1 : 0);
     page.text[at] = text;
     // A slot is only written while free, and dropOldest() left a freed one without a note.
-    if (note !== undefined) (page.notes ??= new Array<string | undefined>(page.slots).fill(undefined))[at] = note;
+    if (note !== undefined) (page.notes ??= new Array<string | undefined>(page.slots))[at] = note;
     // Entries are built here alone, so freezing them is enough to hand them out safely.
     if (this.listeners.active) this.listeners.emit(Object.freeze(transcriptEntry(stamp, dir, kind, text, note)));
   }

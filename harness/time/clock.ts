@@ -1,5 +1,7 @@
 // One clock for every wait, timeout and measurement (docs/architecture.md, "Time").
 // Rig time runs `scale` times faster than wall time; a real bench has scale 1.
+// Imported, not the global: Node's global `performance` is a getter, run on every read of the clock.
+import { performance } from 'node:perf_hooks';
 import { checkTimeScale } from './scale.ts';
 
 export interface Timer {

@@ -105,6 +105,14 @@ describe('AT transcript bounds', () => {
     expect(wrong.slice(0, 3)).to.deep.equal([]);
   });
 
+  it('gives back each entry with the kind and direction it was recorded with', () => {
+    const kinds = ['command', 'payload', 'echo', 'info', 'final', 'urc', 'prompt', 'noise', 'timeout'] as const;
+    const recorded = kinds.flatMap((kind, i) => (['tx', 'rx'] as const).map((dir, d) => ({ mono: i, wall: d, rig: 2 * i + d, dir, kind, text: `${dir} ${kind}` })));
+    const transcript = new Transcript();
+    for (const entry of recorded) transcript.record(entry);
+    expect(transcript.entries()).to.deep.equal(recorded);
+  });
+
   it('escapes bytes as before', () => {
     expect(escapeBytes(Uint8Array.of(0x00, 0x41, 0x7f, 0xff, 0x20))).to.equal('\\x00A\\x7F\\xFF ');
   });
