@@ -119,6 +119,8 @@ export class LineFramer {
         if (!this.discarding && (seen & ~BLANK) !== 0) this.endLine(bytes, start, i, seen, carried);
         this.length = 0;
         this.discarding = false;
+        // The LF of a CR LF would only end an empty line: stepped over rather than looked at again.
+        if (bytes[i] === CR && i + 1 < size && bytes[i + 1] === LF) i++;
         start = i + 1;
         seen = 0;
         carried = false;
@@ -284,12 +286,16 @@ function validUtf8(bytes: Buffer, start: number, end: number): boolean {
  */
 function lineHash(bytes: Buffer, start: number, end: number): number {
   const last = end - 1;
+  // Positions clamped to the line by comparisons, not Math.min/max, which V8 works out in floating point.
+  const second = start < last ? start + 1 : last;
+  const thirdLast = last - 2 > start ? last - 2 : start;
+  const secondLast = last - 1 > start ? last - 1 : start;
   let hash = end - start;
   hash = (Math.imul(hash, 31) + bytes[start]!) | 0;
-  hash = (Math.imul(hash, 31) + bytes[Math.min(start + 1, last)]!) | 0;
+  hash = (Math.imul(hash, 31) + bytes[second]!) | 0;
   hash = (Math.imul(hash, 31) + bytes[(start + end) >> 1]!) | 0;
-  hash = (Math.imul(hash, 31) + bytes[Math.max(last - 2, start)]!) | 0;
-  hash = (Math.imul(hash, 31) + bytes[Math.max(last - 1, start)]!) | 0;
+  hash = (Math.imul(hash, 31) + bytes[thirdLast]!) | 0;
+  hash = (Math.imul(hash, 31) + bytes[secondLast]!) | 0;
   hash = (Math.imul(hash, 31) + bytes[last]!) | 0;
   return hash ^ (hash >>> 13);
 }

@@ -30,9 +30,9 @@ export interface TranscriptLimits {
 
 /** What a kept entry costs besides its strings: its column slots and a string's header. */
 const ENTRY_OVERHEAD_BYTES = 80;
-/** Entries a page of columns holds: 2 ** PAGE_BITS. */
+/** Entries a page of columns holds: 2 ** PAGE_BITS, worked out by a shift, since V8 keeps the result of `**` as a boxed double. */
 const PAGE_BITS = 12;
-const PAGE_SLOTS = 2 ** PAGE_BITS;
+const PAGE_SLOTS = 1 << PAGE_BITS;
 
 /** The kinds by their index in a page's codes (see kindIndex()). */
 const KINDS: readonly EntryKind[] = ['command', 'payload', 'echo', 'info', 'final', 'urc', 'prompt', 'noise', 'timeout'];
