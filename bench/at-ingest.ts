@@ -40,6 +40,7 @@ const UART_BYTES_PER_S = 921_600 / 10;
 const MB = 1e6;
 /** The argument that makes this script serve one contender's passes instead of running the benchmark. */
 const CONTENDER_ARG = '--contender';
+const PASSES_ARG = '--passes';
 
 interface Segment {
   command?: string;
@@ -238,7 +239,26 @@ async function measure() {
   ];
 }
 
-const contender = process.argv[2] === CONTENDER_ARG ? process.argv[3] : undefined;
-if (contender === undefined) await runBenchmark(measure);
-else if (contender in CONTENDERS) await serveContender(contender as ContenderName);
-else throw new Error(`unknown contender ${JSON.stringify(contender)}; known: ${Object.keys(CONTENDERS).join(', ')}`);
+/**
+ * `--passes NAME N`: N passes of one contender in this process, then exit, for counting instructions
+ * under a tool such as callgrind, where the load of the host does not show: the difference between
+ * two runs with different N, divided by the difference in N, is one pass.
+ */
+async function runPasses(name: ContenderName, passes: number): Promise<void> {
+  const work = workload(repeatCapture(recordCapture(RECORDED_CYCLES), CAPTURE_BYTES));
+  for (let i = 0; i < passes; i++) {
+    const pass = await CONTENDERS[name](work);
+    if (pass.answered !== work.commands) throw new Error(`${name}: ${pass.answered} of ${work.commands} commands answered`);
+  }
+}
+
+function contenderName(name: string | undefined): ContenderName {
+  if (name !== undefined && name in CONTENDERS) return name as ContenderName;
+  throw new Error(`unknown contender ${JSON.stringify(name)}; known: ${Object.keys(CONTENDERS).join(', ')}`);
+}
+
+const [mode, name, count] = process.argv.slice(2);
+if (mode === undefined) await runBenchmark(measure);
+else if (mode === CONTENDER_ARG) await serveContender(contenderName(name));
+else if (mode === PASSES_ARG && Number.isInteger(Number(count)) && Number(count) >= 0) await runPasses(contenderName(name), Number(count));
+else throw new Error(`usage: at-ingest.ts [${PASSES_ARG} CONTENDER COUNT]; contenders: ${Object.keys(CONTENDERS).join(', ')}`);
