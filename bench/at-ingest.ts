@@ -96,7 +96,7 @@ async function engineIngest(work: Workload, api: CommandApi, prefill: boolean): 
   }
   await nextTurn();
   const ms = performance.now() - started;
-  if (!prefill && engine.transcript.entries().length >= TRANSCRIPT_LIMIT) throw new Error('the capture filled a fresh transcript: make it smaller');
+  if (!prefill && engine.transcript.size >= TRANSCRIPT_LIMIT) throw new Error('the capture filled a fresh transcript: make it smaller');
   engine.close();
   return { ms, answered, instance: engine };
 }

@@ -104,6 +104,11 @@ export class Transcript {
     return this.keptBytes;
   }
 
+  /** Entries kept: entries().length, without building them. */
+  get size(): number {
+    return this.count;
+  }
+
   record(entry: TranscriptEntry): void {
     this.add(entry, entry.dir, entry.kind, entry.text, entry.note);
   }

@@ -98,6 +98,7 @@ describe('AT transcript bounds', () => {
     }
     const kept = transcript.entries();
     expect(kept).to.have.length(40_000);
+    expect(transcript.size).to.equal(40_000);
     const wrong = kept.filter((entry, k) => {
       const i = 60_000 + k;
       return entry.rig !== i || entry.text !== `line ${i}` || entry.note !== (noted(i) ? `note ${i}` : undefined);
@@ -111,6 +112,7 @@ describe('AT transcript bounds', () => {
     const transcript = new Transcript();
     for (const entry of recorded) transcript.record(entry);
     expect(transcript.entries()).to.deep.equal(recorded);
+    expect(transcript.size).to.equal(recorded.length);
   });
 
   it('escapes bytes as before', () => {
