@@ -151,11 +151,17 @@ async function serveContender(name: ContenderName): Promise<void> {
   reply({ ready: { bytes: work.bytes, commands: work.commands, chunks: work.chunks } });
 }
 
+/** Who waits for a contender's next message. */
+interface Waiting {
+  resolve: (message: ContenderMessage) => void;
+  reject: (error: Error) => void;
+}
+
 /** A contender process and a way to ask it for one message at a time. */
 class Contender {
   readonly rates: number[] = [];
   private readonly child: ChildProcess;
-  private waiting: { resolve: (m: ContenderMessage) => void; reject: (e: Error) => void } | undefined;
+  private waiting: Waiting | undefined;
 
   constructor(readonly name: ContenderName) {
     this.child = fork(fileURLToPath(import.meta.url), [CONTENDER_ARG, name], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -182,7 +188,7 @@ class Contender {
     this.child.kill();
   }
 
-  private settle(how: (waiting: { resolve: (m: ContenderMessage) => void; reject: (e: Error) => void }) => void): void {
+  private settle(how: (waiting: Waiting) => void): void {
     const waiting = this.waiting;
     this.waiting = undefined;
     if (waiting) how(waiting);
