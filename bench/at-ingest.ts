@@ -68,9 +68,25 @@ function workload(capture: Capture): Workload {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Feeds the workload as a port would: each command goes out before its answer comes in, and the
+ * event loop takes a turn every SEGMENTS_PER_TURN segments. Resolves with the wall ms it took. Each
+ * contender runs in a process of its own, so the two callbacks are the same on every call.
+ */
+async function feedAsAPort(work: Workload, write: (command: string) => void, feed: (chunk: Uint8Array) => void): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < work.segments.length; i++) {
+    const segment = work.segments[i]!;
+    if (segment.command !== undefined) write(segment.command);
+    for (const chunk of segment.chunks) feed(chunk);
+    if (i % SEGMENTS_PER_TURN === SEGMENTS_PER_TURN - 1) await nextTurn();
+  }
+  await nextTurn();
+  return performance.now() - started;
+}
+
 type CommandApi = 'send' | 'submit';
 
-/** Feeds the workload as a port would: each command goes out before its answer comes in. */
 async function engineIngest(work: Workload, api: CommandApi, prefill: boolean): Promise<Pass> {
   const engine = new AtEngine({ write: () => {}, clock: new ScaledClock(1), transcriptLimit: TRANSCRIPT_LIMIT });
   engine.onUrc(() => {});
@@ -84,18 +100,10 @@ async function engineIngest(work: Workload, api: CommandApi, prefill: boolean): 
   let answered = 0;
   const onResponse = () => answered++;
   const onError = () => {};
-  const started = performance.now();
-  for (let i = 0; i < work.segments.length; i++) {
-    const segment = work.segments[i]!;
-    if (segment.command !== undefined) {
-      if (api === 'send') void engine.send(segment.command).then(onResponse);
-      else engine.submit(segment.command, onResponse, onError);
-    }
-    for (const chunk of segment.chunks) engine.feed(chunk);
-    if (i % SEGMENTS_PER_TURN === SEGMENTS_PER_TURN - 1) await nextTurn();
-  }
-  await nextTurn();
-  const ms = performance.now() - started;
+  const write = api === 'send'
+    ? (command: string) => void engine.send(command).then(onResponse)
+    : (command: string) => engine.submit(command, onResponse, onError);
+  const ms = await feedAsAPort(work, write, (chunk) => engine.feed(chunk));
   if (!prefill && engine.transcript.size >= TRANSCRIPT_LIMIT) throw new Error('the capture filled a fresh transcript: make it smaller');
   engine.close();
   return { ms, answered, instance: engine };
@@ -104,15 +112,8 @@ async function engineIngest(work: Workload, api: CommandApi, prefill: boolean): 
 async function baselineIngest(work: Workload): Promise<Pass> {
   let answered = 0;
   const baseline = new ReadlineBaseline(() => {}, () => answered++);
-  const started = performance.now();
-  for (let i = 0; i < work.segments.length; i++) {
-    const segment = work.segments[i]!;
-    if (segment.command !== undefined) baseline.send(segment.command);
-    for (const chunk of segment.chunks) baseline.feed(chunk);
-    if (i % SEGMENTS_PER_TURN === SEGMENTS_PER_TURN - 1) await nextTurn();
-  }
-  await nextTurn();
-  return { ms: performance.now() - started, answered, instance: baseline };
+  const ms = await feedAsAPort(work, (command) => baseline.send(command), (chunk) => baseline.feed(chunk));
+  return { ms, answered, instance: baseline };
 }
 
 const CONTENDERS = {

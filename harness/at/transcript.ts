@@ -52,7 +52,6 @@ function kindIndex(kind: EntryKind): number {
   }
 }
 
-
 /**
  * The columns of PAGE_SLOTS consecutive slots. Pages are added as the ring fills and never copied:
  * a growing transcript costs its entries, not the copies of ever larger arrays.
